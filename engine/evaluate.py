@@ -1,0 +1,118 @@
+"""One evaluation: request -> facts -> durable_rules (forward chaining) -> planner -> recommendation.
+
+No I/O happens here: the knowledge base and rule set are loaded by the caller (or cached
+defaults), and the result is a pydantic :class:`~engine.models.Recommendation` whose
+``rationale`` is the trace a coach reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from engine.compiler import CompiledRuleSet, compile_ruleset
+from engine.features import FactBundle, build_facts
+from engine.knowledge import KnowledgeBase, default_knowledge_base, load_knowledge_base
+from engine.models import EvaluationRequest, RationaleEntry, Recommendation
+from engine.planner import Conclusions, Planner
+from engine.ruleset import RuleSet, load_ruleset
+from engine.runtime import Firing, RuleEngine, engine_for
+
+
+def describe_conclusion(fact_type: str, fields: dict[str, object]) -> str:
+    """A short, readable line for one conclusion (the trace's ``concluded`` list)."""
+    meaningful = {
+        key: value for key, value in fields.items() if value not in ("", 0, None) and key != "note"
+    }
+    body = ", ".join(f"{key}={value}" for key, value in meaningful.items())
+    return f"{fact_type}({body})"
+
+
+@dataclass(frozen=True)
+class Evaluator:
+    """A loaded knowledge base and rule set, ready to evaluate requests."""
+
+    kb: KnowledgeBase
+    ruleset: RuleSet
+    compiled: CompiledRuleSet
+    engine: RuleEngine
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase, ruleset: RuleSet) -> Evaluator:
+        compiled = compile_ruleset(ruleset)
+        return cls(kb=kb, ruleset=ruleset, compiled=compiled, engine=engine_for(compiled))
+
+    def facts(self, request: EvaluationRequest) -> FactBundle:
+        return build_facts(request, self.kb, self.ruleset.settings)
+
+    def fire(self, request: EvaluationRequest) -> tuple[FactBundle, list[Firing]]:
+        bundle = self.facts(request)
+        return bundle, self.engine.run(bundle.as_dicts())
+
+    def evaluate(self, request: EvaluationRequest) -> Recommendation:
+        bundle, firings = self.fire(request)
+        return self.recommend(request, bundle, firings)
+
+    def recommend(
+        self, request: EvaluationRequest, bundle: FactBundle, firings: list[Firing]
+    ) -> Recommendation:
+        features = bundle.features()
+        planner = Planner(
+            request,
+            self.kb,
+            self.ruleset.settings,
+            Conclusions.from_firings(firings),
+            hiit_last_7_days=int(features["history"]["hiit_last_7_days"]),
+        )
+        plan = planner.plan()
+        specs = self.ruleset.by_id
+        rationale: list[RationaleEntry] = []
+        for firing in firings:
+            if not firing.conclusions and any(entry.rule == firing.rule for entry in rationale):
+                continue  # a repeat firing that added nothing new
+            spec = specs[firing.rule]
+            rationale.append(
+                RationaleEntry(
+                    rule=firing.rule,
+                    summary=spec.summary,
+                    sources=list(spec.sources),
+                    matched=firing.matched,
+                    concluded=[
+                        describe_conclusion(item.fact_type, item.fields)
+                        for item in firing.conclusions
+                    ],
+                )
+            )
+        return Recommendation(
+            athlete=request.athlete.id,
+            date=request.checkin.date,
+            session=plan.session,
+            hiit=plan.hiit,
+            progressions=plan.progressions,
+            rationale=rationale,
+            warnings=plan.warnings,
+            rules_version=self.ruleset.version,
+            constraints=plan.constraints,
+            alternatives=plan.alternatives,
+            features=features,
+        )
+
+
+@lru_cache(maxsize=8)
+def _evaluator(rules_root: Path | None, kb_root: Path | None) -> Evaluator:
+    kb = load_knowledge_base(kb_root) if kb_root else default_knowledge_base()
+    ruleset = load_ruleset(rules_root, kb)
+    return Evaluator.build(kb, ruleset)
+
+
+def get_evaluator(rules_root: Path | None = None, kb_root: Path | None = None) -> Evaluator:
+    """An evaluator for these directories (the bundled ones by default), cached per process."""
+    return _evaluator(
+        rules_root.resolve() if rules_root else None, kb_root.resolve() if kb_root else None
+    )
+
+
+def evaluate(request: EvaluationRequest) -> Recommendation:
+    """Evaluate with the bundled rules and knowledge base."""
+    return get_evaluator().evaluate(request)

@@ -1,0 +1,453 @@
+"""Turn an evaluation request into the facts rules match.
+
+Everything time-based is computed here in plain Python (and tested on its own): HIIT sessions in
+the last 7 days, hours until the next quality run, sessions of each program this week, weeks on
+the current ladder stage, whether recent sessions of a stage's exercise held posture and felt
+easy, consecutive weeks of heavy loading, and the last HIIT's recovery flags.
+
+Time reference: check-ins and logs carry dates, not times, so a dated session is taken to
+happen at ``schedule.session_hour`` (a setting). Planned runs given with a time use that time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from engine.facts import (
+    NO_UPCOMING_HOURS,
+    AthleteFact,
+    CheckinFact,
+    ExerciseFact,
+    FactModel,
+    HistoryFact,
+    LadderFact,
+    PainFact,
+    ProgramFact,
+    TriState,
+)
+from engine.knowledge import KnowledgeBase
+from engine.models import EvaluationRequest, SessionLog
+
+QUALITY_KINDS = frozenset({"quality_run", "long_run"})
+RHYTHMIC_CARDIO_KINDS = frozenset({"easy_run", "long_run", "quality_run", "cross_training"})
+NO_SESSION_DAYS = 999
+NO_SESSION_HOURS = 9999
+
+_MOVEMENT_WORDS: tuple[tuple[str, str], ...] = (
+    ("jump", r"jump|pogo|plyo|hop|bound"),
+    ("lunge", r"lunge|split"),
+    ("hinge", r"deadlift|hinge|rdl|swing|good ?morning"),
+    ("squat", r"squat|pistol"),
+    ("run", r"run|sprint|stride"),
+)
+_MOVEMENT_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("jump", "jump"),
+    ("lunge", "lunge"),
+    ("hinge", "hinge"),
+    ("squat", "squat"),
+)
+
+
+@dataclass(frozen=True)
+class FactBundle:
+    """The input facts of one evaluation, as typed models keyed by fact type."""
+
+    facts: list[tuple[str, FactModel]]
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        counters: dict[str, int] = {}
+        for fact_type, model in self.facts:
+            index = counters.get(fact_type, 0)
+            counters[fact_type] = index + 1
+            out.append({"id": f"{fact_type}.{index}", "type": fact_type, **model.model_dump()})
+        return out
+
+    def features(self) -> dict[str, Any]:
+        """What a coach sees of the facts: one entry per single fact, lists for the rest."""
+        out: dict[str, Any] = {}
+        for fact_type, model in self.facts:
+            data = model.model_dump()
+            if fact_type in {"history", "athlete", "checkin"}:
+                out[fact_type] = data
+            elif fact_type == "program":
+                out.setdefault("programs", {})[data["program"]] = data
+            elif fact_type == "ladder":
+                out.setdefault("ladders", {})[data["ladder"]] = data
+            elif fact_type == "exercise":
+                out.setdefault("exercises", {})[data["exercise"]] = data
+            elif fact_type == "pain":
+                out.setdefault("pain", []).append(data)
+        return out
+
+
+def _iso_week(day: dt.date) -> tuple[int, int]:
+    year, week, _ = day.isocalendar()
+    return year, week
+
+
+def _at(value: dt.date | dt.datetime, session_hour: int) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    return dt.datetime.combine(value, dt.time(hour=session_hour))
+
+
+def _hours(delta: dt.timedelta) -> int:
+    return int(delta.total_seconds() // 3600)
+
+
+def _tri(value: bool | None) -> TriState:
+    if value is None:
+        return "unknown"
+    return "yes" if value else "no"
+
+
+def _all_tri(values: Iterable[bool | None]) -> TriState:
+    known = [value for value in values if value is not None]
+    if not known:
+        return "unknown"
+    return "yes" if all(known) else "no"
+
+
+class FeatureBuilder:
+    """Computes facts for one request; settings supply the tunable numbers."""
+
+    def __init__(
+        self, request: EvaluationRequest, kb: KnowledgeBase, settings: Mapping[str, Any]
+    ) -> None:
+        self.request = request
+        self.kb = kb
+        self.settings = settings
+        self.today = request.checkin.date
+        self.session_hour = int(settings.get("schedule.session_hour", 12))
+        self.now = _at(self.today, self.session_hour)
+        self.history = sorted(request.history, key=lambda session: session.date)
+
+    # --- classification ---
+
+    def is_hiit(self, session: SessionLog) -> bool:
+        if session.kind == "hiit":
+            return True
+        if session.kind == "quality_run" and bool(self.settings.get("hiit.count_quality_runs")):
+            return True
+        if session.program and session.variant and session.program in self.kb.programs:
+            program = self.kb.programs[session.program]
+            for variant in program.variants:
+                if variant.id == session.variant and variant.counts_as_hiit:
+                    return True
+        return False
+
+    def is_lower_body_strength(self, session: SessionLog) -> bool:
+        if session.kind != "strength":
+            return False
+        if session.program and session.program in self.kb.programs:
+            return self.kb.programs[session.program].lower_body
+        return any(
+            item.id in self.kb.exercises and self.kb.exercises[item.id].region == "lower"
+            for item in session.exercises
+        )
+
+    def is_heavy(self, session: SessionLog) -> bool:
+        maxes = self.request.athlete.one_rep_max_kg or {}
+        threshold = float(self.settings.get("load.heavy_min_pct", 85)) / 100
+        for item in session.exercises:
+            one_rm = maxes.get(item.id)
+            if one_rm and item.load_kg is not None and item.load_kg >= threshold * one_rm:
+                return True
+        return False
+
+    def within_days(self, session: SessionLog, days: int) -> bool:
+        return 0 <= (self.today - session.date).days < days
+
+    def this_week(self, session: SessionLog) -> bool:
+        return _iso_week(session.date) == _iso_week(self.today)
+
+    # --- facts ---
+
+    def athlete(self) -> AthleteFact:
+        athlete = self.request.athlete
+        return AthleteFact(
+            level=athlete.level,
+            experienced=athlete.level != "beginner",
+            has_strength_program=any(
+                enrollment.id in self.kb.programs
+                and self.kb.programs[enrollment.id].session_kind == "strength"
+                for enrollment in athlete.programs
+            ),
+            program_count=len(athlete.programs),
+            has_coach=athlete.has_coach,
+            has_one_rep_max=bool(athlete.one_rep_max_kg),
+        )
+
+    def checkin(self) -> CheckinFact:
+        checkin = self.request.checkin
+        return CheckinFact(
+            recovery_pct=checkin.recovery_pct,
+            slept_well=checkin.slept_well,
+            soreness=checkin.soreness,
+            life_stress=checkin.life_stress,
+            planned=checkin.planned or "none",
+            pain_count=len(checkin.pain),
+            max_pain_severity=max((pain.severity for pain in checkin.pain), default=0),
+            weekday=self.today.isoweekday(),
+        )
+
+    def movement_of(self, during: str | None) -> tuple[str, bool]:
+        if not during:
+            return "unknown", False
+        exercise = self.kb.exercises.get(during)
+        if exercise is not None:
+            for movement, pattern in _MOVEMENT_PATTERNS:
+                if pattern in exercise.patterns:
+                    return movement, True
+            return "other", True
+        text = during.lower()
+        for movement, words in _MOVEMENT_WORDS:
+            if re.search(words, text):
+                return movement, False
+        return "other", False
+
+    def pains(self) -> list[PainFact]:
+        facts = []
+        for pain in self.request.checkin.pain:
+            movement, known = self.movement_of(pain.during)
+            facts.append(
+                PainFact(
+                    area=pain.area,
+                    severity=pain.severity,
+                    during=pain.during or "",
+                    during_movement=movement,
+                    during_known_exercise=known,
+                )
+            )
+        return facts
+
+    def history_fact(self) -> HistoryFact:
+        last7 = [session for session in self.history if self.within_days(session, 7)]
+        hiit_sessions = [session for session in self.history if self.is_hiit(session)]
+        last_hiit = hiit_sessions[-1] if hiit_sessions else None
+        failures = 0
+        for session in reversed(hiit_sessions):
+            if self._hiit_failed(session):
+                failures += 1
+            else:
+                break
+        lower = [session for session in self.history if self.is_lower_body_strength(session)]
+        quality_past = [session for session in self.history if session.kind in QUALITY_KINDS]
+        upcoming_quality = sorted(
+            (
+                (_at(run.date, self.session_hour), run.kind)
+                for run in self.request.upcoming
+                if run.kind in QUALITY_KINDS and _at(run.date, self.session_hour) >= self.now
+            ),
+            key=lambda item: item[0],
+        )
+        planned = self.request.checkin.planned
+        quality_today = planned in QUALITY_KINDS or any(
+            when.date() == self.today for when, _ in upcoming_quality
+        )
+        if upcoming_quality:
+            next_when, next_kind = upcoming_quality[0]
+            hours_to_next = _hours(next_when - self.now)
+        else:
+            next_kind, hours_to_next = "none", NO_UPCOMING_HOURS
+        return HistoryFact(
+            hiit_last_7_days=sum(1 for session in last7 if self.is_hiit(session)),
+            strength_last_7_days=sum(1 for session in last7 if session.kind == "strength"),
+            lower_body_strength_last_7_days=sum(
+                1 for session in last7 if self.is_lower_body_strength(session)
+            ),
+            lower_body_strength_this_week=sum(1 for session in lower if self.this_week(session)),
+            rhythmic_cardio_last_7_days=sum(
+                1 for session in last7 if session.kind in RHYTHMIC_CARDIO_KINDS
+            ),
+            sessions_last_7_days=sum(1 for session in last7 if session.kind != "rest"),
+            days_since_last_session=min(
+                ((self.today - session.date).days for session in self.history
+                 if session.kind != "rest"),
+                default=NO_SESSION_DAYS,
+            ),
+            hours_since_last_lower_body=(
+                _hours(self.now - _at(lower[-1].date, self.session_hour))
+                if lower
+                else NO_SESSION_HOURS
+            ),
+            hours_since_last_quality=(
+                _hours(self.now - _at(quality_past[-1].date, self.session_hour))
+                if quality_past
+                else NO_SESSION_HOURS
+            ),
+            hours_to_next_quality=hours_to_next,
+            next_quality_kind=next_kind,
+            quality_today=quality_today,
+            days_since_last_hiit=(
+                (self.today - last_hiit.date).days if last_hiit else NO_SESSION_DAYS
+            ),
+            last_hiit_hr_back_to_normal=_tri(last_hiit.hr_back_to_normal if last_hiit else None),
+            last_hiit_slept_well_after=_tri(last_hiit.slept_well_after if last_hiit else None),
+            last_hiit_recovered_between_intervals=_tri(
+                last_hiit.recovered_between_intervals if last_hiit else None
+            ),
+            last_hiit_recovery_failed=bool(last_hiit and self._hiit_failed(last_hiit)),
+            hiit_recovery_failures_in_a_row=failures,
+            consecutive_heavy_weeks=self.consecutive_heavy_weeks(),
+            heavy_this_week=any(
+                self.is_heavy(session) for session in self.history if self.this_week(session)
+            ),
+        )
+
+    @staticmethod
+    def _hiit_failed(session: SessionLog) -> bool:
+        return session.hr_back_to_normal is False or session.slept_well_after is False
+
+    def consecutive_heavy_weeks(self) -> int:
+        """Heavy ISO weeks in a row, counting back from last week."""
+        heavy_weeks = {_iso_week(session.date) for session in self.history if self.is_heavy(session)}
+        count = 0
+        monday = self.today - dt.timedelta(days=self.today.isoweekday() - 1)
+        probe = monday - dt.timedelta(days=7)
+        while _iso_week(probe) in heavy_weeks:
+            count += 1
+            probe -= dt.timedelta(days=7)
+        return count
+
+    def programs(self) -> list[ProgramFact]:
+        facts = []
+        for enrollment in self.request.athlete.programs:
+            program = self.kb.programs.get(enrollment.id)
+            if program is None:
+                continue
+            done = [session for session in self.history if session.program == enrollment.id]
+            this_week = sum(1 for session in done if self.this_week(session))
+            minimum = program.frequency.min_per_week if program.frequency else None
+            maximum = program.frequency.max_per_week if program.frequency else None
+            facts.append(
+                ProgramFact(
+                    program=enrollment.id,
+                    week=enrollment.week,
+                    sessions_this_week=this_week,
+                    sessions_last_7_days=sum(1 for session in done if self.within_days(session, 7)),
+                    min_per_week=minimum or 0,
+                    max_per_week=maximum or 99,
+                    below_minimum=minimum is not None and this_week < minimum,
+                    at_maximum=maximum is not None and this_week >= maximum,
+                    lower_body=program.lower_body,
+                    days_since_last=min(
+                        ((self.today - session.date).days for session in done),
+                        default=NO_SESSION_DAYS,
+                    ),
+                )
+            )
+        return facts
+
+    def ladders(self) -> list[LadderFact]:
+        facts = []
+        window = int(self.settings.get("ladder.recent_window_days", 21))
+        sessions_for_gate = int(self.settings.get("ladder.sessions_for_gate", 2))
+        default_min_weeks = int(self.settings.get("ladder.default_min_weeks", 3))
+        for ladder_id, position in sorted(self.request.athlete.ladders.items()):
+            ladder = self.kb.ladders.get(ladder_id)
+            if ladder is None:
+                continue
+            stages = [stage.exercise for stage in ladder.stages]
+            if position.stage in stages:
+                index = stages.index(position.stage)
+            else:  # an alternative final stage sits at the last position
+                index = len(stages) - 1
+            stage = ladder.stages[index]
+            is_final = index == len(stages) - 1
+            logs = [
+                item
+                for session in self.history
+                if self.within_days(session, window) and session.date >= position.since
+                for item in session.exercises
+                if item.id == position.stage
+            ]
+            recent = logs[-sessions_for_gate:]
+            weeks_on_stage = max(0, (self.today - position.since).days // 7)
+            min_weeks = stage.weeks.min or default_min_weeks
+            this_week = sum(
+                1
+                for session in self.history
+                if self.this_week(session)
+                and any(item.id == position.stage for item in session.exercises)
+            )
+            min_per_week = stage.frequency.min_per_week or 0 if stage.frequency else 0
+            facts.append(
+                LadderFact(
+                    ladder=ladder_id,
+                    stage=position.stage,
+                    stage_number=index + 1,
+                    stage_count=len(stages),
+                    is_final=is_final,
+                    next_stage="" if is_final else stages[index + 1],
+                    previous_stage="" if index == 0 else stages[index - 1],
+                    weeks_on_stage=weeks_on_stage,
+                    min_weeks=min_weeks,
+                    max_weeks=stage.weeks.max or min_weeks,
+                    min_weeks_binding=stage.weeks.min_is_binding,
+                    min_weeks_met=weeks_on_stage >= min_weeks,
+                    recent_sessions=len(logs),
+                    recent_posture_held=_all_tri(item.posture_held for item in recent),
+                    recent_felt_easy=_all_tri(item.felt_easy for item in recent),
+                    posture_lost_recently=any(item.posture_held is False for item in logs),
+                    sessions_this_week=this_week,
+                    min_per_week=min_per_week,
+                    below_weekly_frequency=this_week < min_per_week,
+                    has_assistance=bool(position.assistance),
+                )
+            )
+        return facts
+
+    def exercises(self) -> list[ExerciseFact]:
+        """Program exercises logged recently, with how the last session of each went."""
+        window = int(self.settings.get("ladder.recent_window_days", 21))
+        ladder_stages = {
+            stage.exercise for ladder in self.kb.ladders.values() for stage in ladder.stages
+        }
+        latest: dict[str, tuple[str, bool | None, bool | None]] = {}
+        for session in self.history:
+            if not session.program or not self.within_days(session, window):
+                continue
+            for item in session.exercises:
+                if item.id in ladder_stages:
+                    continue  # ladder stages have their own gate (LadderFact)
+                latest[item.id] = (session.program, item.posture_held, item.felt_easy)
+        facts = []
+        for exercise_id in sorted(latest):
+            program, posture, easy = latest[exercise_id]
+            exercise = self.kb.exercises.get(exercise_id)
+            facts.append(
+                ExerciseFact(
+                    exercise=exercise_id,
+                    program=program,
+                    last_posture_held=_tri(posture),
+                    last_felt_easy=_tri(easy),
+                    previous_variation=(
+                        exercise.regressions[0] if exercise and exercise.regressions else ""
+                    ),
+                )
+            )
+        return facts
+
+    def build(self) -> FactBundle:
+        facts: list[tuple[str, FactModel]] = [
+            ("athlete", self.athlete()),
+            ("checkin", self.checkin()),
+            ("history", self.history_fact()),
+        ]
+        facts.extend(("pain", fact) for fact in self.pains())
+        facts.extend(("program", fact) for fact in self.programs())
+        facts.extend(("ladder", fact) for fact in self.ladders())
+        facts.extend(("exercise", fact) for fact in self.exercises())
+        return FactBundle(facts)
+
+
+def build_facts(
+    request: EvaluationRequest, kb: KnowledgeBase, settings: Mapping[str, Any]
+) -> FactBundle:
+    return FeatureBuilder(request, kb, settings).build()

@@ -1,0 +1,404 @@
+"""Load and cross-check the knowledge base (``knowledge_base/``).
+
+Loading collects every problem in every file before failing, so one run of
+``python -m engine.knowledge`` (or ``runstrong kb validate``) shows all of them, each with the
+file, line and field. Checks: schema, duplicate ids, a file whose id does not match its name,
+dangling references (exercises, equipment, sources, documents), ladder stages out of order,
+and fact line ranges outside their document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from engine.errors import InputError, Problem
+from engine.kb_schema import (
+    DefaultsFile,
+    DefaultValue,
+    DocumentsFile,
+    Equipment,
+    EquipmentFile,
+    Exercise,
+    FactsFile,
+    Ladder,
+    Program,
+    SourceDocument,
+    SourceFact,
+)
+from engine.paths import knowledge_base_dir
+from engine.yamlio import LocatedData, load_yaml_file, validate_located
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class FactRecord:
+    """A source fact with the document it comes from."""
+
+    fact: SourceFact
+    document: SourceDocument
+
+    @property
+    def citation(self) -> str:
+        lines = self.fact.lines
+        span = str(lines.start) if lines.start == lines.end else f"{lines.start}-{lines.end}"
+        return f"{self.document.file}:{span}"
+
+
+@dataclass(frozen=True)
+class StageRef:
+    ladder: Ladder
+    index: int  # 0-based position in ladder.stages; -1 for an alternative final stage
+
+
+@dataclass
+class KnowledgeBase:
+    root: Path
+    documents: dict[str, SourceDocument] = field(default_factory=dict)
+    facts: dict[str, FactRecord] = field(default_factory=dict)
+    defaults: dict[str, DefaultValue] = field(default_factory=dict)
+    equipment: dict[str, Equipment] = field(default_factory=dict)
+    exercises: dict[str, Exercise] = field(default_factory=dict)
+    ladders: dict[str, Ladder] = field(default_factory=dict)
+    programs: dict[str, Program] = field(default_factory=dict)
+    digest: str = ""
+
+    # --- look-ups used by the engine and the CLI ---
+
+    def is_source(self, source_id: str) -> bool:
+        return source_id in self.facts or source_id in self.defaults
+
+    def is_default(self, source_id: str) -> bool:
+        return source_id in self.defaults
+
+    def describe_source(self, source_id: str) -> str:
+        """One line naming a source: the claim and where it is, or the default's value."""
+        if source_id in self.facts:
+            record = self.facts[source_id]
+            return f"{record.fact.claim} [{record.citation}]"
+        if source_id in self.defaults:
+            return f"{self.defaults[source_id].value} [runstrong default, not from the texts]"
+        return f"{source_id} [unknown source]"
+
+    def stage_of(self, exercise_id: str) -> Iterator[StageRef]:
+        """Every ladder stage this exercise occupies."""
+        for ladder in self.ladders.values():
+            for index, stage in enumerate(ladder.stages):
+                if stage.exercise == exercise_id:
+                    yield StageRef(ladder, index)
+            if exercise_id in ladder.alternative_final:
+                yield StageRef(ladder, -1)
+
+    def entity(self, entity_id: str) -> tuple[str, BaseModel] | None:
+        """Find any entity by id: (kind, model)."""
+        tables: list[tuple[str, dict[str, BaseModel]]] = [
+            ("exercise", dict(self.exercises)),
+            ("ladder", dict(self.ladders)),
+            ("program", dict(self.programs)),
+            ("equipment", dict(self.equipment)),
+            ("document", dict(self.documents)),
+            ("default", dict(self.defaults)),
+        ]
+        for kind, table in tables:
+            if entity_id in table:
+                return kind, table[entity_id]
+        if entity_id in self.facts:
+            return "fact", self.facts[entity_id].fact
+        return None
+
+
+class _Collector:
+    """Gathers problems across files so a single run reports all of them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.hasher = hashlib.sha256()
+
+    def rel(self, path: Path) -> str:
+        try:
+            return f"knowledge_base/{path.relative_to(self.root).as_posix()}"
+        except ValueError:
+            return str(path)
+
+    def load(self, path: Path, model: type[ModelT]) -> tuple[ModelT, LocatedData] | None:
+        try:
+            self.hasher.update(path.relative_to(self.root).as_posix().encode())
+            self.hasher.update(path.read_bytes())
+            located = load_yaml_file(path, self.rel(path))
+            return validate_located(model, located), located
+        except InputError as error:
+            self.problems.extend(error.problems)
+            return None
+
+    def add(self, message: str, located: LocatedData, *path: str | int) -> None:
+        from engine.yamlio import format_loc
+
+        self.problems.append(
+            Problem(
+                message,
+                file=located.file,
+                line=located.line_for(path),
+                field=format_loc(path) or None,
+            )
+        )
+
+
+def _entity_files(root: Path, folder: str) -> list[Path]:
+    directory = root / folder
+    if not directory.is_dir():
+        return []
+    return sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+
+
+def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
+    """Load, validate and cross-check the knowledge base; raise InputError listing all problems."""
+    root = (root or knowledge_base_dir()).resolve()
+    kb = KnowledgeBase(root=root)
+    c = _Collector(root)
+    if not root.is_dir():
+        raise InputError([Problem("knowledge base directory not found", file=str(root))])
+
+    located_by_id: dict[tuple[str, str], LocatedData] = {}
+
+    def required(path: Path) -> Path | None:
+        if not path.is_file():
+            c.problems.append(Problem("required file is missing", file=c.rel(path)))
+            return None
+        return path
+
+    # Documents.
+    documents_path = required(root / "sources" / "documents.yaml")
+    if documents_path is not None and (loaded := c.load(documents_path, DocumentsFile)):
+        documents, located = loaded
+        for index, document in enumerate(documents.documents):
+            if document.id in kb.documents:
+                c.add(f"duplicate document id {document.id!r}", located, "documents", index, "id")
+            kb.documents[document.id] = document
+
+    # Facts.
+    for path in _entity_files(root, "sources/facts"):
+        loaded_facts = c.load(path, FactsFile)
+        if loaded_facts is None:
+            continue
+        facts_file, located = loaded_facts
+        document = kb.documents.get(facts_file.document)
+        if document is None:
+            c.add(f"unknown document {facts_file.document!r}", located, "document")
+            continue
+        prefix = f"{document.id}_"
+        for index, fact in enumerate(facts_file.facts):
+            if not fact.id.startswith(prefix):
+                c.add(f"fact id must start with {prefix!r}", located, "facts", index, "id")
+            if fact.id in kb.facts:
+                c.add(f"duplicate fact id {fact.id!r}", located, "facts", index, "id")
+            if fact.lines.end > document.line_count:
+                c.add(
+                    f"line {fact.lines.end} is past the end of {document.file} "
+                    f"({document.line_count} lines)",
+                    located,
+                    "facts",
+                    index,
+                    "lines",
+                )
+            kb.facts[fact.id] = FactRecord(fact, document)
+            located_by_id[("fact", fact.id)] = located
+
+    # Defaults.
+    defaults_path = required(root / "defaults.yaml")
+    if defaults_path is not None and (loaded_defaults := c.load(defaults_path, DefaultsFile)):
+        defaults_file, located = loaded_defaults
+        for index, default in enumerate(defaults_file.defaults):
+            if default.id in kb.defaults or default.id in kb.facts:
+                c.add(f"duplicate source id {default.id!r}", located, "defaults", index, "id")
+            kb.defaults[default.id] = default
+        for index, default in enumerate(defaults_file.defaults):
+            for position, fact_id in enumerate(default.fills_gap_in):
+                if fact_id not in kb.facts:
+                    c.add(
+                        f"unknown fact {fact_id!r}",
+                        located,
+                        "defaults",
+                        index,
+                        "fills_gap_in",
+                        position,
+                    )
+
+    # Equipment.
+    equipment_path = required(root / "equipment.yaml")
+    if equipment_path is not None and (loaded_eq := c.load(equipment_path, EquipmentFile)):
+        equipment_file, located = loaded_eq
+        for index, item in enumerate(equipment_file.equipment):
+            if item.id in kb.equipment:
+                c.add(f"duplicate equipment id {item.id!r}", located, "equipment", index, "id")
+            kb.equipment[item.id] = item
+            _check_sources(c, kb, located, item.sources, "equipment", index, "sources")
+
+    # One entity per file: exercises, ladders, programs.
+    entity_tables: list[tuple[str, type[BaseModel], dict[str, BaseModel]]] = [
+        ("exercises", Exercise, kb.exercises),  # type: ignore[arg-type]
+        ("ladders", Ladder, kb.ladders),  # type: ignore[arg-type]
+        ("programs", Program, kb.programs),  # type: ignore[arg-type]
+    ]
+    for folder, model, table in entity_tables:
+        for path in _entity_files(root, folder):
+            loaded_entity = c.load(path, model)
+            if loaded_entity is None:
+                continue
+            entity, located = loaded_entity
+            entity_id = getattr(entity, "id")  # noqa: B009 - every entity model has an id
+            if entity_id != path.stem:
+                c.add(f"id {entity_id!r} does not match the file name {path.name!r}", located, "id")
+            if entity_id in table:
+                c.add(f"duplicate {folder[:-1]} id {entity_id!r}", located, "id")
+            table[entity_id] = entity
+            located_by_id[(folder, entity_id)] = located
+
+    _cross_check(c, kb, located_by_id)
+    if c.problems:
+        raise InputError(c.problems)
+    kb.digest = c.hasher.hexdigest()[:12]
+    return kb
+
+
+def _check_sources(
+    c: _Collector,
+    kb: KnowledgeBase,
+    located: LocatedData,
+    sources: list[str],
+    *path: str | int,
+) -> None:
+    for position, source_id in enumerate(sources):
+        if not kb.is_source(source_id):
+            c.add(f"unknown source {source_id!r}", located, *path, position)
+
+
+def _walk_sources(model: BaseModel, path: tuple[str | int, ...]) -> Iterator[tuple[list[str], tuple[str | int, ...]]]:
+    """Every ``sources`` list inside a model, with its path."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if name == "sources" and isinstance(value, list):
+            yield value, (*path, name)
+        elif isinstance(value, BaseModel):
+            yield from _walk_sources(value, (*path, name))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _walk_sources(item, (*path, name, index))
+
+
+def _cross_check(
+    c: _Collector,
+    kb: KnowledgeBase,
+    located_by_id: dict[tuple[str, str], LocatedData],
+) -> None:
+    def check_exercise(ref: str, located: LocatedData, *path: str | int) -> None:
+        if ref not in kb.exercises:
+            c.add(f"unknown exercise {ref!r}", located, *path)
+
+    def check_equipment(ref: str, located: LocatedData, *path: str | int) -> None:
+        if ref not in kb.equipment:
+            c.add(f"unknown equipment {ref!r}", located, *path)
+
+    for (folder, entity_id), located in located_by_id.items():
+        if folder == "fact":
+            continue
+        entity = {"exercises": kb.exercises, "ladders": kb.ladders, "programs": kb.programs}[
+            folder
+        ][entity_id]
+        for sources, path in _walk_sources(entity, ()):
+            _check_sources(c, kb, located, sources, *path)
+
+    for exercise_id, exercise in kb.exercises.items():
+        located = located_by_id[("exercises", exercise_id)]
+        for relation in ("regressions", "progressions", "alternatives"):
+            for index, ref in enumerate(getattr(exercise, relation)):
+                check_exercise(ref, located, relation, index)
+                if ref == exercise_id:
+                    c.add("an exercise cannot refer to itself", located, relation, index)
+        for option_index, option in enumerate(exercise.equipment):
+            for index, ref in enumerate(option):
+                check_equipment(ref, located, "equipment", option_index, index)
+
+    for ladder_id, ladder in kb.ladders.items():
+        located = located_by_id[("ladders", ladder_id)]
+        for index, stage in enumerate(ladder.stages):
+            if stage.number != index + 1:
+                c.add(
+                    f"stages must be numbered 1, 2, 3 ... in order; found {stage.number} "
+                    f"at position {index + 1}",
+                    located,
+                    "stages",
+                    index,
+                    "number",
+                )
+            check_exercise(stage.exercise, located, "stages", index, "exercise")
+        exercises = [stage.exercise for stage in ladder.stages]
+        if len(set(exercises)) != len(exercises):
+            c.add("a ladder lists the same exercise at two stages", located, "stages")
+        for index, ref in enumerate(ladder.alternative_final):
+            check_exercise(ref, located, "alternative_final", index)
+
+    for program_id, program in kb.programs.items():
+        located = located_by_id[("programs", program_id)]
+        if program.document not in kb.documents:
+            c.add(f"unknown document {program.document!r}", located, "document")
+        for index, ref in enumerate(program.equipment):
+            check_equipment(ref, located, "equipment", index)
+        variant_ids = [variant.id for variant in program.variants]
+        if len(set(variant_ids)) != len(variant_ids):
+            c.add("duplicate variant ids", located, "variants")
+        for v_index, variant in enumerate(program.variants):
+            for b_index, block in enumerate(variant.blocks):
+                for e_index, item in enumerate(block.exercises):
+                    check_exercise(
+                        item.exercise,
+                        located,
+                        "variants",
+                        v_index,
+                        "blocks",
+                        b_index,
+                        "exercises",
+                        e_index,
+                        "exercise",
+                    )
+
+
+@lru_cache(maxsize=8)
+def _cached(root: Path) -> KnowledgeBase:
+    return load_knowledge_base(root)
+
+
+def default_knowledge_base(root: Path | None = None) -> KnowledgeBase:
+    """The knowledge base, loaded once per process (it is read-only data)."""
+    return _cached((root or knowledge_base_dir()).resolve())
+
+
+def main() -> int:
+    """``python -m engine.knowledge [DIR]``: validate and print a summary or the problems."""
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else None
+    try:
+        kb = load_knowledge_base(root)
+    except InputError as error:
+        print(error, file=sys.stderr)
+        print(f"{len(error.problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(
+        f"knowledge base OK: {len(kb.documents)} documents, {len(kb.facts)} facts, "
+        f"{len(kb.defaults)} defaults, {len(kb.equipment)} equipment, "
+        f"{len(kb.exercises)} exercises, {len(kb.ladders)} ladders, "
+        f"{len(kb.programs)} programs"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,53 @@
+"""Turn a % of 1RM into kilograms the athlete can actually load.
+
+Loads are rounded *down* to the nearest kettlebell or dumbbell the athlete owns, or to the
+barbell's plate increment, so a prescription never exceeds the stated percentage.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from engine.kb_schema import Exercise
+from engine.models import AthleteProfile
+
+
+@dataclass(frozen=True)
+class LoadChoice:
+    kg: float | None
+    note: str | None = None
+
+
+def _implement(exercise: Exercise, athlete: AthleteProfile) -> str | None:
+    owned = set(athlete.equipment)
+    for option in exercise.equipment:
+        if set(option) <= owned:
+            for item in option:
+                if item.startswith(("kettlebell", "dumbbell", "barbell")):
+                    return item.split("_")[0]
+    return None
+
+
+def _round_down(values: list[float], target: float) -> float | None:
+    fitting = [value for value in values if value <= target + 1e-9]
+    return max(fitting) if fitting else None
+
+
+def load_for(exercise: Exercise, pct: float, athlete: AthleteProfile) -> LoadChoice:
+    """The load for ``pct`` % of the athlete's 1RM on this exercise, rounded down."""
+    one_rep_max = (athlete.one_rep_max_kg or {}).get(exercise.id)
+    if one_rep_max is None:
+        return LoadChoice(None, "no 1RM on record: choose a load by effort (2-3 reps in reserve)")
+    target = one_rep_max * pct / 100
+    implement = _implement(exercise, athlete)
+    if implement == "kettlebell" and athlete.kettlebells_kg:
+        kg = _round_down(list(athlete.kettlebells_kg), target)
+    elif implement == "dumbbell" and athlete.dumbbells_kg:
+        kg = _round_down(list(athlete.dumbbells_kg), target)
+    else:
+        step = athlete.plate_increment_kg
+        kg = math.floor(target / step + 1e-9) * step
+    if kg is None or kg <= 0:
+        return LoadChoice(None, f"{target:.1f} kg target is below the lightest {implement or 'load'} available")
+    return LoadChoice(round(kg, 2))

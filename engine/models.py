@@ -1,0 +1,405 @@
+"""Pydantic models of runstrong's public contract.
+
+Field names here are fixed: fixtures, stored data and the coach's files depend on them. Every
+model is strict (no silent coercion of "5" into 5 or "yes" into True) and forbids unknown fields,
+so a typo in a check-in file is an error that names the field instead of a value quietly ignored.
+
+Dates are the one deliberate exception to strictness: JSON has no date type, so ISO strings are
+accepted for date and datetime fields.
+
+References to the knowledge base (equipment, exercises, ladders, programs) are checked when a
+validation context carries the loaded knowledge base (``context={"kb": kb}``); see
+:func:`engine.validation.validate_request`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+# --- shared vocabulary -------------------------------------------------------------------------
+
+SessionKind = Literal[
+    "strength",
+    "hiit",
+    "mobility",
+    "easy_run",
+    "quality_run",
+    "long_run",
+    "cross_training",
+    "rest",
+]
+SESSION_KINDS: tuple[str, ...] = SessionKind.__args__  # type: ignore[attr-defined]
+
+Level = Literal["beginner", "intermediate", "advanced"]
+Intensity = Literal["rest", "low", "moderate", "high"]
+INTENSITY_ORDER: dict[str, int] = {"rest": 0, "low": 1, "moderate": 2, "high": 3}
+
+ProgressionAction = Literal["advance", "hold", "regress"]
+
+PainArea = Literal[
+    "low_back",
+    "upper_back",
+    "neck",
+    "shoulder",
+    "elbow",
+    "wrist",
+    "hip",
+    "groin",
+    "glute",
+    "hamstring",
+    "quad",
+    "knee",
+    "shin",
+    "calf",
+    "achilles",
+    "ankle",
+    "foot",
+    "other",
+]
+
+# Stable identifiers of knowledge-base entries: lower snake_case.
+KbId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
+# Athlete ids are chosen by people: allow a little more, but nothing that breaks a file name.
+AthleteId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+
+# Dates: accept ISO strings from JSON (see module docstring).
+Date = Annotated[dt.date, Field(strict=False)]
+DateTime = Annotated[dt.datetime, Field(strict=False)]
+# A date alone ("2026-11-24") stays a date; one with a time of day becomes a datetime.
+DateOrDateTime = Annotated[Date | DateTime, Field(union_mode="left_to_right")]
+
+
+def _ordered_range(value: list[Any]) -> list[Any]:
+    low, high = value
+    if low > high:
+        raise ValueError(f"range [{low}, {high}] has its minimum above its maximum")
+    return value
+
+
+# A [min, max] pair, e.g. "8-12 reps" is [8, 12]. Lists, because YAML and JSON have no tuples.
+IntRange = Annotated[list[int], Field(min_length=2, max_length=2), AfterValidator(_ordered_range)]
+FloatRange = Annotated[
+    list[float], Field(min_length=2, max_length=2), AfterValidator(_ordered_range)
+]
+# A dose value is either exact or a [min, max] range ("8-12 reps", "30-90 s rest").
+IntOrRange = int | IntRange
+FloatOrRange = float | FloatRange
+
+NonNegInt = Annotated[int, Field(ge=0)]
+PosInt = Annotated[int, Field(ge=1)]
+Score10 = Annotated[int, Field(ge=0, le=10)]
+PosFloat = Annotated[float, Field(gt=0)]
+
+
+class Contract(BaseModel):
+    """Base for every public model: strict types, unknown fields refused."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", validate_default=True)
+
+
+def _kb(info: ValidationInfo) -> Any:
+    """The knowledge base from the validation context, when the caller supplied one."""
+    context = info.context
+    if isinstance(context, dict):
+        return context.get("kb")
+    return None
+
+
+# --- athlete -----------------------------------------------------------------------------------
+
+
+class ProgramEnrollment(Contract):
+    id: KbId
+    week: PosInt = 1
+
+
+class LadderPosition(Contract):
+    stage: KbId
+    since: Date
+    assistance: str | None = None
+
+
+class AthleteProfile(Contract):
+    id: AthleteId
+    level: Level
+    equipment: list[KbId] = Field(default_factory=list)
+    kettlebells_kg: list[PosFloat] | None = None
+    dumbbells_kg: list[PosFloat] | None = None
+    one_rep_max_kg: dict[KbId, PosFloat] | None = None
+    programs: list[ProgramEnrollment] = Field(default_factory=list)
+    ladders: dict[KbId, LadderPosition] = Field(default_factory=dict)
+    # Smallest step a barbell can be loaded in (two of the lightest plates).
+    plate_increment_kg: PosFloat = 2.5
+    # With no coach, a ladder advance takes effect without review.
+    has_coach: bool = False
+
+    @field_validator("equipment")
+    @classmethod
+    def _known_equipment(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        kb = _kb(info)
+        if kb is not None:
+            unknown = [item for item in value if item not in kb.equipment]
+            if unknown:
+                raise ValueError(
+                    f"unknown equipment {unknown}; known: {sorted(kb.equipment)}"
+                )
+        return value
+
+    @field_validator("one_rep_max_kg")
+    @classmethod
+    def _known_exercises(
+        cls, value: dict[str, float] | None, info: ValidationInfo
+    ) -> dict[str, float] | None:
+        kb = _kb(info)
+        if kb is not None and value:
+            unknown = [item for item in value if item not in kb.exercises]
+            if unknown:
+                raise ValueError(f"unknown exercise id(s) {unknown}")
+        return value
+
+    @field_validator("programs")
+    @classmethod
+    def _known_programs(
+        cls, value: list[ProgramEnrollment], info: ValidationInfo
+    ) -> list[ProgramEnrollment]:
+        kb = _kb(info)
+        seen: set[str] = set()
+        for index, enrollment in enumerate(value):
+            if enrollment.id in seen:
+                raise ValueError(f"[{index}].id: program {enrollment.id!r} is listed twice")
+            seen.add(enrollment.id)
+            if kb is not None and enrollment.id not in kb.programs:
+                raise ValueError(
+                    f"[{index}].id: unknown program {enrollment.id!r}; "
+                    f"known: {sorted(kb.programs)}"
+                )
+        return value
+
+    @field_validator("ladders")
+    @classmethod
+    def _known_ladder_stages(
+        cls, value: dict[str, LadderPosition], info: ValidationInfo
+    ) -> dict[str, LadderPosition]:
+        kb = _kb(info)
+        if kb is None:
+            return value
+        for ladder_id, position in value.items():
+            ladder = kb.ladders.get(ladder_id)
+            if ladder is None:
+                raise ValueError(f"{ladder_id}: unknown ladder; known: {sorted(kb.ladders)}")
+            stages = ladder.stage_exercises()
+            if position.stage not in stages:
+                raise ValueError(
+                    f"{ladder_id}.stage: {position.stage!r} is not a stage of ladder "
+                    f"{ladder_id!r} (stages: {', '.join(stages)})"
+                )
+        return value
+
+
+# --- daily check-in ----------------------------------------------------------------------------
+
+
+class PainReport(Contract):
+    area: PainArea
+    severity: Score10
+    # An exercise id from the knowledge base, or free text ("running downhill").
+    during: str | None = None
+
+
+class CheckIn(Contract):
+    date: Date
+    recovery_pct: Annotated[int, Field(ge=0, le=100)]
+    slept_well: bool
+    soreness: Score10
+    life_stress: Score10
+    pain: list[PainReport] = Field(default_factory=list)
+    planned: SessionKind | None = None
+    note: str | None = None
+
+
+# --- completed sessions ------------------------------------------------------------------------
+
+
+class ExerciseLog(Contract):
+    id: KbId
+    sets: PosInt
+    reps: NonNegInt
+    load_kg: Annotated[float, Field(ge=0)] | None = None
+    posture_held: bool | None = None
+    felt_easy: bool | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _known_exercise(cls, value: str, info: ValidationInfo) -> str:
+        kb = _kb(info)
+        if kb is not None and value not in kb.exercises:
+            raise ValueError(f"unknown exercise {value!r}")
+        return value
+
+
+class SessionLog(Contract):
+    date: Date
+    kind: SessionKind
+    program: KbId | None = None
+    # Program variant or mode, e.g. "conditioning" for the kettlebell pull workout.
+    variant: str | None = None
+    exercises: list[ExerciseLog] = Field(default_factory=list)
+    duration_min: Annotated[int, Field(ge=0, le=1440)] | None = None
+    # HIIT recovery checks (catalogue H3-H5): asked after a HIIT session.
+    hr_back_to_normal: bool | None = None
+    slept_well_after: bool | None = None
+    recovered_between_intervals: bool | None = None
+
+    @field_validator("program")
+    @classmethod
+    def _known_program(cls, value: str | None, info: ValidationInfo) -> str | None:
+        kb = _kb(info)
+        if kb is not None and value is not None and value not in kb.programs:
+            raise ValueError(f"unknown program {value!r}")
+        return value
+
+
+class PlannedRun(Contract):
+    date: DateOrDateTime
+    kind: SessionKind
+
+
+class EvaluationRequest(Contract):
+    athlete: AthleteProfile
+    checkin: CheckIn
+    history: list[SessionLog] = Field(default_factory=list)
+    upcoming: list[PlannedRun] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _history_not_after_checkin(self) -> EvaluationRequest:
+        for index, session in enumerate(self.history):
+            if session.date > self.checkin.date:
+                raise ValueError(
+                    f"history[{index}].date {session.date} is after the check-in date "
+                    f"{self.checkin.date}"
+                )
+        return self
+
+
+# --- recommendation ----------------------------------------------------------------------------
+
+
+class PrescribedExercise(Contract):
+    id: KbId
+    name: str
+    sets: PosInt | IntRange | None = None
+    reps: IntOrRange | None = None
+    per_side: bool = False
+    duration_s: IntOrRange | None = None
+    distance_yd: PosInt | None = None
+    load_kg: float | None = None
+    load_pct_1rm: FloatOrRange | None = None
+    tempo: str | None = None
+    pause_s: IntOrRange | None = None
+    notes: list[str] = Field(default_factory=list)
+
+
+class SessionBlock(Contract):
+    name: str
+    role: Literal["warm_up", "main", "accessory", "cool_down", "run", "conditioning"] = "main"
+    rounds: PosInt = 1
+    rest_between_exercises_s: IntOrRange | None = None
+    rest_between_rounds_s: IntOrRange | None = None
+    exercises: list[PrescribedExercise] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
+class Session(Contract):
+    kind: SessionKind
+    intensity: Intensity
+    program: KbId | None = None
+    variant: str | None = None
+    title: str = ""
+    blocks: list[SessionBlock] = Field(default_factory=list)
+
+
+class HiitDecision(Contract):
+    allowed: bool
+    sessions_last_7_days: NonNegInt
+    work_s: PosInt | None = None
+    rest_s: PosInt | None = None
+
+
+class Progression(Contract):
+    model_config = ConfigDict(populate_by_name=True)
+
+    ladder: KbId
+    action: ProgressionAction
+    from_: KbId = Field(alias="from")
+    to: KbId
+    reason: str
+    needs_approval: bool = True
+
+
+class RationaleEntry(Contract):
+    rule: str
+    summary: str
+    sources: list[str]
+    # The fact fields the rule's conditions read, with the values they had.
+    matched: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    concluded: list[str] = Field(default_factory=list)
+
+
+class Warning_(Contract):
+    code: str
+    message: str
+    rule: str | None = None
+
+
+class Alternative(Contract):
+    """A proposal the planner considered and did not pick, and why."""
+
+    kind: SessionKind
+    program: KbId | None = None
+    priority: int
+    proposed_by: str
+    outcome: Literal["chosen", "blocked", "outranked"]
+    reason: str
+
+
+class Constraint(Contract):
+    kind: str
+    value: Any = None
+    rule: str
+
+
+class Recommendation(Contract):
+    athlete: AthleteId
+    date: Date
+    session: Session
+    hiit: HiitDecision
+    progressions: list[Progression] = Field(default_factory=list)
+    rationale: list[RationaleEntry] = Field(default_factory=list)
+    warnings: list[Warning_] = Field(default_factory=list)
+    rules_version: str
+    constraints: list[Constraint] = Field(default_factory=list)
+    alternatives: list[Alternative] = Field(default_factory=list)
+    # The history features the rules saw (HIIT in the last 7 days, hours to the next quality
+    # run, weeks on each ladder stage ...): what a coach checks first.
+    features: dict[str, Any] = Field(default_factory=dict)
+
+
+PUBLIC_MODELS: dict[str, type[BaseModel]] = {
+    "athlete": AthleteProfile,
+    "checkin": CheckIn,
+    "session-log": SessionLog,
+    "request": EvaluationRequest,
+    "recommendation": Recommendation,
+}
