@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.facts import coerce_conclusion_value
-from engine.rulespec import Comparison, Conditions, FieldRef, RuleSpec, SettingRef
 from engine.ruleset import RuleSet
+from engine.rulespec import Comparison, Conditions, FieldRef, RuleSpec, SettingRef
 
 RULESET_NAME = "runstrong"
 SENTINEL_TYPE = "$sentinel"
@@ -90,7 +90,9 @@ def _and(tests: list[dict[str, Any]]) -> dict[str, Any]:
     return tests[0] if len(tests) == 1 else {"$and": tests}
 
 
-def compile_rule(rule: RuleSpec, pri: int, settings: dict[str, Any]) -> tuple[dict[str, Any], CompiledRule]:
+def compile_rule(
+    rule: RuleSpec, pri: int, settings: dict[str, Any]
+) -> tuple[dict[str, Any], CompiledRule]:
     patterns: list[dict[str, Any]] = []
     read_fields: dict[str, tuple[str, ...]] = {}
     for pattern in rule.when:
@@ -99,10 +101,10 @@ def compile_rule(rule: RuleSpec, pri: int, settings: dict[str, Any]) -> tuple[di
             groups = [_and(_conditions(group, settings)) for group in pattern.any_of]
             tests.append(groups[0] if len(groups) == 1 else {"$or": groups})
         patterns.append({pattern.name: _and(tests)})
-        fields = list(pattern.where)
+        read = list(pattern.where)
         for group in pattern.any_of:
-            fields.extend(name for name in group if name not in fields)
-        read_fields[pattern.name] = tuple(fields)
+            read.extend(name for name in group if name not in read)
+        read_fields[pattern.name] = tuple(read)
 
     conclusions: list[CompiledConclusion] = []
     for conclusion in rule.then:
@@ -141,6 +143,8 @@ def compile_ruleset(ruleset: RuleSet) -> CompiledRuleSet:
     # which no action has fired. With this rule every fact is handled and an action always runs.
     definitions[SENTINEL_RULE] = {
         "all": [{"m": {"$ex": {"type": 1}}}],
+        # One action takes up to this many facts at once, instead of one action per fact.
+        "cap": 1000,
         "pri": SENTINEL_PRI,
         "run": NOOP_ACTION,
     }

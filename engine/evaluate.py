@@ -1,4 +1,4 @@
-"""One evaluation: request -> facts -> durable_rules (forward chaining) -> planner -> recommendation.
+"""One evaluation: request -> facts -> durable_rules (forward chaining) -> planner -> result.
 
 No I/O happens here: the knowledge base and rule set are loaded by the caller (or cached
 defaults), and the result is a pydantic :class:`~engine.models.Recommendation` whose

@@ -17,6 +17,20 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 TriState = Literal["yes", "no", "unknown"]
+SessionKindFact = Literal[
+    "strength", "hiit", "mobility", "easy_run", "quality_run", "long_run", "cross_training", "rest"
+]
+PlannedFact = Literal[
+    "strength",
+    "hiit",
+    "mobility",
+    "easy_run",
+    "quality_run",
+    "long_run",
+    "cross_training",
+    "rest",
+    "none",
+]
 NO_UPCOMING_HOURS = 9999
 # Keys every asserted fact carries besides its fields; not for rules to match.
 RESERVED_KEYS = frozenset({"sid", "id", "type"})
@@ -38,6 +52,7 @@ class AthleteFact(FactModel):
     program_count: int
     has_coach: bool
     has_one_rep_max: bool
+    has_lower_body_program: bool
 
 
 class CheckinFact(FactModel):
@@ -47,7 +62,7 @@ class CheckinFact(FactModel):
     slept_well: bool
     soreness: int
     life_stress: int
-    planned: str  # a session kind, or "none"
+    planned: PlannedFact  # a session kind, or "none"
     pain_count: int
     max_pain_severity: int
     weekday: int  # 1 = Monday ... 7 = Sunday
@@ -102,6 +117,8 @@ class ProgramFact(FactModel):
     at_maximum: bool
     lower_body: bool
     days_since_last: int
+    # A loaded main exercise of the program has no 1RM on record, so loads go by effort.
+    missing_one_rep_max: bool
 
 
 class LadderFact(FactModel):
@@ -140,7 +157,7 @@ class ExerciseFact(FactModel):
     previous_variation: str
 
 
-# --- conclusions -----------------------------------------------------------------------------------
+# --- conclusions ---------------------------------------------------------------------------
 
 
 class DerivedFact(FactModel):
@@ -175,11 +192,13 @@ class ProposalFact(FactModel):
     """A candidate session. The planner picks the highest preference that passes every
     constraint."""
 
-    session: str  # a session kind
+    session: SessionKindFact
     program: str  # "" for a session without a program (a run, HIIT, rest)
     variant: str
     preference: int
     intensity: Literal["rest", "low", "moderate", "high"]
+    # Shown with the session when this proposal is the one chosen.
+    note: str
 
 
 class PrescriptionFact(FactModel):
@@ -246,7 +265,7 @@ FACT_TYPES: dict[str, type[FactModel]] = {**INPUT_FACTS, **CONCLUSION_FACTS}
 CONCLUSION_DEFAULTS: dict[str, dict[str, object]] = {
     "derived": {"value": "true", "about": ""},
     "constraint": {"value": "", "about": ""},
-    "proposal": {"program": "", "variant": "", "intensity": "moderate"},
+    "proposal": {"program": "", "variant": "", "intensity": "moderate", "note": ""},
     "prescription": {
         "sets": 0,
         "reps": 0,

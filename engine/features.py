@@ -126,6 +126,10 @@ class FeatureBuilder:
         self.session_hour = int(settings.get("schedule.session_hour", 12))
         self.now = _at(self.today, self.session_hour)
         self.history = sorted(request.history, key=lambda session: session.date)
+        # Computed once: most features ask the same questions of every session.
+        this_week = _iso_week(self.today)
+        self.this_week_sessions = [s for s in self.history if _iso_week(s.date) == this_week]
+        self.last_7_days = [s for s in self.history if 0 <= (self.today - s.date).days < 7]
 
     # --- classification ---
 
@@ -163,13 +167,11 @@ class FeatureBuilder:
     def within_days(self, session: SessionLog, days: int) -> bool:
         return 0 <= (self.today - session.date).days < days
 
-    def this_week(self, session: SessionLog) -> bool:
-        return _iso_week(session.date) == _iso_week(self.today)
-
     # --- facts ---
 
     def athlete(self) -> AthleteFact:
         athlete = self.request.athlete
+        enrolled = [self.kb.programs[e.id] for e in athlete.programs if e.id in self.kb.programs]
         return AthleteFact(
             level=athlete.level,
             experienced=athlete.level != "beginner",
@@ -181,6 +183,7 @@ class FeatureBuilder:
             program_count=len(athlete.programs),
             has_coach=athlete.has_coach,
             has_one_rep_max=bool(athlete.one_rep_max_kg),
+            has_lower_body_program=any(program.lower_body for program in enrolled),
         )
 
     def checkin(self) -> CheckinFact:
@@ -227,7 +230,7 @@ class FeatureBuilder:
         return facts
 
     def history_fact(self) -> HistoryFact:
-        last7 = [session for session in self.history if self.within_days(session, 7)]
+        last7 = self.last_7_days
         hiit_sessions = [session for session in self.history if self.is_hiit(session)]
         last_hiit = hiit_sessions[-1] if hiit_sessions else None
         failures = 0
@@ -247,28 +250,37 @@ class FeatureBuilder:
             key=lambda item: item[0],
         )
         planned = self.request.checkin.planned
+        # A quality run planned for today counts whatever its time, even one before the
+        # assumed session hour (which upcoming_quality leaves out).
         quality_today = planned in QUALITY_KINDS or any(
-            when.date() == self.today for when, _ in upcoming_quality
+            run.kind in QUALITY_KINDS and _at(run.date, self.session_hour).date() == self.today
+            for run in self.request.upcoming
         )
+        next_kind: str
         if upcoming_quality:
             next_when, next_kind = upcoming_quality[0]
             hours_to_next = _hours(next_when - self.now)
         else:
-            next_kind, hours_to_next = "none", NO_UPCOMING_HOURS
+            next_when, next_kind, hours_to_next = None, "none", NO_UPCOMING_HOURS
         return HistoryFact(
             hiit_last_7_days=sum(1 for session in last7 if self.is_hiit(session)),
             strength_last_7_days=sum(1 for session in last7 if session.kind == "strength"),
             lower_body_strength_last_7_days=sum(
                 1 for session in last7 if self.is_lower_body_strength(session)
             ),
-            lower_body_strength_this_week=sum(1 for session in lower if self.this_week(session)),
+            lower_body_strength_this_week=sum(
+                1 for session in self.this_week_sessions if self.is_lower_body_strength(session)
+            ),
             rhythmic_cardio_last_7_days=sum(
                 1 for session in last7 if session.kind in RHYTHMIC_CARDIO_KINDS
             ),
             sessions_last_7_days=sum(1 for session in last7 if session.kind != "rest"),
             days_since_last_session=min(
-                ((self.today - session.date).days for session in self.history
-                 if session.kind != "rest"),
+                (
+                    (self.today - session.date).days
+                    for session in self.history
+                    if session.kind != "rest"
+                ),
                 default=NO_SESSION_DAYS,
             ),
             hours_since_last_lower_body=(
@@ -295,9 +307,7 @@ class FeatureBuilder:
             last_hiit_recovery_failed=bool(last_hiit and self._hiit_failed(last_hiit)),
             hiit_recovery_failures_in_a_row=failures,
             consecutive_heavy_weeks=self.consecutive_heavy_weeks(),
-            heavy_this_week=any(
-                self.is_heavy(session) for session in self.history if self.this_week(session)
-            ),
+            heavy_this_week=any(self.is_heavy(session) for session in self.this_week_sessions),
         )
 
     @staticmethod
@@ -306,7 +316,9 @@ class FeatureBuilder:
 
     def consecutive_heavy_weeks(self) -> int:
         """Heavy ISO weeks in a row, counting back from last week."""
-        heavy_weeks = {_iso_week(session.date) for session in self.history if self.is_heavy(session)}
+        heavy_weeks = {
+            _iso_week(session.date) for session in self.history if self.is_heavy(session)
+        }
         count = 0
         monday = self.today - dt.timedelta(days=self.today.isoweekday() - 1)
         probe = monday - dt.timedelta(days=7)
@@ -322,7 +334,9 @@ class FeatureBuilder:
             if program is None:
                 continue
             done = [session for session in self.history if session.program == enrollment.id]
-            this_week = sum(1 for session in done if self.this_week(session))
+            this_week = sum(
+                1 for session in self.this_week_sessions if session.program == program.id
+            )
             minimum = program.frequency.min_per_week if program.frequency else None
             maximum = program.frequency.max_per_week if program.frequency else None
             facts.append(
@@ -340,9 +354,22 @@ class FeatureBuilder:
                         ((self.today - session.date).days for session in done),
                         default=NO_SESSION_DAYS,
                     ),
+                    missing_one_rep_max=self.missing_one_rep_max(program.id),
                 )
             )
         return facts
+
+    def missing_one_rep_max(self, program_id: str) -> bool:
+        program = self.kb.programs[program_id]
+        maxes = self.request.athlete.one_rep_max_kg or {}
+        variant = program.variant(program.default_variant)
+        return any(
+            entry.exercise not in maxes
+            for block in variant.blocks
+            if block.role == "main"
+            for entry in block.exercises
+            if self.kb.exercises[entry.exercise].load == "external"
+        )
 
     def ladders(self) -> list[LadderFact]:
         facts = []
@@ -354,10 +381,8 @@ class FeatureBuilder:
             if ladder is None:
                 continue
             stages = [stage.exercise for stage in ladder.stages]
-            if position.stage in stages:
-                index = stages.index(position.stage)
-            else:  # an alternative final stage sits at the last position
-                index = len(stages) - 1
+            # An alternative final stage (the double swing) sits at the last position.
+            index = stages.index(position.stage) if position.stage in stages else len(stages) - 1
             stage = ladder.stages[index]
             is_final = index == len(stages) - 1
             logs = [
@@ -372,9 +397,8 @@ class FeatureBuilder:
             min_weeks = stage.weeks.min or default_min_weeks
             this_week = sum(
                 1
-                for session in self.history
-                if self.this_week(session)
-                and any(item.id == position.stage for item in session.exercises)
+                for session in self.this_week_sessions
+                if any(item.id == position.stage for item in session.exercises)
             )
             min_per_week = stage.frequency.min_per_week or 0 if stage.frequency else 0
             facts.append(

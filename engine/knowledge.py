@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -190,10 +190,10 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
         if loaded_facts is None:
             continue
         facts_file, located = loaded_facts
-        document = kb.documents.get(facts_file.document)
-        if document is None:
+        if facts_file.document not in kb.documents:
             c.add(f"unknown document {facts_file.document!r}", located, "document")
             continue
+        document = kb.documents[facts_file.document]
         prefix = f"{document.id}_"
         for index, fact in enumerate(facts_file.facts):
             if not fact.id.startswith(prefix):
@@ -243,10 +243,10 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
             _check_sources(c, kb, located, item.sources, "equipment", index, "sources")
 
     # One entity per file: exercises, ladders, programs.
-    entity_tables: list[tuple[str, type[BaseModel], dict[str, BaseModel]]] = [
-        ("exercises", Exercise, kb.exercises),  # type: ignore[arg-type]
-        ("ladders", Ladder, kb.ladders),  # type: ignore[arg-type]
-        ("programs", Program, kb.programs),  # type: ignore[arg-type]
+    entity_tables: list[tuple[str, type[BaseModel], dict[str, Any]]] = [
+        ("exercises", Exercise, kb.exercises),
+        ("ladders", Ladder, kb.ladders),
+        ("programs", Program, kb.programs),
     ]
     for folder, model, table in entity_tables:
         for path in _entity_files(root, folder):
@@ -281,7 +281,9 @@ def _check_sources(
             c.add(f"unknown source {source_id!r}", located, *path, position)
 
 
-def _walk_sources(model: BaseModel, path: tuple[str | int, ...]) -> Iterator[tuple[list[str], tuple[str | int, ...]]]:
+def _walk_sources(
+    model: BaseModel, path: tuple[str | int, ...]
+) -> Iterator[tuple[list[str], tuple[str | int, ...]]]:
     """Every ``sources`` list inside a model, with its path."""
     for name in type(model).model_fields:
         value = getattr(model, name)
@@ -311,9 +313,12 @@ def _cross_check(
     for (folder, entity_id), located in located_by_id.items():
         if folder == "fact":
             continue
-        entity = {"exercises": kb.exercises, "ladders": kb.ladders, "programs": kb.programs}[
-            folder
-        ][entity_id]
+        tables: dict[str, dict[str, Any]] = {
+            "exercises": kb.exercises,
+            "ladders": kb.ladders,
+            "programs": kb.programs,
+        }
+        entity: BaseModel = tables[folder][entity_id]
         for sources, path in _walk_sources(entity, ()):
             _check_sources(c, kb, located, sources, *path)
 

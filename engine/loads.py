@@ -49,5 +49,7 @@ def load_for(exercise: Exercise, pct: float, athlete: AthleteProfile) -> LoadCho
         step = athlete.plate_increment_kg
         kg = math.floor(target / step + 1e-9) * step
     if kg is None or kg <= 0:
-        return LoadChoice(None, f"{target:.1f} kg target is below the lightest {implement or 'load'} available")
+        return LoadChoice(
+            None, f"{target:.1f} kg target is below the lightest {implement or 'load'} available"
+        )
     return LoadChoice(round(kg, 2))

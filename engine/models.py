@@ -152,9 +152,7 @@ class AthleteProfile(Contract):
         if kb is not None:
             unknown = [item for item in value if item not in kb.equipment]
             if unknown:
-                raise ValueError(
-                    f"unknown equipment {unknown}; known: {sorted(kb.equipment)}"
-                )
+                raise ValueError(f"unknown equipment {unknown}; known: {sorted(kb.equipment)}")
         return value
 
     @field_validator("one_rep_max_kg")
@@ -182,8 +180,7 @@ class AthleteProfile(Contract):
             seen.add(enrollment.id)
             if kb is not None and enrollment.id not in kb.programs:
                 raise ValueError(
-                    f"[{index}].id: unknown program {enrollment.id!r}; "
-                    f"known: {sorted(kb.programs)}"
+                    f"[{index}].id: unknown program {enrollment.id!r}; known: {sorted(kb.programs)}"
                 )
         return value
 
@@ -327,6 +324,7 @@ class Session(Contract):
     program: KbId | None = None
     variant: str | None = None
     title: str = ""
+    notes: list[str] = Field(default_factory=list)
     blocks: list[SessionBlock] = Field(default_factory=list)
 
 

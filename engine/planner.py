@@ -14,10 +14,9 @@ The planner holds no coaching logic of its own; it is the mechanics that combine
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from engine.kb_schema import Block, Dose, Exercise, Program, ProgramVariant
 from engine.knowledge import KnowledgeBase
@@ -36,6 +35,9 @@ from engine.models import (
 )
 from engine.runtime import Conclusion, Firing
 
+# Exercise categories that count as lower-body strength work (mobility drills and stretches
+# do not).
+LOWER_BODY_STRENGTH_CATEGORIES = frozenset({"strength", "plyometric", "ballistic", "carry"})
 PROGRESSION_CAUTION = {"regress": 0, "hold": 1, "advance": 2}
 SESSION_TITLES = {
     "strength": "Strength session",
@@ -118,6 +120,9 @@ class Planner:
             if pattern in exercise.patterns and (not loaded_only or exercise.load == "external"):
                 qualifier = "loaded " if loaded_only else ""
                 return f"no {qualifier}{pattern} work today ({item.rule})"
+        if exercise.region == "lower" and exercise.category in LOWER_BODY_STRENGTH_CATEGORIES:
+            for item in self._constraints("no_lower_body_strength"):
+                return f"no lower-body strength today ({item.rule})"
         if exercise.equipment and not self.has_equipment(exercise):
             needed = " or ".join("+".join(option) for option in exercise.equipment)
             return f"needs {needed}"
@@ -184,8 +189,12 @@ class Planner:
             chosen = min(viable, key=lambda item: (-item[1].fields["preference"], item[0]))[1]
         for proposal, reason in verdicts:
             fields = proposal.fields
+            outcome: Literal["chosen", "blocked", "outranked"]
             if proposal is chosen:
-                outcome, why = "chosen", "highest preference among proposals that pass every constraint"
+                outcome, why = (
+                    "chosen",
+                    "highest preference among proposals that pass every constraint",
+                )
             elif reason is not None:
                 outcome, why = "blocked", reason
             else:
@@ -195,7 +204,8 @@ class Planner:
                     f"preference {fields['preference']} below the chosen "
                     f"{chosen.fields['session']} ({chosen.fields['preference']}, {chosen.rule})"
                     if fields["preference"] < chosen.fields["preference"]
-                    else f"same preference as the chosen session, proposed later ({chosen.rule} first)"
+                    else f"same preference as the chosen session, proposed later "
+                    f"({chosen.rule} first)"
                 )
             alternatives.append(
                 Alternative(
@@ -237,7 +247,9 @@ class Planner:
                 return candidate, reason
         return None, reason
 
-    def prescribe(self, exercise: Exercise, dose: Dose | None, notes: list[str]) -> PrescribedExercise:
+    def prescribe(
+        self, exercise: Exercise, dose: Dose | None, notes: list[str]
+    ) -> PrescribedExercise:
         item = PrescribedExercise(id=exercise.id, name=exercise.name, notes=list(notes))
         if dose is not None:
             item.sets = dose.sets
@@ -399,14 +411,22 @@ class Planner:
             (before if fields["role"] == "warm_up" else after).extend(blocks)
         return before, after
 
+    def hiit_notes(self) -> list[str]:
+        return [
+            f"{conclusion.fields['note']} ({conclusion.rule})"
+            for conclusion in self.conclusions.of("prescription")
+            if conclusion.fields["target"] == "hiit" and conclusion.fields["note"]
+        ]
+
     def hiit_numbers(self) -> tuple[int | None, int | None, str | None]:
         work, rest, rule = None, None, None
         for conclusion in self.conclusions.of("prescription"):
             fields = conclusion.fields
-            if fields["target"] == "hiit" and fields["work_s"] and fields["rest_s"]:
-                # The most conservative ratio wins: the longest rest for the work.
-                if rest is None or fields["rest_s"] / fields["work_s"] > rest / (work or 1):
-                    work, rest, rule = fields["work_s"], fields["rest_s"], conclusion.rule
+            if fields["target"] != "hiit" or not (fields["work_s"] and fields["rest_s"]):
+                continue
+            # The most conservative ratio wins: the longest rest for the work.
+            if rest is None or fields["rest_s"] / fields["work_s"] > rest / (work or 1):
+                work, rest, rule = fields["work_s"], fields["rest_s"], conclusion.rule
         return work, rest, rule
 
     def session_for(self, proposal: Conclusion | None) -> Session:
@@ -423,6 +443,8 @@ class Planner:
         cap, _ = self.max_intensity()
         intensity = min(fields["intensity"], cap, key=lambda value: INTENSITY_ORDER[value])
         session = Session(kind=kind, intensity=intensity, title=SESSION_TITLES[kind])
+        if fields["note"]:
+            session.notes.append(f"{fields['note']} ({proposal.rule})")
         main: list[SessionBlock] = []
         if fields["program"]:
             program = self.kb.programs[fields["program"]]
@@ -430,8 +452,10 @@ class Planner:
             session.program, session.variant = program.id, variant.id
             session.title = f"{program.name}: {variant.name}"
             enrollment = next((e for e in self.athlete.programs if e.id == program.id), None)
-            if enrollment is not None and any(v.week for v in program.variants) and (
-                variant.week is not None and variant.week != enrollment.week
+            if (
+                enrollment is not None
+                and any(v.week for v in program.variants)
+                and (variant.week is not None and variant.week != enrollment.week)
             ):
                 self.warnings.append(
                     Warning_(
@@ -477,7 +501,8 @@ class Planner:
             notes=[
                 f"{work} s work, {rest} s rest; before each interval check you feel at least "
                 f"{self.settings.get('hiit.readiness_min_pct', 80)}% recovered, and stop or "
-                "lengthen the rest if not"
+                "lengthen the rest if not",
+                *self.hiit_notes(),
             ],
         )
 
@@ -584,6 +609,3 @@ def _fmt(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-_TEMPLATE = re.compile(r"\{([a-z_]+)\.([a-z0-9_]+)\}")

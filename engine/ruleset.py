@@ -152,6 +152,7 @@ class _RuleChecker:
         return operand
 
     def check_rule(self, rule: RuleSpec, located: LocatedData, path: tuple[str | int, ...]) -> None:
+        aliases: dict[str, str]
         for index, source in enumerate(rule.sources):
             if not self.kb.is_source(source):
                 self.problem(
@@ -159,7 +160,7 @@ class _RuleChecker:
                     located,
                     (*path, "sources", index),
                 )
-        aliases = {pattern.name: pattern.fact for pattern in rule.when}
+        aliases = {pattern.name: str(pattern.fact) for pattern in rule.when}
         for p_index, pattern in enumerate(rule.when):
             p_path = (*path, "when", p_index)
             groups = [("where", pattern.where)] + [
@@ -172,11 +173,21 @@ class _RuleChecker:
                     group_path = (*p_path, "any_of", int(group_name[7:-1]))
                 for field_name, condition in conditions.items():
                     self.check_condition(
-                        pattern.fact, field_name, condition, aliases, located, (*group_path, field_name)
+                        pattern.fact,
+                        field_name,
+                        condition,
+                        aliases,
+                        located,
+                        (*group_path, field_name),
                     )
         for c_index, conclusion in enumerate(rule.then):
-            self.check_conclusion(conclusion.fact_type, conclusion.body, aliases, located,
-                                  (*path, "then", c_index, conclusion.verb))
+            self.check_conclusion(
+                conclusion.fact_type,
+                conclusion.body,
+                aliases,
+                located,
+                (*path, "then", c_index, conclusion.verb),
+            )
 
     def check_condition(
         self,
@@ -194,7 +205,9 @@ class _RuleChecker:
                 f"{fact_type} facts have no field {field_name!r} (fields: {known})", located, path
             )
             return
-        operators = condition.operators() if isinstance(condition, Comparison) else {"eq": condition}
+        operators = (
+            condition.operators() if isinstance(condition, Comparison) else {"eq": condition}
+        )
         for op, operand in operators.items():
             if op == "same_as":
                 alias, _, other_field = operand.partition(".")
@@ -202,7 +215,9 @@ class _RuleChecker:
                     self.problem(f"same_as names unknown pattern {alias!r}", located, (*path, op))
                 elif _field_type(aliases[alias], other_field) is None:
                     self.problem(
-                        f"{aliases[alias]} facts have no field {other_field!r}", located, (*path, op)
+                        f"{aliases[alias]} facts have no field {other_field!r}",
+                        located,
+                        (*path, op),
                     )
                 continue
             values = operand if isinstance(operand, list) else [operand]
@@ -213,8 +228,10 @@ class _RuleChecker:
                     continue
                 if op in {"lt", "lte", "gt", "gte"}:
                     numeric = annotation in (int, float)
-                    if not numeric or isinstance(resolved, bool) or not isinstance(
-                        resolved, int | float
+                    if (
+                        not numeric
+                        or isinstance(resolved, bool)
+                        or not isinstance(resolved, int | float)
                     ):
                         self.problem(
                             f"'{op}' needs a number field and a number; {field_name} is "
@@ -257,15 +274,20 @@ class _RuleChecker:
                     continue
                 other = _field_type(aliases[alias], other_field)
                 if other is None:
-                    self.problem(f"{aliases[alias]} facts have no field {other_field!r}",
-                                 located, f_path)
+                    self.problem(
+                        f"{aliases[alias]} facts have no field {other_field!r}", located, f_path
+                    )
                     continue
                 sample[field_name] = _placeholder(model.model_fields[field_name].annotation)
             else:
                 resolved = self.resolve(value, located, f_path)
                 sample[field_name] = coerce_conclusion_value(fact_type, field_name, resolved)
-        if any(problem.file == located.file and problem.field and problem.field.startswith(
-                format_loc(path)) for problem in self.problems):
+        if any(
+            problem.file == located.file
+            and problem.field
+            and problem.field.startswith(format_loc(path))
+            for problem in self.problems
+        ):
             return
         try:
             model.model_validate(sample)

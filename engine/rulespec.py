@@ -182,8 +182,8 @@ class RuleSpec(SpecModel):
     why: Annotated[str, Field(min_length=10)]
     sources: Annotated[list[str], Field(min_length=1)]
     # Catalogue rules this rule carries (H1, S1, D.2-3 ...).
-    catalogue: list[Annotated[str, Field(pattern=r"^([HSFLPIWO][0-9]+|D\.[1-3]-[0-9]+)$")]] = (
-        Field(default_factory=list)
+    catalogue: list[Annotated[str, Field(pattern=r"^([HSFLPIWO][0-9]+|D\.[1-3]-[0-9]+)$")]] = Field(
+        default_factory=list
     )
     # Lower fires first, as in durable_rules; ties are broken by rule id, so the firing order
     # of one request is always the same.

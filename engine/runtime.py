@@ -26,8 +26,10 @@ handled here, and each has a test in ``tests/test_runtime.py``:
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -105,6 +107,21 @@ class _RuleHost(Host):  # type: ignore[misc]
             raise EngineError(f"no action bound for {action_name!r}") from None
 
 
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
+
+
+def fill_placeholders(text: str, matched: dict[str, dict[str, Any]]) -> str:
+    """Replace ``{alias.field}`` in a rule's text with the matched fact's value."""
+
+    def value(match: re.Match[str]) -> str:
+        fact = matched.get(match[1])
+        if fact is None or match[2] not in fact:
+            return match[0]
+        return str(fact[match[2]])
+
+    return _PLACEHOLDER.sub(value, text)
+
+
 def _matched_values(rule: CompiledRule, alias: str, fact: dict[str, Any]) -> dict[str, Any]:
     fact_type = str(fact.get("type", ""))
     names = [*IDENTITY_FIELDS.get(fact_type, ()), *rule.read_fields.get(alias, ())]
@@ -153,6 +170,8 @@ class RuleEngine:
                 if isinstance(value, tuple) and value and value[0] == "ref":
                     _, alias, other = value
                     fields[name] = matched_facts[alias][other]
+                elif isinstance(value, str) and "{" in value:
+                    fields[name] = fill_placeholders(value, matched_facts)
                 else:
                     fields[name] = value
             signature = (template.fact_type, tuple(sorted(fields.items())))
@@ -166,10 +185,9 @@ class RuleEngine:
                 "id": f"{rule.id}.{firing_number}.{index}",
                 "sid": sid,
             }
-            try:
+            # The catch-all rule handles every fact; suppressing is a second line of defence.
+            with contextlib.suppress(MessageNotHandledException):
                 c.assert_fact(fact)
-            except MessageNotHandledException:
-                pass  # no rule chains on this conclusion; the planner still reads it
         log.firings.append(
             Firing(
                 rule=rule.id,

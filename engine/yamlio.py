@@ -154,21 +154,21 @@ def problems_from_validation(
     grouped: dict[tuple[str | int, ...], list[dict[str, Any]]] = {}
     for item in error.errors(include_url=False):
         loc = tuple([*prefix, *_clean_loc(item["loc"])])
-        grouped.setdefault(loc, []).append(dict(item))
+        grouped.setdefault(loc, []).append({**item})
     problems: list[Problem] = []
     for loc, items in grouped.items():
         field_name = format_loc(loc) or None
         if len(items) == 1:
-            item = items[0]
-            if item["type"] == "extra_forbidden":
+            only = items[0]
+            if only["type"] == "extra_forbidden":
                 message = "unknown field (not allowed here)"
-            elif item["type"] == "missing":
+            elif only["type"] == "missing":
                 message = "required field is missing"
             else:
-                message = str(item["msg"])
+                message = str(only["msg"])
         else:
             expected = sorted(
-                {_SHORT_EXPECTATIONS.get(item["type"], str(item["msg"])) for item in items}
+                {_SHORT_EXPECTATIONS.get(each["type"], str(each["msg"])) for each in items}
             )
             message = f"invalid value {items[0].get('input')!r}; expected {' or '.join(expected)}"
         line = located.line_for(loc) if located is not None else None

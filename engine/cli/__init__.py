@@ -1,0 +1,1 @@
+"""runstrong's command line: one module per command group, shared options in options.py."""

@@ -1,0 +1,228 @@
+"""Plain-text views for people: the workout card, the reasons, and knowledge-base entries.
+
+Output is deterministic (no colours, no terminal-width wrapping), so the same recommendation
+always prints the same text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.kb_schema import Dose, Exercise, Ladder, Program
+from engine.knowledge import KnowledgeBase
+from engine.models import PrescribedExercise, Recommendation, SessionBlock
+
+
+def fmt_value(value: Any) -> str:
+    if isinstance(value, list):
+        return f"{fmt_value(value[0])}-{fmt_value(value[1])}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _dose_text(item: PrescribedExercise | Dose) -> str:
+    parts: list[str] = []
+    side = " per side" if item.per_side else ""
+    if item.sets is not None and item.reps is not None:
+        parts.append(f"{fmt_value(item.sets)} x {fmt_value(item.reps)}{side}")
+    elif item.reps is not None:
+        parts.append(f"{fmt_value(item.reps)} reps{side}")
+    elif item.sets is not None and item.duration_s is None:
+        parts.append(f"{fmt_value(item.sets)} sets")
+    if item.duration_s is not None:
+        prefix = f"{fmt_value(item.sets)} x " if item.sets is not None else ""
+        parts.append(f"{prefix}{fmt_value(item.duration_s)} s{side}")
+    if item.distance_yd is not None:
+        parts.append(f"{item.distance_yd} yd")
+    if item.tempo:
+        parts.append(f"tempo: {item.tempo}")
+    if item.pause_s is not None:
+        parts.append(f"{fmt_value(item.pause_s)} s pause")
+    if item.load_pct_1rm is not None:
+        parts.append(f"@ {fmt_value(item.load_pct_1rm)}% 1RM")
+    if isinstance(item, PrescribedExercise) and item.load_kg is not None:
+        parts.append(f"= {fmt_value(item.load_kg)} kg")
+    return ", ".join(parts)
+
+
+def _rest_text(block: SessionBlock) -> str:
+    parts = []
+    if block.rest_between_exercises_s is not None:
+        parts.append(f"rest {fmt_value(block.rest_between_exercises_s)} s between exercises")
+    if block.rest_between_rounds_s is not None:
+        parts.append(f"{fmt_value(block.rest_between_rounds_s)} s between rounds")
+    return "; ".join(parts)
+
+
+def recommendation_text(rec: Recommendation) -> str:
+    lines: list[str] = []
+    session = rec.session
+    lines.append(f"runstrong: {rec.athlete}, {rec.date.isoformat()}")
+    lines.append("")
+    lines.append(f"TODAY: {session.title}  [{session.kind}, {session.intensity} intensity]")
+    for note in session.notes:
+        lines.append(f"  * {note}")
+    for block in session.blocks:
+        header = f"  {block.name}"
+        details = [f"{block.rounds} round{'s' if block.rounds != 1 else ''}"]
+        rest = _rest_text(block)
+        if rest:
+            details.append(rest)
+        lines.append(f"{header} ({'; '.join(details)})")
+        for exercise in block.exercises:
+            dose = _dose_text(exercise)
+            lines.append(f"    - {exercise.name}" + (f": {dose}" if dose else ""))
+            for note in exercise.notes:
+                lines.append(f"        {note}")
+        for note in block.notes:
+            lines.append(f"    * {note}")
+    hiit = rec.hiit
+    if hiit.allowed:
+        lines.append(
+            f"  HIIT: allowed ({hiit.sessions_last_7_days} in the last 7 days); "
+            f"intervals {hiit.work_s} s work / {hiit.rest_s} s rest"
+        )
+    else:
+        lines.append(f"  HIIT: not today ({hiit.sessions_last_7_days} in the last 7 days)")
+    if rec.warnings:
+        lines.append("")
+        lines.append("WARNINGS")
+        for warning in rec.warnings:
+            lines.append(f"  ! {warning.message}" + (f" ({warning.rule})" if warning.rule else ""))
+    lines.append("")
+    lines.append("WHY")
+    for index, entry in enumerate(rec.rationale, start=1):
+        lines.append(f"  {index}. {entry.rule}: {entry.summary}")
+        for alias, values in entry.matched.items():
+            shown = ", ".join(f"{key}={value}" for key, value in values.items() if key != "fact")
+            lines.append(f"       matched {values.get('fact', alias)}: {shown}")
+        lines.append(f"       sources: {', '.join(entry.sources)}")
+    considered = [item for item in rec.alternatives if item.outcome != "chosen"]
+    if considered:
+        lines.append("")
+        lines.append("NOT CHOSEN")
+        for item in considered:
+            what = item.kind + (f" ({item.program})" if item.program else "")
+            lines.append(f"  - {what}, proposed by {item.proposed_by}: {item.reason}")
+    lines.append("")
+    lines.append("PROGRESSIONS")
+    if not rec.progressions:
+        lines.append("  (no ladders in the profile)")
+    for progression in rec.progressions:
+        move = (
+            progression.from_
+            if progression.action == "hold"
+            else f"{progression.from_} -> {progression.to}"
+        )
+        approval = " (needs coach approval)" if progression.needs_approval else ""
+        lines.append(
+            f"  - {progression.ladder}: {progression.action} {move}{approval}: {progression.reason}"
+        )
+    lines.append("")
+    lines.append(f"rules {rec.rules_version}")
+    return "\n".join(lines)
+
+
+def _sources_text(kb: KnowledgeBase, sources: list[str], indent: str) -> list[str]:
+    return [f"{indent}source: {kb.describe_source(source)}" for source in sources]
+
+
+def exercise_text(kb: KnowledgeBase, exercise: Exercise) -> str:
+    lines = [f"{exercise.name} ({exercise.id})", f"  {exercise.description}"]
+    lines.append(
+        f"  {exercise.category}; {', '.join(exercise.patterns)}; {exercise.region}; "
+        f"{exercise.laterality}"
+    )
+    if exercise.equipment:
+        options = " or ".join(" + ".join(option) for option in exercise.equipment)
+        lines.append(f"  equipment: {options}")
+    if exercise.dose:
+        lines.append(f"  dose: {_dose_text(exercise.dose)}")
+    for cue in exercise.cues:
+        lines.append(f"  cue: {cue}")
+    for relation in ("regressions", "progressions", "alternatives"):
+        values = getattr(exercise, relation)
+        if values:
+            lines.append(f"  {relation}: {', '.join(values)}")
+    lines.extend(_sources_text(kb, exercise.sources, "  "))
+    return "\n".join(lines)
+
+
+def ladder_text(kb: KnowledgeBase, ladder: Ladder) -> str:
+    lines = [f"{ladder.name} ({ladder.id})", f"  {ladder.description}"]
+    if ladder.gate:
+        lines.append(f"  gate to move on: {ladder.gate.description}")
+        lines.extend(_sources_text(kb, ladder.gate.sources, "    "))
+    for stage in ladder.stages:
+        exercise = kb.exercises.get(stage.exercise)
+        name = exercise.name if exercise else stage.exercise
+        lines.append(f"  Stage {stage.number}: {name} ({stage.exercise})")
+        if stage.dose:
+            lines.append(f"    dose: {_dose_text(stage.dose)}")
+            lines.extend(_sources_text(kb, stage.dose.sources, "      "))
+        if stage.frequency:
+            frequency = []
+            if stage.frequency.min_per_week:
+                frequency.append(f"at least {stage.frequency.min_per_week}x/week")
+            if stage.frequency.max_per_week:
+                frequency.append(f"at most {stage.frequency.max_per_week}x/week")
+            lines.append(f"    frequency: {', '.join(frequency)}")
+            lines.extend(_sources_text(kb, stage.frequency.sources, "      "))
+        weeks = stage.weeks
+        if weeks.open_ended:
+            span = "open-ended"
+        else:
+            span = f"{weeks.min or '?'}-{weeks.max or '?'} weeks"
+            if weeks.min_is_binding:
+                span += f" (at least {weeks.min}: the minimum binds)"
+        lines.append(f"    time on stage: {span}")
+        lines.extend(_sources_text(kb, weeks.sources, "      "))
+        for level in stage.levels:
+            lines.append(f"    level: {level}")
+        for assistance in stage.assistance:
+            lines.append(f"    assistance ({assistance.effect}): {assistance.description}")
+            lines.extend(_sources_text(kb, assistance.sources, "      "))
+        for note in stage.notes:
+            lines.append(f"    note: {note}")
+    if ladder.alternative_final:
+        lines.append(f"  alternative final stage(s): {', '.join(ladder.alternative_final)}")
+    if ladder.goal:
+        lines.append(f"  goal: {ladder.goal}")
+    lines.extend(_sources_text(kb, ladder.sources, "  "))
+    return "\n".join(lines)
+
+
+def program_text(kb: KnowledgeBase, program: Program) -> str:
+    lines = [
+        f"{program.name} ({program.id})",
+        f"  {program.description}",
+        f"  goal: {program.goal}",
+        f"  session kind: {program.session_kind}; "
+        f"lower body: {'yes' if program.lower_body else 'no'}",
+    ]
+    if program.frequency:
+        lines.append(
+            f"  frequency: min {program.frequency.min_per_week or '-'} / "
+            f"max {program.frequency.max_per_week or '-'} per week"
+        )
+        lines.extend(_sources_text(kb, program.frequency.sources, "    "))
+    for variant in program.variants:
+        default = " (default)" if variant.id == program.default_variant else ""
+        lines.append(f"  Variant {variant.id}{default}: {variant.name}")
+        for note in variant.notes:
+            lines.append(f"    note: {note}")
+        for block in variant.blocks:
+            rest = []
+            if block.rest_between_exercises_s is not None:
+                rest.append(f"{fmt_value(block.rest_between_exercises_s)} s between exercises")
+            if block.rest_between_rounds_s is not None:
+                rest.append(f"{fmt_value(block.rest_between_rounds_s)} s between rounds")
+            lines.append(
+                f"    {block.name} [{block.role}], {block.rounds} round(s)"
+                + (f"; rest {', '.join(rest)}" if rest else "")
+            )
+            for entry in block.exercises:
+                lines.append(f"      - {entry.exercise}: {_dose_text(entry.dose)}")
+    lines.extend(_sources_text(kb, program.sources, "  "))
+    return "\n".join(lines)

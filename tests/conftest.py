@@ -1,0 +1,62 @@
+"""Shared fixtures: the bundled knowledge base, rule set and evaluator, and request builders."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from engine.evaluate import Evaluator, get_evaluator
+from engine.knowledge import KnowledgeBase, default_knowledge_base
+from engine.models import EvaluationRequest
+from engine.paths import knowledge_base_dir, rules_dir
+from engine.ruletest import merge
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return default_knowledge_base()
+
+
+@pytest.fixture(scope="session")
+def evaluator() -> Evaluator:
+    return get_evaluator()
+
+
+@pytest.fixture(scope="session")
+def base_request_data() -> dict[str, Any]:
+    return yaml.safe_load((rules_dir() / "fixtures" / "base_request.yaml").read_text())
+
+
+@pytest.fixture
+def make_request(base_request_data: dict[str, Any], kb: KnowledgeBase):
+    """Build a validated request from changes to the base request."""
+
+    def build(**changes: Any) -> EvaluationRequest:
+        data = merge(copy.deepcopy(base_request_data), changes)
+        return EvaluationRequest.model_validate(data, context={"kb": kb})
+
+    return build
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A writable copy of the knowledge base, for tests that break it on purpose."""
+    target = tmp_path / "knowledge_base"
+    shutil.copytree(knowledge_base_dir(), target)
+    return target
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    """A writable copy of the rule directory."""
+    target = tmp_path / "rules"
+    shutil.copytree(rules_dir(), target)
+    return target

@@ -1,0 +1,189 @@
+"""The durable_rules traps listed in the design notes, each shown to be handled."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from engine.compiler import RULESET_NAME, CompiledConclusion, compile_ruleset
+from engine.errors import EngineError
+from engine.evaluate import Evaluator
+from engine.knowledge import KnowledgeBase
+from engine.ruleset import load_ruleset
+from engine.runtime import RuleEngine
+
+SETTINGS = """
+version: test
+settings:
+  hiit.readiness_min_pct:
+    value: {gate}
+    description: gate for the test
+    sources: [default_daily_readiness_gate]
+"""
+
+RULES = """
+rules:
+  - id: RS001
+    name: low-recovery
+    summary: Recovery below the gate marks readiness low.
+    why: A test rule that starts a chain.
+    sources: [default_daily_readiness_gate]
+    priority: 10
+    when:
+      - fact: checkin
+        where:
+          recovery_pct: {lt: {setting: hiit.readiness_min_pct}}
+    then:
+      - derive: {name: readiness, value: low}
+  - id: RS002
+    name: low-readiness-no-hiit
+    summary: Low readiness rules out HIIT.
+    why: A test rule that chains on RS001.
+    sources: [default_daily_readiness_gate]
+    priority: 20
+    when:
+      - fact: derived
+        where: {name: readiness, value: low}
+    then:
+      - constrain: {kind: no_hiit}
+  - id: RS003
+    name: stress-no-hiit
+    summary: High stress also rules out HIIT (the same conclusion as RS002).
+    why: Two rules asserting an identical fact must not collide.
+    sources: [default_daily_readiness_gate]
+    priority: 20
+    when:
+      - fact: checkin
+        where:
+          life_stress: {gte: 7}
+    then:
+      - constrain: {kind: no_hiit}
+  - id: RS004
+    name: no-hiit-proposes-easy-run
+    summary: When HIIT is ruled out, propose an easy run.
+    why: Chains on a constraint.
+    sources: [default_daily_readiness_gate]
+    priority: 30
+    when:
+      - fact: constraint
+        where: {kind: no_hiit}
+    then:
+      - propose: {session: easy_run, preference: 50, intensity: low}
+"""
+
+
+def _ruleset_dir(tmp_path: Path, gate: int = 80) -> Path:
+    root = tmp_path / f"rules_{gate}"
+    root.mkdir()
+    (root / "settings.yaml").write_text(SETTINGS.format(gate=gate))
+    (root / "test.yaml").write_text(RULES)
+    return root
+
+
+def _evaluator(tmp_path: Path, kb: KnowledgeBase, gate: int = 80) -> Evaluator:
+    return Evaluator.build(kb, load_ruleset(_ruleset_dir(tmp_path, gate), kb))
+
+
+def _fired(evaluator: Evaluator, request) -> list[str]:
+    return [firing.rule for firing in evaluator.fire(request)[1]]
+
+
+def test_chaining_and_identical_conclusions(tmp_path, kb, make_request) -> None:
+    evaluator = _evaluator(tmp_path, kb)
+    fired = _fired(evaluator, make_request(checkin={"recovery_pct": 60, "life_stress": 8}))
+    # RS002 and RS003 both conclude no_hiit; RS004 chains once, not twice, and nothing raises
+    # MessageObservedException.
+    assert fired.count("RS004") == 1
+    assert fired.index("RS001") < fired.index("RS002") < fired.index("RS004")
+
+
+def test_two_versions_of_one_ruleset_live_side_by_side(tmp_path, kb, make_request) -> None:
+    # The module-level durable API registers a ruleset name once per process; Hosts do not.
+    strict = _evaluator(tmp_path, kb, gate=80)
+    lenient = _evaluator(tmp_path, kb, gate=50)
+    request = make_request(checkin={"recovery_pct": 70})
+    assert "RS001" in _fired(strict, request)
+    assert "RS001" not in _fired(lenient, request)
+
+
+def test_compiled_definitions_are_not_mutated(tmp_path, kb) -> None:
+    compiled = compile_ruleset(load_ruleset(_ruleset_dir(tmp_path), kb))
+    before = json.dumps(compiled.definitions, sort_keys=True)
+    RuleEngine(compiled)
+    RuleEngine(compiled)  # durable_rules deletes "run" keys from what it is given
+    assert json.dumps(compiled.definitions, sort_keys=True) == before
+    assert all("run" in rule for rule in compiled.definitions[RULESET_NAME].values())
+
+
+def test_no_background_threads(tmp_path, kb) -> None:
+    before = threading.active_count()
+    RuleEngine(compile_ruleset(load_ruleset(_ruleset_dir(tmp_path), kb)))
+    assert threading.active_count() == before
+
+
+def test_evaluations_do_not_share_facts(tmp_path, kb, make_request) -> None:
+    evaluator = _evaluator(tmp_path, kb)
+    low = make_request(checkin={"recovery_pct": 60})
+    fine = make_request(checkin={"recovery_pct": 95})
+    assert "RS001" in _fired(evaluator, low)
+    assert _fired(evaluator, fine) == []  # nothing left over from the previous session
+
+
+def test_many_more_evaluations_than_the_live_session_limit(evaluator, make_request) -> None:
+    # durable_rules allows 1,024 live sessions per ruleset, then crashes; each is deleted.
+    request = make_request(checkin={"recovery_pct": 60})
+    first = evaluator.evaluate(request)
+    for _ in range(2500):
+        evaluator.fire(request)
+    assert evaluator.evaluate(request) == first
+
+
+def test_evaluation_where_no_rule_matches(tmp_path, kb, make_request) -> None:
+    # No coaching rule matches and most facts match nothing: a batch assert used to raise
+    # MessageNotHandledException and delete_state to crash; the catch-all no-op rule prevents both.
+    evaluator = _evaluator(tmp_path, kb)
+    for _ in range(3):
+        assert _fired(evaluator, make_request(checkin={"recovery_pct": 99, "life_stress": 0})) == []
+
+
+def test_an_action_error_is_raised_not_swallowed(tmp_path, kb, make_request) -> None:
+    compiled = compile_ruleset(load_ruleset(_ruleset_dir(tmp_path), kb))
+    broken_rule = replace(
+        compiled.rules["RS001"],
+        conclusions=(CompiledConclusion("derived", {"name": ("ref", "checkin", "no_such_field")}),),
+    )
+    broken = replace(compiled, rules={**compiled.rules, "RS001": broken_rule}, version="broken")
+    engine = RuleEngine(broken)
+    facts = (
+        Evaluator(kb, load_ruleset(_ruleset_dir(tmp_path, 81), kb), broken, engine)
+        .facts(make_request(checkin={"recovery_pct": 60}))
+        .as_dicts()
+    )
+    with pytest.raises(EngineError, match="RS001"):
+        engine.run(facts)
+    # The engine is still usable afterwards.
+    assert engine.run(facts[:0]) == []
+
+
+def test_actions_take_exactly_one_parameter(tmp_path, kb) -> None:
+    compiled = compile_ruleset(load_ruleset(_ruleset_dir(tmp_path), kb))
+    engine = RuleEngine(compiled)
+    action = engine._make_action(compiled.rules["RS001"])
+    assert action.__code__.co_argcount == 1  # two would make durable_rules treat it as async
+
+
+def test_firing_order_follows_priority_then_id(evaluator) -> None:
+    ranks = [loaded.rank for loaded in evaluator.ruleset.rules]
+    assert len(set(ranks)) == len(ranks)  # every rule its own durable_rules pri
+    ordered = sorted(evaluator.ruleset.rules, key=lambda r: (r.spec.priority, r.spec.id))
+    assert [r.rank for r in ordered] == sorted(ranks)
+
+
+def test_same_request_same_recommendation(evaluator, make_request) -> None:
+    request = make_request(checkin={"recovery_pct": 70, "planned": "hiit", "life_stress": 8})
+    outputs = {evaluator.evaluate(request).model_dump_json() for _ in range(30)}
+    assert len(outputs) == 1
