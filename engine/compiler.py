@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from engine.facts import coerce_conclusion_value
+from engine.facts import CONCLUSION_FACTS, coerce_conclusion_value
 from engine.ruleset import RuleSet
 from engine.rulespec import Comparison, Conditions, FieldRef, RuleSpec, SettingRef
 
@@ -49,6 +49,9 @@ class CompiledRuleSet:
     version: str
     definitions: dict[str, Any]
     rules: dict[str, CompiledRule]
+    # Conclusion types some rule matches. Conclusions of other types only feed the planner,
+    # so they are not asserted into durable_rules at all (each assert costs a round trip).
+    chained_types: frozenset[str] = frozenset()
 
 
 def _operand(value: Any, settings: dict[str, Any]) -> Any:
@@ -148,8 +151,12 @@ def compile_ruleset(ruleset: RuleSet) -> CompiledRuleSet:
         "pri": SENTINEL_PRI,
         "run": NOOP_ACTION,
     }
+    chained = frozenset(
+        pattern.fact for loaded in ruleset.rules for pattern in loaded.spec.when
+    ) & frozenset(CONCLUSION_FACTS)
     return CompiledRuleSet(
         version=ruleset.version,
         definitions={RULESET_NAME: definitions},
         rules=compiled,
+        chained_types=chained,
     )

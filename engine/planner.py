@@ -95,12 +95,15 @@ class Planner:
         self.conclusions = conclusions
         self.hiit_last_7_days = hiit_last_7_days
         self.constraints = conclusions.of("constraint")
+        self._constraints_by_kind: dict[str, list[Conclusion]] = {}
+        for constraint in self.constraints:
+            self._constraints_by_kind.setdefault(constraint.fields["kind"], []).append(constraint)
         self.warnings: list[Warning_] = []
 
     # --- constraints ---
 
     def _constraints(self, kind: str) -> list[Conclusion]:
-        return [item for item in self.constraints if item.fields["kind"] == kind]
+        return self._constraints_by_kind.get(kind, [])
 
     def max_intensity(self) -> tuple[str, str | None]:
         cap, rule = "high", None
@@ -352,16 +355,15 @@ class Planner:
         ladder = self.kb.ladders.get(ladder_id)
         if ladder is None:
             return None
-        stage = next(
-            (stage for stage in ladder.stages if position and stage.exercise == position.stage),
-            None,
-        )
-        if stage is None and position is None:
-            stage = ladder.stages[0]
-        elif stage is None:  # an alternative final stage
+        current = position.stage if position else ladder.stages[0].exercise
+        # A regression is a safety decision and applies today; an advance waits for approval.
+        regressed = self.settled_progressions().get(ladder_id)
+        if regressed is not None and regressed.fields["action"] == "regress":
+            current = regressed.fields["to_stage"] or current
+        stage = next((stage for stage in ladder.stages if stage.exercise == current), None)
+        if stage is None:  # an alternative final stage sits at the last position
             stage = ladder.stages[-1]
-            exercise_id = position.stage if position else stage.exercise
-        exercise_id = position.stage if position else stage.exercise
+        exercise_id = current
         notes = list(stage.notes[:1])
         if position and position.assistance:
             notes.append(f"assistance: {position.assistance}")
@@ -377,8 +379,15 @@ class Planner:
         block.exercises.append(item)
         return block
 
-    def include_blocks(self, session_kind: str) -> tuple[list[SessionBlock], list[SessionBlock]]:
-        """Blocks the rules asked to add: (before the main work, after it)."""
+    def include_blocks(
+        self, session_kind: str, session_program: str | None
+    ) -> tuple[list[SessionBlock], list[SessionBlock]]:
+        """Blocks the rules asked to add: (before the main work, after it).
+
+        Warm-up work joins strength and mobility sessions; accessory work joins strength
+        sessions only (a mobility day is not a strength day in disguise). A program that is
+        already the session is not added again.
+        """
         before: list[SessionBlock] = []
         after: list[SessionBlock] = []
         if session_kind not in {"strength", "mobility"}:
@@ -390,6 +399,10 @@ class Planner:
             if key in seen:
                 continue
             seen.add(key)
+            if fields["role"] != "warm_up" and session_kind != "strength":
+                continue
+            if fields["what"] == "program" and fields["ref"] == session_program:
+                continue
             blocks: list[SessionBlock] = []
             if fields["what"] == "ladder":
                 block = self.ladder_block(fields["ref"], fields["role"])
@@ -473,7 +486,7 @@ class Planner:
             main = self.mobility_blocks()
         elif kind != "rest":
             main = [self.cardio_block(kind)]
-        before, after = self.include_blocks(kind)
+        before, after = self.include_blocks(kind, session.program)
         session.blocks = before + main + after
         return session
 
@@ -533,7 +546,8 @@ class Planner:
 
     # --- the rest of the recommendation ---
 
-    def progressions(self) -> list[Progression]:
+    def settled_progressions(self) -> dict[str, Conclusion]:
+        """One decision per ladder: the most cautious one concluded (regress > hold > advance)."""
         chosen: dict[str, Conclusion] = {}
         for conclusion in self.conclusions.of("progression"):
             ladder = conclusion.fields["ladder"]
@@ -543,6 +557,10 @@ class Planner:
                 < PROGRESSION_CAUTION[current.fields["action"]]
             ):
                 chosen[ladder] = conclusion
+        return chosen
+
+    def progressions(self) -> list[Progression]:
+        chosen = self.settled_progressions()
         out = []
         for ladder_id in sorted(chosen):
             fields = chosen[ladder_id].fields

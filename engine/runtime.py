@@ -83,6 +83,7 @@ class Firing:
 class _EvaluationLog:
     firings: list[Firing] = field(default_factory=list)
     asserted: set[tuple[str, tuple[tuple[str, Any], ...]]] = field(default_factory=set)
+    matches: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
 
 
@@ -162,6 +163,12 @@ class RuleEngine:
         matched_facts: dict[str, dict[str, Any]] = {
             alias: dict(message[alias]) for alias in rule.aliases
         }
+        # durable_rules expands an OR (any_of) into one activation per branch that holds; the
+        # same facts matched twice are one firing.
+        match_key = (rule.id, tuple(str(matched_facts[alias]["id"]) for alias in rule.aliases))
+        if match_key in log.matches:
+            return
+        log.matches.add(match_key)
         conclusions: list[Conclusion] = []
         firing_number = len(log.firings)
         for index, template in enumerate(rule.conclusions):
@@ -179,6 +186,8 @@ class RuleEngine:
                 continue  # already concluded: asserting again would make chained rules repeat
             log.asserted.add(signature)
             conclusions.append(Conclusion(template.fact_type, fields, rule.id))
+            if template.fact_type not in self.compiled.chained_types:
+                continue  # no rule matches this type: it only feeds the planner
             fact = {
                 **fields,
                 "type": template.fact_type,

@@ -187,3 +187,16 @@ def test_same_request_same_recommendation(evaluator, make_request) -> None:
     request = make_request(checkin={"recovery_pct": 70, "planned": "hiit", "life_stress": 8})
     outputs = {evaluator.evaluate(request).model_dump_json() for _ in range(30)}
     assert len(outputs) == 1
+
+
+def test_an_or_condition_matching_twice_is_one_firing(evaluator, make_request) -> None:
+    # RS706 holds a ladder when posture OR ease is unknown; with both unknown durable_rules
+    # activates it once per branch.
+    request = make_request(
+        history=[],
+        athlete={
+            "ladders": {"pistol_squat": {"stage": "narrow_stance_squat", "since": "2026-11-01"}}
+        },
+    )
+    fired = [firing.rule for firing in evaluator.fire(request)[1]]
+    assert fired.count("RS706") == 1
