@@ -113,6 +113,76 @@ def _all_tri(values: Iterable[bool | None]) -> TriState:
     return "yes" if all(known) else "no"
 
 
+@dataclass(frozen=True)
+class SessionClassifier:
+    """Which logged sessions count as HIIT, strength and lower-body strength.
+
+    Built once from the knowledge base and settings (:meth:`from_kb`); the features the
+    rules see and the history view both classify sessions with it. The empty default knows
+    only the session kinds.
+    """
+
+    hiit_variants: frozenset[tuple[str, str]] = frozenset()
+    lower_body_programs: frozenset[str] = frozenset()
+    known_programs: frozenset[str] = frozenset()
+    lower_body_exercises: frozenset[str] = frozenset()
+    count_quality_runs: bool = False
+
+    @classmethod
+    def from_kb(
+        cls, kb: KnowledgeBase, settings: Mapping[str, Any] | None = None
+    ) -> SessionClassifier:
+        """The classifier the engine's features use, from the knowledge base and settings."""
+        settings = settings or {}
+        return cls(
+            hiit_variants=frozenset(
+                (program.id, variant.id)
+                for program in kb.programs.values()
+                for variant in program.variants
+                if variant.counts_as_hiit
+            ),
+            lower_body_programs=frozenset(p.id for p in kb.programs.values() if p.lower_body),
+            known_programs=frozenset(kb.programs),
+            lower_body_exercises=frozenset(
+                e.id for e in kb.exercises.values() if e.region == "lower"
+            ),
+            count_quality_runs=bool(settings.get("hiit.count_quality_runs", False)),
+        )
+
+    def is_hiit(self, session: SessionLog) -> bool:
+        """A HIIT session, a quality run when the settings count those, or a HIIT variant."""
+        if session.kind == "hiit":
+            return True
+        if session.kind == "quality_run" and self.count_quality_runs:
+            return True
+        return (session.program or "", session.variant or "") in self.hiit_variants
+
+    @staticmethod
+    def is_strength(session: SessionLog) -> bool:
+        return session.kind == "strength"
+
+    def is_lower_body_strength(self, session: SessionLog) -> bool:
+        """A strength session of a lower-body program, or with a lower-body exercise."""
+        if session.kind != "strength":
+            return False
+        if session.program and session.program in self.known_programs:
+            return session.program in self.lower_body_programs
+        return any(item.id in self.lower_body_exercises for item in session.exercises)
+
+
+_CLASSIFIERS: dict[tuple[int, bool], SessionClassifier] = {}
+
+
+def _classifier(kb: KnowledgeBase, count_quality_runs: bool) -> SessionClassifier:
+    """One classifier per knowledge base and setting: building it walks the whole base."""
+    key = (id(kb), count_quality_runs)
+    if key not in _CLASSIFIERS:
+        _CLASSIFIERS[key] = SessionClassifier.from_kb(
+            kb, {"hiit.count_quality_runs": count_quality_runs}
+        )
+    return _CLASSIFIERS[key]
+
+
 class FeatureBuilder:
     """Computes facts for one request; settings supply the tunable numbers."""
 
@@ -125,6 +195,7 @@ class FeatureBuilder:
         self.today = request.checkin.date
         self.session_hour = int(settings.get("schedule.session_hour", 12))
         self.now = _at(self.today, self.session_hour)
+        self.classifier = _classifier(kb, bool(settings.get("hiit.count_quality_runs", False)))
         self.history = sorted(request.history, key=lambda session: session.date)
         # Computed once: most features ask the same questions of every session.
         this_week = _iso_week(self.today)
@@ -134,26 +205,10 @@ class FeatureBuilder:
     # --- classification ---
 
     def is_hiit(self, session: SessionLog) -> bool:
-        if session.kind == "hiit":
-            return True
-        if session.kind == "quality_run" and bool(self.settings.get("hiit.count_quality_runs")):
-            return True
-        if session.program and session.variant and session.program in self.kb.programs:
-            program = self.kb.programs[session.program]
-            for variant in program.variants:
-                if variant.id == session.variant and variant.counts_as_hiit:
-                    return True
-        return False
+        return self.classifier.is_hiit(session)
 
     def is_lower_body_strength(self, session: SessionLog) -> bool:
-        if session.kind != "strength":
-            return False
-        if session.program and session.program in self.kb.programs:
-            return self.kb.programs[session.program].lower_body
-        return any(
-            item.id in self.kb.exercises and self.kb.exercises[item.id].region == "lower"
-            for item in session.exercises
-        )
+        return self.classifier.is_lower_body_strength(session)
 
     def is_heavy(self, session: SessionLog) -> bool:
         maxes = self.request.athlete.one_rep_max_kg or {}

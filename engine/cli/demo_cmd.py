@@ -1,0 +1,60 @@
+"""``runstrong demo``: a demo athlete with four weeks of history, and today's recommendation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+from click.core import ParameterSource
+
+from engine.cli.context import app
+from engine.cli.options import fail_input
+from engine.demo import DEMO_WEEKS, create_demo
+from engine.errors import InputError
+from engine.render import recommendation_text
+from engine.storage.store import StoreError
+
+
+def _db_given_on_command_line(ctx: click.Context) -> bool:
+    parent = ctx.parent
+    return parent is not None and parent.get_parameter_source("db_url") == (
+        ParameterSource.COMMANDLINE
+    )
+
+
+@click.command(
+    "demo",
+    epilog="""Examples:
+
+\b
+  runstrong demo
+  runstrong --db sqlite:///demo.db demo
+""",
+)
+@click.pass_context
+def demo_command(ctx: click.Context) -> None:
+    """Create the demo athlete 'demo-runner' with four weeks of history, and check in today.
+
+    The history has easy, quality and long runs, weekly HIIT with its recovery checks, heavy
+    lifting for runners (week 3) and the isometric pistol holds, and a check-in every day.
+    Running it again is safe: days already there are kept and today's check-in is replaced.
+    """
+    context = app(ctx)
+    store = context.store()
+    today = dt.date.today()
+    try:
+        athlete_id = create_demo(store, context.evaluator(), today)
+        stored = store.recommendation_for(athlete_id, today)
+    except (InputError, StoreError) as error:
+        fail_input(error if isinstance(error, InputError) else str(error))
+        return
+    if stored is None:  # create_demo always checks in today
+        fail_input(f"no recommendation stored for {athlete_id} on {today}")
+        return
+    click.echo(recommendation_text(stored.recommendation))
+    click.echo("")
+    click.echo(f"Demo athlete {athlete_id!r} is ready with {DEMO_WEEKS} weeks of history.")
+    same_db = " (with the same --db)" if _db_given_on_command_line(ctx) else ""
+    click.echo(
+        f"Next, try: runstrong today {athlete_id}  and  runstrong history {athlete_id}{same_db}"
+    )

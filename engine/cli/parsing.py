@@ -1,0 +1,134 @@
+"""Parse the compact flag values of the database commands.
+
+Each parser raises ``click.BadParameter`` with an example of the expected form, so click
+names the flag and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import click
+
+from engine.models import SESSION_KINDS
+
+
+def parse_date(value: str, flag: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date like 2026-11-24", param_hint=flag
+        ) from None
+
+
+def parse_pain(value: str) -> dict[str, Any]:
+    """``AREA:SEVERITY[:DURING]``, e.g. ``knee:4`` or ``low_back:5:runner_deadlift``."""
+    parts = value.split(":", 2)
+    if len(parts) < 2 or not parts[1].strip().isdigit():
+        raise click.BadParameter(
+            f"{value!r} should look like AREA:SEVERITY[:DURING], e.g. knee:4 or "
+            "low_back:5:runner_deadlift",
+            param_hint="--pain",
+        )
+    pain: dict[str, Any] = {"area": parts[0].strip(), "severity": int(parts[1])}
+    if len(parts) == 3 and parts[2].strip():
+        pain["during"] = parts[2].strip()
+    return pain
+
+
+def parse_program(value: str) -> dict[str, Any]:
+    """``PROGRAM[:WEEK]``, e.g. ``heavy_lifting_for_runners:3``."""
+    name, _, week = value.partition(":")
+    if week and not week.isdigit():
+        raise click.BadParameter(
+            f"{value!r} should look like PROGRAM[:WEEK], e.g. heavy_lifting_for_runners:3",
+            param_hint="--program",
+        )
+    return {"id": name.strip(), "week": int(week) if week else 1}
+
+
+def parse_ladder(value: str, today: dt.date) -> tuple[str, dict[str, Any]]:
+    """``LADDER=STAGE[@SINCE]``, e.g. ``pistol_squat=narrow_stance_squat@2026-11-01``."""
+    ladder, _, rest = value.partition("=")
+    stage, _, since = rest.partition("@")
+    if not ladder or not stage:
+        raise click.BadParameter(
+            f"{value!r} should look like LADDER=STAGE[@SINCE], e.g. "
+            "pistol_squat=narrow_stance_squat",
+            param_hint="--ladder",
+        )
+    started = parse_date(since, "--ladder") if since else today
+    return ladder.strip(), {"stage": stage.strip(), "since": started.isoformat()}
+
+
+def parse_one_rep_max(value: str) -> tuple[str, float]:
+    """``EXERCISE=KG``, e.g. ``goblet_squat=32``."""
+    exercise, _, kg = value.partition("=")
+    try:
+        return exercise.strip(), float(kg)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} should look like EXERCISE=KG, e.g. goblet_squat=32", param_hint="--1rm"
+        ) from None
+
+
+def parse_weights(value: str, flag: str) -> list[float]:
+    """``8,12,16``."""
+    try:
+        return [float(item) for item in value.split(",") if item.strip()]
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} should be sizes in kg separated by commas, e.g. 8,12,16", param_hint=flag
+        ) from None
+
+
+def parse_upcoming(value: str) -> dict[str, Any]:
+    """``KIND@WHEN``, e.g. ``long_run@2026-11-29`` or ``quality_run@2026-11-26T18:00``."""
+    kind, _, when = value.partition("@")
+    if kind not in SESSION_KINDS or not when:
+        raise click.BadParameter(
+            f"{value!r} should look like KIND@DATE[THH:MM], e.g. long_run@2026-11-29",
+            param_hint="--upcoming",
+        )
+    return {"kind": kind, "date": when}
+
+
+def parse_exercise(value: str) -> dict[str, Any]:
+    """``ID:SETSxREPS[@KG][:flags]``; flags ``posture-ok|posture-lost``, ``easy|hard``.
+
+    Example: ``isometric_pistol:3x8:posture-ok:easy`` or ``goblet_squat:3x10@24``.
+    """
+    parts = value.split(":")
+    example = "e.g. goblet_squat:3x10@24:posture-ok:easy"
+    if len(parts) < 2 or "x" not in parts[1]:
+        raise click.BadParameter(
+            f"{value!r} should look like ID:SETSxREPS[@KG][:flags], {example}",
+            param_hint="--exercise",
+        )
+    dose, _, load = parts[1].partition("@")
+    sets, _, reps = dose.partition("x")
+    try:
+        item: dict[str, Any] = {"id": parts[0], "sets": int(sets), "reps": int(reps)}
+        if load:
+            item["load_kg"] = float(load)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r}: sets, reps and load must be numbers, {example}", param_hint="--exercise"
+        ) from None
+    flags = {
+        "posture-ok": ("posture_held", True),
+        "posture-lost": ("posture_held", False),
+        "easy": ("felt_easy", True),
+        "hard": ("felt_easy", False),
+    }
+    for flag in parts[2:]:
+        if flag not in flags:
+            raise click.BadParameter(
+                f"unknown flag {flag!r} in {value!r}; use posture-ok, posture-lost, easy or hard",
+                param_hint="--exercise",
+            )
+        key, setting = flags[flag]
+        item[key] = setting
+    return item

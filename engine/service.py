@@ -1,0 +1,132 @@
+"""The athlete's daily loop as use cases: check in (store + evaluate + store the
+recommendation, in one transaction), today's recommendation, and the request behind it.
+
+This is the seam between the pure engine core and storage: it reads history from the store,
+builds an :class:`EvaluationRequest`, evaluates it, and writes the result back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from engine.errors import InputError, Problem
+from engine.evaluate import Evaluator
+from engine.models import (
+    CheckIn,
+    EvaluationRequest,
+    LadderPosition,
+    PlannedRun,
+    Recommendation,
+)
+from engine.storage.store import Store, StoredRecommendation
+from engine.yamlio import problems_from_validation
+
+# How much history an evaluation sees. The longest look-back among the features is the run of
+# consecutive heavy weeks (3 by default), so eight weeks leaves room for a longer setting.
+HISTORY_DAYS = 56
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    recommendation_id: int
+    recommendation: Recommendation
+
+
+def build_request(
+    store: Store,
+    evaluator: Evaluator,
+    athlete_id: str,
+    checkin: CheckIn,
+    upcoming: list[PlannedRun],
+) -> EvaluationRequest:
+    """The request for a check-in: the stored profile and the history as it stood that day."""
+    athlete = store.get_athlete(athlete_id)
+    history = store.sessions(
+        athlete_id,
+        until=checkin.date,
+        since=checkin.date - dt.timedelta(days=HISTORY_DAYS),
+    )
+    data = {
+        "athlete": athlete.model_dump(mode="json", by_alias=True),
+        "checkin": checkin.model_dump(mode="json"),
+        "history": [session.model_dump(mode="json") for session in history],
+        "upcoming": [run.model_dump(mode="json") for run in upcoming],
+    }
+    try:
+        return EvaluationRequest.model_validate(data, context={"kb": evaluator.kb})
+    except ValidationError as error:
+        raise InputError(problems_from_validation(error, None)) from error
+
+
+def check_in(
+    store: Store,
+    evaluator: Evaluator,
+    athlete_id: str,
+    checkin: CheckIn,
+    upcoming: list[PlannedRun] | None = None,
+    replace: bool = False,
+    today: dt.date | None = None,
+) -> CheckInResult:
+    """Store a check-in and the recommendation computed from it, together or not at all."""
+    today = today or dt.date.today()
+    if checkin.date > today:
+        raise InputError(
+            [Problem(f"{checkin.date} is in the future (today is {today})", field="date")]
+        )
+    upcoming = upcoming or []
+    for index, run in enumerate(upcoming):
+        run_day = run.date.date() if isinstance(run.date, dt.datetime) else run.date
+        if run_day < checkin.date:
+            raise InputError(
+                [Problem(f"{run_day} is before the check-in date", field=f"upcoming[{index}]")]
+            )
+    request = build_request(store, evaluator, athlete_id, checkin, upcoming)
+    recommendation = evaluator.evaluate(request)
+    recommendation_id = store.save_checkin(
+        athlete_id,
+        checkin,
+        upcoming,
+        request.model_dump(mode="json", by_alias=True),
+        recommendation,
+        replace=replace,
+    )
+    if not request.athlete.has_coach:
+        _apply_advances(store, request, recommendation, recommendation_id)
+    return CheckInResult(recommendation_id, recommendation)
+
+
+def _apply_advances(
+    store: Store,
+    request: EvaluationRequest,
+    recommendation: Recommendation,
+    recommendation_id: int,
+) -> None:
+    """Without a coach to approve it, a ladder advance takes effect at once.
+
+    A separate transaction after the check-in's: if the process dies between the two, the
+    next check-in simply proposes the same advance again.
+    """
+    ladders = dict(request.athlete.ladders)
+    moved = False
+    for progression in recommendation.progressions:
+        current = ladders.get(progression.ladder)
+        if progression.action == "advance" and current and current.stage == progression.from_:
+            ladders[progression.ladder] = LadderPosition(
+                stage=progression.to, since=recommendation.date
+            )
+            moved = True
+    if moved:
+        store.update_athlete(
+            request.athlete.model_copy(update={"ladders": ladders}),
+            reason="advance (no coach: takes effect at once)",
+            recommendation_id=recommendation_id,
+        )
+
+
+def todays_recommendation(
+    store: Store, athlete_id: str, day: dt.date | None = None
+) -> StoredRecommendation | None:
+    return store.recommendation_for(athlete_id, day or dt.date.today())

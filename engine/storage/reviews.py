@@ -1,0 +1,156 @@
+"""Coach decisions on recommendations, and the audit trail they leave.
+
+A decision updates the recommendation's status (and, for an amendment, its amended session),
+appends an event to ``review_events`` and, for an approved ladder advance, moves the athlete's
+stage, all in one transaction. Events are never updated or deleted; the database itself
+refuses to (see migration 0002).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.models import AthleteProfile, Session
+from engine.storage.schema import RecommendationRow, ReviewEventRow
+from engine.storage.store import NotFound, Store, StoreError
+
+REASON_CODES = ("athlete_context", "disagree_with_rule", "data_error", "other")
+DECISIONS = {"approve": "approved", "amend": "amended", "reject": "rejected"}
+
+
+class AlreadyDecided(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class ReviewEvent:
+    id: int
+    recommendation_id: int
+    athlete_id: str
+    action: str
+    reviewer: str
+    at: dt.datetime
+    previous_status: str
+    new_status: str
+    reason_code: str | None
+    note: str | None
+    changes: dict[str, Any]
+    forced: bool
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str  # approve | amend | reject
+    reviewer: str
+    note: str | None = None
+    reason_code: str | None = None
+    changes: dict[str, Any] | None = None
+    amended_session: Session | None = None
+    # An approved ladder advance: the athlete's profile with the new stage.
+    profile_update: AthleteProfile | None = None
+    force: bool = False
+
+
+def _event(row: ReviewEventRow) -> ReviewEvent:
+    return ReviewEvent(
+        id=row.id,
+        recommendation_id=row.recommendation_id,
+        athlete_id=row.athlete_id,
+        action=row.action,
+        reviewer=row.reviewer,
+        at=row.at,
+        previous_status=row.previous_status,
+        new_status=row.new_status,
+        reason_code=row.reason_code,
+        note=row.note,
+        changes=row.changes,
+        forced=row.forced,
+    )
+
+
+class ReviewStore:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def decide(self, recommendation_id: int, decision: Decision) -> ReviewEvent:
+        if decision.action not in DECISIONS:
+            raise StoreError(f"unknown decision {decision.action!r}")
+        if decision.reason_code is not None and decision.reason_code not in REASON_CODES:
+            raise StoreError(
+                f"unknown reason code {decision.reason_code!r}; "
+                f"use one of {', '.join(REASON_CODES)}"
+            )
+        with self.store.transaction() as session:
+            row = session.get(RecommendationRow, recommendation_id)
+            if row is None:
+                raise NotFound(f"no recommendation {recommendation_id}")
+            if row.status == "superseded":
+                raise AlreadyDecided(
+                    f"recommendation {recommendation_id} was superseded by a later check-in"
+                )
+            if row.status != "pending" and not decision.force:
+                raise AlreadyDecided(
+                    f"recommendation {recommendation_id} is already {row.status}; use --force to "
+                    "decide again"
+                )
+            previous = row.status
+            row.status = DECISIONS[decision.action]
+            if decision.note is not None:
+                row.coach_note = decision.note
+            if decision.amended_session is not None:
+                row.amended_session = decision.amended_session.model_dump(mode="json")
+            elif decision.action != "amend":
+                row.amended_session = None
+            if decision.profile_update is not None:
+                self.store._update_athlete(
+                    session,
+                    decision.profile_update,
+                    f"advance approved by {decision.reviewer}",
+                    recommendation_id,
+                )
+            event = ReviewEventRow(
+                recommendation_id=recommendation_id,
+                athlete_id=row.athlete_id,
+                action=decision.action,
+                reviewer=decision.reviewer,
+                previous_status=previous,
+                new_status=row.status,
+                reason_code=decision.reason_code,
+                note=decision.note,
+                changes=decision.changes or {},
+                forced=decision.force and previous != "pending",
+            )
+            session.add(event)
+            session.flush()
+            return _event(event)
+
+    def events(self, recommendation_id: int) -> list[ReviewEvent]:
+        with self.store.transaction() as session:
+            if session.get(RecommendationRow, recommendation_id) is None:
+                raise NotFound(f"no recommendation {recommendation_id}")
+            rows = session.scalars(
+                select(ReviewEventRow)
+                .where(ReviewEventRow.recommendation_id == recommendation_id)
+                .order_by(ReviewEventRow.id)
+            )
+            return [_event(row) for row in rows]
+
+    def all_events(self, since: dt.date | None = None) -> list[ReviewEvent]:
+        with self.store.transaction() as session:
+            query = select(ReviewEventRow)
+            if since is not None:
+                query = query.where(ReviewEventRow.at >= dt.datetime.combine(since, dt.time.min))
+            return [_event(row) for row in session.scalars(query.order_by(ReviewEventRow.id))]
+
+    def review_state(self, recommendation_id: int) -> tuple[Session | None, str | None]:
+        """The coach's amended session and note, if any."""
+        with self.store.transaction() as session:
+            row = session.get(RecommendationRow, recommendation_id)
+            if row is None:
+                raise NotFound(f"no recommendation {recommendation_id}")
+            amended = Session.model_validate(row.amended_session) if row.amended_session else None
+            return amended, row.coach_note

@@ -1,0 +1,122 @@
+"""Tables. Documents (profiles, check-ins, logs, recommendations) are stored as JSON exactly as
+the public models dump them, next to the columns that queries filter on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AthleteRow(Base):
+    __tablename__ = "athletes"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    level: Mapped[str] = mapped_column(String(16))
+    has_coach: Mapped[bool] = mapped_column(Boolean, default=False)
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LadderPositionRow(Base):
+    """Every stage an athlete has been on, in order: the ladder history."""
+
+    __tablename__ = "ladder_positions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    athlete_id: Mapped[str] = mapped_column(ForeignKey("athletes.id"), index=True)
+    ladder: Mapped[str] = mapped_column(String(64))
+    stage: Mapped[str] = mapped_column(String(64))
+    since: Mapped[dt.date] = mapped_column(Date)
+    assistance: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    recommendation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CheckInRow(Base):
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("athlete_id", "date", name="uq_checkin_athlete_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    athlete_id: Mapped[str] = mapped_column(ForeignKey("athletes.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Planned runs the athlete gave with the check-in (for the 48-hour rule).
+    upcoming: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SessionLogRow(Base):
+    __tablename__ = "session_logs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    athlete_id: Mapped[str] = mapped_column(ForeignKey("athletes.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    program: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RecommendationRow(Base):
+    """A recommendation with the request it was computed from, so it can be recomputed."""
+
+    __tablename__ = "recommendations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    athlete_id: Mapped[str] = mapped_column(ForeignKey("athletes.id"), index=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    # pending | approved | amended | rejected | superseded (a replaced check-in's)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    rules_version: Mapped[str] = mapped_column(String(120))
+    request: Mapped[dict[str, Any]] = mapped_column(JSON)
+    recommendation: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Set by a coach's amendment: the session the athlete should do instead (migration 0002).
+    amended_session: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    coach_note: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+
+
+class ReviewEventRow(Base):
+    """One coach decision. Append-only: the database refuses UPDATE and DELETE on this table
+    (triggers in migration 0002), so the audit trail cannot be edited."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)
+    athlete_id: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(16))  # approve | amend | reject
+    reviewer: Mapped[str] = mapped_column(String(100))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    previous_status: Mapped[str] = mapped_column(String(16))
+    new_status: Mapped[str] = mapped_column(String(16))
+    reason_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    note: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    # What changed: for an amendment, the changes to the session; for an approval, the ladder
+    # stages it applied.
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    forced: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,348 @@
+"""The store: every read and write of athletes, check-ins, logs and recommendations.
+
+Documents go in and come out as the public pydantic models. Each public method is one
+transaction: it commits whole or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.models import AthleteProfile, CheckIn, PlannedRun, Recommendation, SessionLog
+from engine.storage.db import open_database
+from engine.storage.schema import (
+    AthleteRow,
+    CheckInRow,
+    LadderPositionRow,
+    RecommendationRow,
+    SessionLogRow,
+    utcnow,
+)
+
+# Fault injection for the crash-safety tests: the process dies at the named point, in the
+# middle of a transaction, exactly as a kill would leave it.
+CRASH_ENV = "RUNSTRONG_CRASH_AT"
+
+
+def _crash_point(name: str) -> None:
+    if os.environ.get(CRASH_ENV) == name:
+        os._exit(137)
+
+
+class StoreError(Exception):
+    """A request the store refuses; the message says why and names the record."""
+
+
+class NotFound(StoreError):
+    pass
+
+
+class AlreadyExists(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class StoredRecommendation:
+    id: int
+    athlete_id: str
+    date: dt.date
+    status: str
+    rules_version: str
+    recommendation: Recommendation
+    request: dict[str, Any]
+    created_at: dt.datetime
+
+
+def _dump(model: Any) -> Any:
+    return model.model_dump(mode="json", by_alias=True)
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        return cls(open_database(url))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def _refuse_duplicate(self, message: str) -> Iterator[None]:
+        """A unique-constraint violation becomes :class:`AlreadyExists`. On PostgreSQL two
+        transactions at once can both find no row and both insert it; the database refuses the
+        second. (On SQLite, BEGIN IMMEDIATE serialises them and the checks in Python suffice.)
+        """
+        try:
+            yield
+        except IntegrityError as error:
+            if not is_unique_violation(error):
+                raise
+            raise AlreadyExists(message) from error
+
+    # --- athletes ---
+
+    def add_athlete(self, profile: AthleteProfile) -> None:
+        exists = f"athlete {profile.id!r} already exists"
+        with self._refuse_duplicate(exists), self.transaction() as session:
+            if session.get(AthleteRow, profile.id) is not None:
+                raise AlreadyExists(exists)
+            session.add(
+                AthleteRow(
+                    id=profile.id,
+                    level=profile.level,
+                    has_coach=profile.has_coach,
+                    profile=_dump(profile),
+                )
+            )
+            session.flush()
+            self._record_ladders(session, profile, None, "added with the profile", None)
+
+    def _record_ladders(
+        self,
+        session: Session,
+        profile: AthleteProfile,
+        before: AthleteProfile | None,
+        reason: str,
+        recommendation_id: int | None,
+    ) -> None:
+        for ladder_id, position in profile.ladders.items():
+            old = before.ladders.get(ladder_id) if before else None
+            if old is not None and old.stage == position.stage and old.since == position.since:
+                continue
+            session.add(
+                LadderPositionRow(
+                    athlete_id=profile.id,
+                    ladder=ladder_id,
+                    stage=position.stage,
+                    since=position.since,
+                    assistance=position.assistance,
+                    reason=reason,
+                    recommendation_id=recommendation_id,
+                )
+            )
+
+    def _athlete_row(self, session: Session, athlete_id: str) -> AthleteRow:
+        row = session.get(AthleteRow, athlete_id)
+        if row is None:
+            raise NotFound(f"no athlete {athlete_id!r}; add one with 'runstrong athlete add'")
+        return row
+
+    def get_athlete(self, athlete_id: str) -> AthleteProfile:
+        with self.transaction() as session:
+            return AthleteProfile.model_validate(self._athlete_row(session, athlete_id).profile)
+
+    def list_athletes(self) -> list[AthleteProfile]:
+        with self.transaction() as session:
+            rows = session.scalars(select(AthleteRow).order_by(AthleteRow.id))
+            return [AthleteProfile.model_validate(row.profile) for row in rows]
+
+    def update_athlete(
+        self,
+        profile: AthleteProfile,
+        reason: str = "profile edited",
+        recommendation_id: int | None = None,
+    ) -> None:
+        with self.transaction() as session:
+            self._update_athlete(session, profile, reason, recommendation_id)
+
+    def _update_athlete(
+        self,
+        session: Session,
+        profile: AthleteProfile,
+        reason: str,
+        recommendation_id: int | None,
+    ) -> None:
+        row = self._athlete_row(session, profile.id)
+        before = AthleteProfile.model_validate(row.profile)
+        row.profile = _dump(profile)
+        row.level = profile.level
+        row.has_coach = profile.has_coach
+        row.updated_at = utcnow()
+        self._record_ladders(session, profile, before, reason, recommendation_id)
+
+    def ladder_history(self, athlete_id: str) -> list[LadderPositionRow]:
+        with self.transaction() as session:
+            self._athlete_row(session, athlete_id)
+            return list(
+                session.scalars(
+                    select(LadderPositionRow)
+                    .where(LadderPositionRow.athlete_id == athlete_id)
+                    .order_by(LadderPositionRow.id)
+                )
+            )
+
+    # --- check-ins and recommendations ---
+
+    def get_checkin(self, athlete_id: str, day: dt.date) -> CheckIn | None:
+        with self.transaction() as session:
+            row = session.scalars(
+                select(CheckInRow).where(
+                    CheckInRow.athlete_id == athlete_id, CheckInRow.date == day
+                )
+            ).first()
+            return None if row is None else CheckIn.model_validate(row.data)
+
+    def checkins(self, athlete_id: str, since: dt.date | None = None) -> list[CheckIn]:
+        with self.transaction() as session:
+            query = select(CheckInRow).where(CheckInRow.athlete_id == athlete_id)
+            if since is not None:
+                query = query.where(CheckInRow.date >= since)
+            rows = session.scalars(query.order_by(CheckInRow.date))
+            return [CheckIn.model_validate(row.data) for row in rows]
+
+    def save_checkin(
+        self,
+        athlete_id: str,
+        checkin: CheckIn,
+        upcoming: list[PlannedRun],
+        request: dict[str, Any],
+        recommendation: Recommendation,
+        replace: bool,
+    ) -> int:
+        """Store a check-in and its recommendation together; return the recommendation id.
+
+        With ``replace``, an existing check-in for that day is overwritten and its
+        recommendation marked superseded (never deleted: it may carry a coach's decision).
+        """
+        duplicate = (
+            f"{athlete_id} already checked in on {checkin.date} (another check-in for that day "
+            "was saved at the same moment); use --replace to replace it"
+        )
+        with self._refuse_duplicate(duplicate), self.transaction() as session:
+            self._athlete_row(session, athlete_id)
+            row = session.scalars(
+                select(CheckInRow).where(
+                    CheckInRow.athlete_id == athlete_id, CheckInRow.date == checkin.date
+                )
+            ).first()
+            if row is not None and not replace:
+                raise AlreadyExists(
+                    f"{athlete_id} already checked in on {checkin.date}; use --replace to "
+                    "replace it"
+                )
+            if row is None:
+                row = CheckInRow(
+                    athlete_id=athlete_id,
+                    date=checkin.date,
+                    data=_dump(checkin),
+                    upcoming=[_dump(run) for run in upcoming],
+                )
+                session.add(row)
+            else:
+                row.data = _dump(checkin)
+                row.upcoming = [_dump(run) for run in upcoming]
+                row.updated_at = utcnow()
+                for old in session.scalars(
+                    select(RecommendationRow).where(
+                        RecommendationRow.checkin_id == row.id,
+                        RecommendationRow.status != "superseded",
+                    )
+                ):
+                    old.status = "superseded"
+            session.flush()
+            _crash_point("after_checkin_write")
+            stored = RecommendationRow(
+                athlete_id=athlete_id,
+                checkin_id=row.id,
+                date=checkin.date,
+                status="pending",
+                rules_version=recommendation.rules_version,
+                request=request,
+                recommendation=_dump(recommendation),
+            )
+            session.add(stored)
+            session.flush()
+            _crash_point("before_commit")
+            return stored.id
+
+    def _stored(self, row: RecommendationRow) -> StoredRecommendation:
+        return StoredRecommendation(
+            id=row.id,
+            athlete_id=row.athlete_id,
+            date=row.date,
+            status=row.status,
+            rules_version=row.rules_version,
+            recommendation=Recommendation.model_validate(row.recommendation),
+            request=row.request,
+            created_at=row.created_at,
+        )
+
+    def recommendation_for(self, athlete_id: str, day: dt.date) -> StoredRecommendation | None:
+        """The current (not superseded) recommendation of that day."""
+        with self.transaction() as session:
+            self._athlete_row(session, athlete_id)
+            row = session.scalars(
+                select(RecommendationRow)
+                .where(
+                    RecommendationRow.athlete_id == athlete_id,
+                    RecommendationRow.date == day,
+                    RecommendationRow.status != "superseded",
+                )
+                .order_by(RecommendationRow.id.desc())
+            ).first()
+            return None if row is None else self._stored(row)
+
+    def get_recommendation(self, recommendation_id: int) -> StoredRecommendation:
+        with self.transaction() as session:
+            row = session.get(RecommendationRow, recommendation_id)
+            if row is None:
+                raise NotFound(f"no recommendation {recommendation_id}")
+            return self._stored(row)
+
+    def recommendations(
+        self, athlete_id: str | None = None, since: dt.date | None = None
+    ) -> list[StoredRecommendation]:
+        with self.transaction() as session:
+            query = select(RecommendationRow).where(RecommendationRow.status != "superseded")
+            if athlete_id is not None:
+                query = query.where(RecommendationRow.athlete_id == athlete_id)
+            if since is not None:
+                query = query.where(RecommendationRow.date >= since)
+            rows = session.scalars(query.order_by(RecommendationRow.date, RecommendationRow.id))
+            return [self._stored(row) for row in rows]
+
+    # --- session logs ---
+
+    def log_session(self, athlete_id: str, log: SessionLog) -> int:
+        with self.transaction() as session:
+            self._athlete_row(session, athlete_id)
+            row = SessionLogRow(
+                athlete_id=athlete_id,
+                date=log.date,
+                kind=log.kind,
+                program=log.program,
+                data=_dump(log),
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def sessions(
+        self, athlete_id: str, until: dt.date | None = None, since: dt.date | None = None
+    ) -> list[SessionLog]:
+        with self.transaction() as session:
+            query = select(SessionLogRow).where(SessionLogRow.athlete_id == athlete_id)
+            if until is not None:
+                query = query.where(SessionLogRow.date <= until)
+            if since is not None:
+                query = query.where(SessionLogRow.date >= since)
+            rows = session.scalars(query.order_by(SessionLogRow.date, SessionLogRow.id))
+            return [SessionLog.model_validate(row.data) for row in rows]
+
+
+def is_unique_violation(error: IntegrityError) -> bool:
+    return "unique" in str(error.orig).lower()

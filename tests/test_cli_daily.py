@@ -1,0 +1,273 @@
+"""The daily loop from the command line: athlete, checkin, log, today.
+
+Every refused input exits 2 with a message naming the field, and leaves the database exactly as
+it was (compared table by table).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from engine.cli import checkin_cmd
+from engine.cli.main import cli
+from engine.storage.db import open_database
+
+TODAY = dt.date.today()
+TABLES = ("athletes", "ladder_positions", "checkins", "session_logs", "recommendations")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'daily.db'}"
+
+
+@pytest.fixture
+def run(db: str):
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(cli, ["--db", db, *args], input=input)
+
+    return invoke
+
+
+@pytest.fixture
+def ana(run) -> None:
+    result = run(
+        "athlete",
+        "add",
+        "ana",
+        "--level",
+        "intermediate",
+        "--equipment",
+        "kettlebell,kettlebell_pair,box,mat,mini_band,dumbbell,dumbbell_pair",
+        "--bells",
+        "12,16,20",
+        "--program",
+        "heavy_lifting_for_runners:3",
+        "--ladder",
+        f"pistol_squat=narrow_stance_squat@{TODAY - dt.timedelta(days=30)}",
+        "--1rm",
+        "single_kettlebell_front_rack_squat=28",
+    )
+    assert result.exit_code == 0, result.output
+
+
+def snapshot(db: str) -> dict[str, list[tuple]]:
+    engine = open_database(db)
+    with engine.connect() as connection:
+        return {
+            table: [
+                tuple(row) for row in connection.execute(text(f"SELECT * FROM {table} ORDER BY 1"))
+            ]
+            for table in TABLES
+        }
+
+
+CHECKIN = ("--recovery", "85", "--slept-well", "--soreness", "2", "--stress", "3")
+
+
+def test_athlete_add_show_list_edit(run, ana) -> None:
+    shown = run("athlete", "show", "ana")
+    assert "ladder pistol_squat: narrow_stance_squat" in shown.output
+    assert "ana" in run("athlete", "list").output
+    edited = run("athlete", "edit", "ana", "--program", "heavy_lifting_for_runners:3", "--coach")
+    assert edited.exit_code == 0
+    assert "has a coach" in run("athlete", "show", "ana").output
+
+
+def test_athlete_add_from_file(run, tmp_path) -> None:
+    profile = tmp_path / "bea.yaml"
+    profile.write_text("id: bea\nlevel: beginner\nequipment: [mat]\n")
+    assert run("athlete", "add", "bea", "--file", str(profile)).exit_code == 0
+    assert "bea (beginner)" in run("athlete", "show", "bea").output
+
+
+def test_checkin_stores_and_prints_the_recommendation(run, ana, db) -> None:
+    result = run("checkin", "ana", *CHECKIN, "--planned", "strength")
+    assert result.exit_code == 0, result.output
+    assert "TODAY: Heavy lifting for runners" in result.output
+    assert "pending review" in result.output
+    today = run("today", "ana")
+    assert (
+        "TODAY: Heavy lifting for runners" in today.output
+        and "waiting for your coach" in today.output
+    )
+    tables = snapshot(db)
+    assert len(tables["checkins"]) == 1 and len(tables["recommendations"]) == 1
+
+
+def test_log_feeds_the_next_checkin(run, ana) -> None:
+    for days_back in (1, 4):
+        day = TODAY - dt.timedelta(days=days_back)
+        logged = run("log", "ana", "--kind", "hiit", "--date", str(day), "--hr-stayed-high")
+        assert logged.exit_code == 0, logged.output
+    result = run("checkin", "ana", *CHECKIN, "--planned", "hiit", "--format", "json")
+    assert '"allowed": false' in result.output  # two HIIT in the last 7 days
+
+
+def test_second_checkin_same_day_is_refused_then_replaced(run, ana, db) -> None:
+    assert run("checkin", "ana", *CHECKIN).exit_code == 0
+    before = snapshot(db)
+    again = run("checkin", "ana", *CHECKIN)
+    assert again.exit_code == 2 and "--replace" in again.stderr
+    assert snapshot(db) == before
+    replaced = run(
+        "checkin",
+        "ana",
+        "--recovery",
+        "60",
+        "--slept-badly",
+        "--soreness",
+        "5",
+        "--stress",
+        "4",
+        "--replace",
+    )
+    assert replaced.exit_code == 0
+    after = snapshot(db)
+    assert len(after["checkins"]) == 1  # never duplicated
+    assert sorted(row[4] for row in after["recommendations"]) == ["pending", "superseded"]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (
+            (
+                "checkin",
+                "ana",
+                "--recovery",
+                "120",
+                "--slept-well",
+                "--soreness",
+                "2",
+                "--stress",
+                "3",
+            ),
+            "recovery_pct",
+        ),
+        (
+            (
+                "checkin",
+                "ana",
+                "--recovery",
+                "80",
+                "--slept-well",
+                "--soreness",
+                "11",
+                "--stress",
+                "3",
+            ),
+            "soreness",
+        ),
+        (("checkin", "bob", *CHECKIN), "no athlete 'bob'"),
+        (
+            ("checkin", "ana", *CHECKIN, "--date", str(TODAY + dt.timedelta(days=1))),
+            "in the future",
+        ),
+        (("checkin", "ana", *CHECKIN, "--pain", "elbowz:3"), "pain[0].area"),
+        (("checkin", "ana", *CHECKIN, "--pain", "knee"), "AREA:SEVERITY"),
+        (("checkin", "ana", "--recovery", "80"), "missing --slept-well/--slept-badly"),
+        (
+            ("log", "ana", "--kind", "strength", "--exercise", "bench_press:3x5"),
+            "unknown exercise 'bench_press'",
+        ),
+        (("log", "ana", "--kind", "strength", "--program", "couch_to_5k"), "unknown program"),
+        (
+            ("log", "ana", "--kind", "easy_run", "--date", str(TODAY + dt.timedelta(days=2))),
+            "in the future",
+        ),
+        (
+            (
+                "athlete",
+                "add",
+                "cy",
+                "--level",
+                "beginner",
+                "--ladder",
+                "pistol_squat=goblet_squat",
+            ),
+            "pistol_squat.stage",
+        ),
+        (
+            ("athlete", "add", "cy", "--level", "beginner", "--equipment", "hover_board"),
+            "unknown equipment",
+        ),
+        (("athlete", "add", "ana", "--level", "beginner"), "already exists"),
+        (("athlete", "edit", "nobody", "--level", "beginner"), "no athlete 'nobody'"),
+        (("today", "ana"), "no check-in"),
+    ],
+)
+def test_bad_input_is_refused_and_changes_nothing(run, ana, db, args, needle) -> None:
+    before = snapshot(db)
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert needle in result.stderr
+    assert snapshot(db) == before
+
+
+def test_malformed_checkin_file(run, ana, db, tmp_path) -> None:
+    bad = tmp_path / "checkin.yaml"
+    bad.write_text("recovery_pct: 80\nslept_well: [yes\n")
+    before = snapshot(db)
+    result = run("checkin", "ana", "--file", str(bad))
+    assert result.exit_code == 2 and "checkin.yaml:" in result.stderr
+    assert snapshot(db) == before
+
+
+def test_checkin_from_file_with_upcoming_runs(run, ana, tmp_path) -> None:
+    day = TODAY - dt.timedelta(days=1)
+    path = tmp_path / "checkin.yaml"
+    path.write_text(
+        f"date: {day}\nrecovery_pct: 90\nslept_well: true\nsoreness: 1\nlife_stress: 2\n"
+        f"planned: strength\nupcoming:\n  - {{date: {TODAY}, kind: long_run}}\n"
+    )
+    result = run("checkin", "ana", "--file", str(path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert '"no_lower_body_strength"' in result.output  # a long run within 48 h
+
+
+def test_interactive_prompts_ask_again_on_bad_answers(run, ana, monkeypatch) -> None:
+    monkeypatch.setattr(checkin_cmd, "_interactive", lambda: True)
+    answers = "150\n85\ny\n2\n3\n"  # 150 is refused and asked again
+    result = run("checkin", "ana", input=answers)
+    assert result.exit_code == 0, result.output
+    assert "150 is not in the range 0<=x<=100" in result.output
+    assert "TODAY:" in result.output
+
+
+def test_interactive_replace_asks_first(run, ana, monkeypatch) -> None:
+    monkeypatch.setattr(checkin_cmd, "_interactive", lambda: True)
+    assert run("checkin", "ana", *CHECKIN).exit_code == 0
+    declined = run("checkin", "ana", *CHECKIN, input="n\n")
+    assert declined.exit_code != 0 and "Replace it?" in declined.output
+    accepted = run("checkin", "ana", *CHECKIN, input="y\n")
+    assert accepted.exit_code == 0
+
+
+def test_without_a_coach_an_advance_takes_effect_at_once(run, ana) -> None:
+    for days_back in (2, 5):
+        day = TODAY - dt.timedelta(days=days_back)
+        assert (
+            run(
+                "log",
+                "ana",
+                "--kind",
+                "strength",
+                "--date",
+                str(day),
+                "--exercise",
+                "narrow_stance_squat:3x10:posture-ok:easy",
+            ).exit_code
+            == 0
+        )
+    result = run("checkin", "ana", *CHECKIN, "--planned", "strength")
+    assert "advance narrow_stance_squat -> isometric_pistol" in result.output
+    assert "needs coach approval" not in result.output
+    assert f"pistol_squat: isometric_pistol since {TODAY}" in run("athlete", "show", "ana").output
