@@ -90,10 +90,12 @@ REPS: dict[str, int] = {
 
 
 def demo_profile(today: dt.date) -> AthleteProfile:
-    """The demo athlete: bells and dumbbells at home, week 3 of heavy lifting, pistol stage 2."""
+    """The demo athlete: bells and dumbbells at home, week 3 of heavy lifting, pistol stage 2,
+    and a coach who reviews (so a proposed ladder advance waits in the review queue)."""
     return AthleteProfile(
         id=DEMO_ATHLETE_ID,
         level="intermediate",
+        has_coach=True,
         equipment=[
             "kettlebell",
             "kettlebell_pair",
