@@ -13,6 +13,7 @@ from engine.cli.evaluate_cmd import evaluate_command
 from engine.cli.history_cmd import history_command
 from engine.cli.kb_cmd import kb_group
 from engine.cli.review_cmd import review_group
+from engine.cli.rules_cmd import rules_group
 from engine.cli.schema_cmd import schema_command
 
 
@@ -41,6 +42,7 @@ cli.add_command(today_command)
 cli.add_command(evaluate_command)
 cli.add_command(kb_group)
 cli.add_command(review_group)
+cli.add_command(rules_group)
 cli.add_command(schema_command)
 cli.add_command(demo_command)
 cli.add_command(history_command)

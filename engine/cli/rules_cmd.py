@@ -1,0 +1,204 @@
+"""``runstrong rules``: list, show, validate and test rules (and check and diff them)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from engine.cli.context import app
+from engine.cli.options import EXIT_FAILED_CHECK, echo_json, fail_input, format_option, rules_option
+from engine.errors import InputError, Problem
+from engine.evaluate import get_evaluator
+from engine.knowledge import default_knowledge_base
+from engine.rulecheck import check_ruleset
+from engine.ruleset import LoadedRule, RuleSet, load_ruleset
+from engine.ruletest import iter_outcomes
+
+
+def _load(rules_dir: Path | None) -> RuleSet:
+    try:
+        return load_ruleset(rules_dir, default_knowledge_base())
+    except InputError as error:
+        fail_input(error)
+        raise AssertionError("unreachable") from error
+
+
+def _spec_data(loaded: LoadedRule) -> dict[str, Any]:
+    return loaded.spec.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+@click.group("rules")
+def rules_group() -> None:
+    """Inspect, validate and test the coaching rules."""
+
+
+@rules_group.command("list", epilog="Example:\n\n  runstrong rules list --format json")
+@rules_option
+@format_option
+def rules_list(rules_dir: Path | None, output_format: str) -> None:
+    """Every rule with its priority and summary, in firing order."""
+    ruleset = _load(rules_dir)
+    rules = sorted(ruleset.rules, key=lambda loaded: loaded.rank)
+    if output_format == "json":
+        echo_json(
+            [
+                {
+                    "id": r.spec.id,
+                    "name": r.spec.name,
+                    "priority": r.spec.priority,
+                    "summary": r.spec.summary,
+                    "catalogue": r.spec.catalogue,
+                    "file": r.file,
+                }
+                for r in rules
+            ]
+        )
+        return
+    for loaded in rules:
+        spec = loaded.spec
+        click.echo(f"{spec.id}  {spec.priority:>3}  {spec.name:<42} {spec.summary}")
+
+
+def _fired_counts(ctx: click.Context) -> Counter[str] | None:
+    """How often each rule fired in stored recommendations; None without a database."""
+    try:
+        store = app(ctx).store()
+        counts: Counter[str] = Counter()
+        for stored in store.recommendations():
+            counts.update({entry.rule for entry in stored.recommendation.rationale})
+        return counts
+    except SystemExit:
+        return None
+
+
+@rules_group.command("show", epilog="Example:\n\n  runstrong rules show RS101")
+@click.argument("rule_id")
+@rules_option
+@format_option
+@click.pass_context
+def rules_show(
+    ctx: click.Context, rule_id: str, rules_dir: Path | None, output_format: str
+) -> None:
+    """A rule in full: why, conditions, conclusions, sources, cases, and how often it fired."""
+    ruleset = _load(rules_dir)
+    try:
+        loaded = ruleset.rule(rule_id)
+    except KeyError:
+        fail_input(f"no rule {rule_id!r}; see 'runstrong rules list'")
+        return
+    kb = default_knowledge_base()
+    cases = [case for case in ruleset.cases if case.rule == rule_id]
+    counts = _fired_counts(ctx)
+    fired = None if counts is None else counts[rule_id]
+    if output_format == "json":
+        data = _spec_data(loaded)
+        data["file"] = f"{loaded.file}:{loaded.line}"
+        data["cases"] = [
+            {"name": c.name, "fires": c.case.fires, "at": f"{c.file}:{c.line}"} for c in cases
+        ]
+        data["fired_in_stored_history"] = fired
+        echo_json(data)
+        return
+    spec = loaded.spec
+    lines = [
+        f"{spec.id} {spec.name} ({loaded.file}:{loaded.line}), priority {spec.priority}",
+        f"  summary: {spec.summary}",
+        f"  why: {spec.why}",
+    ]
+    if spec.catalogue:
+        lines.append(f"  carries catalogue rules: {', '.join(spec.catalogue)}")
+    data = _spec_data(loaded)
+    lines.append("  when:")
+    lines.extend(
+        "    " + line for line in yaml.safe_dump(data["when"], sort_keys=False).splitlines()
+    )
+    lines.append("  then:")
+    lines.extend(
+        "    " + line for line in yaml.safe_dump(data["then"], sort_keys=False).splitlines()
+    )
+    lines.append("  sources:")
+    lines.extend(f"    {source}: {kb.describe_source(source)}" for source in spec.sources)
+    lines.append("  cases:")
+    lines.extend(f"    {'fires' if c.case.fires else 'quiet'}  {c.name}" for c in cases)
+    lines.append(
+        "  fired in stored history: "
+        + ("(no database)" if fired is None else f"{fired} recommendation(s)")
+    )
+    click.echo("\n".join(lines))
+
+
+@rules_group.command(
+    "validate",
+    epilog="""Checks: the schema (with file and line), fact fields against the models,
+knowledge-base ids, settings, duplicate ids, sources, cases, conditions that can never hold,
+patterns no rule can satisfy, and rules at equal priority with contradicting conclusions.
+
+\b
+Examples:
+  runstrong rules validate
+  runstrong rules validate --rules ./my-rules
+""",
+)
+@rules_option
+@format_option
+def rules_validate(rules_dir: Path | None, output_format: str) -> None:
+    """Check a rule directory; exit 1 on any error (warnings are reported apart)."""
+    try:
+        ruleset = load_ruleset(rules_dir, default_knowledge_base())
+    except InputError as error:
+        errors, warnings = error.problems, []
+    else:
+        report = check_ruleset(ruleset, default_knowledge_base())
+        errors, warnings = report.errors, report.warnings
+    if output_format == "json":
+        echo_json({"errors": [str(p) for p in errors], "warnings": [str(p) for p in warnings]})
+    else:
+        for problem in errors:
+            click.echo(f"error: {problem}")
+        for problem in warnings:
+            click.echo(f"warning: {problem}")
+        click.echo(f"{len(errors)} error(s), {len(warnings)} warning(s)")
+    if errors:
+        raise SystemExit(EXIT_FAILED_CHECK)
+
+
+@rules_group.command(
+    "test",
+    epilog="""Runs every rule's cases (rules/cases/) and the scenarios (rules/scenarios/)
+against the rule directory, without pytest.
+
+\b
+Examples:
+  runstrong rules test
+  runstrong rules test --rules ./my-rules -k RS2
+""",
+)
+@rules_option
+@click.option(
+    "-k", "pattern", help="Only cases whose 'RULE::case' or 'scenario:name' contains this."
+)
+@click.option("-v", "--verbose", is_flag=True, help="List passing cases too.")
+def rules_test(rules_dir: Path | None, pattern: str | None, verbose: bool) -> None:
+    """Run the rule cases and scenarios; the last line is 'N passed, N failed'."""
+    _load(rules_dir)  # report a broken rule directory as bad input first
+    evaluator = get_evaluator(rules_dir)
+    passed = failed = 0
+    for outcome in iter_outcomes(evaluator, pattern):
+        if outcome.passed:
+            passed += 1
+            if verbose:
+                click.echo(f"PASS {outcome.name}")
+            continue
+        failed += 1
+        click.echo(f"FAIL {outcome.name} ({outcome.location})")
+        for line in outcome.failures:
+            click.echo(f"    {line}")
+    click.echo(f"{passed} passed, {failed} failed")
+    if failed:
+        raise SystemExit(EXIT_FAILED_CHECK)
+    if passed == 0:
+        fail_input(InputError([Problem(f"no case matches {pattern!r}")]))

@@ -1,0 +1,145 @@
+"""``runstrong rules list|show|validate|test`` on the shipped rules and on broken copies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from engine.cli.main import cli
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def _validate(runner: CliRunner, rules: Path) -> tuple[int, str]:
+    result = runner.invoke(cli, ["rules", "validate", "--rules", str(rules)])
+    return result.exit_code, result.output + result.stderr
+
+
+def test_shipped_rules_validate_clean(runner) -> None:
+    result = runner.invoke(cli, ["rules", "validate"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("0 error(s), 0 warning(s)")
+
+
+def test_broken_yaml_is_reported_with_file_and_line(runner, rules_copy) -> None:
+    (rules_copy / "stress.yaml").write_text("rules:\n  - id: RS301\n    name: [oops\n")
+    code, output = _validate(runner, rules_copy)
+    assert code == 1 and "rules/stress.yaml:" in output and "not valid YAML" in output
+
+
+def test_unknown_fact_field_is_reported_with_file_and_line(runner, rules_copy) -> None:
+    _edit(rules_copy / "stress.yaml", "life_stress: {gte:", "life_stres: {gte:")
+    code, output = _validate(runner, rules_copy)
+    assert code == 1
+    assert "rules/stress.yaml:" in output and "checkin facts have no field 'life_stres'" in output
+
+
+def test_contradictory_conditions_can_never_fire(runner, rules_copy) -> None:
+    _edit(
+        rules_copy / "stress.yaml",
+        "life_stress: {gte: {setting: stress.high_min}}",
+        "life_stress: {gte: 8, lt: 5}",
+    )
+    code, output = _validate(runner, rules_copy)
+    assert code == 1
+    assert "rules/stress.yaml:" in output and "RS301: can never fire" in output
+
+
+def test_pattern_no_rule_concludes(runner, rules_copy) -> None:
+    _edit(
+        rules_copy / "stress.yaml",
+        "where: {name: stress, value: high}",
+        "where: {name: stress, value: extreme}",
+    )
+    code, output = _validate(runner, rules_copy)
+    assert code == 1 and "no rule concludes a derived matching derived" in output
+
+
+def test_equal_priority_contradiction(runner, rules_copy) -> None:
+    hiit = rules_copy / "hiit.yaml"
+    text = hiit.read_text()
+    start = text.index("id: RS208")
+    marker = "priority: 65  # after RS205's default dose; the planner keeps the longest rest"
+    position = text.index(marker, start)
+    hiit.write_text(text[:position] + "priority: 60" + text[position + len(marker) :])
+    code, output = _validate(runner, rules_copy)
+    assert code == 1
+    assert "RS208: contradicts RS205 at the same priority (60) and both can fire" in output
+    assert "rules/hiit.yaml:" in output
+
+
+def test_unknown_knowledge_base_id(runner, rules_copy) -> None:
+    _edit(
+        rules_copy / "load.yaml",
+        "program: pause_training, preference: 54",
+        "program: pause_trainin, preference: 54",
+    )
+    code, output = _validate(runner, rules_copy)
+    assert code == 1 and "unknown program 'pause_trainin'" in output
+
+
+def test_rule_without_cases(runner, rules_copy) -> None:
+    cases = rules_copy / "cases" / "stress.yaml"
+    text = cases.read_text()
+    cases.write_text(text[: text.index("RS302:")])
+    code, output = _validate(runner, rules_copy)
+    assert code == 1 and "RS302: has no case where it fires" in output
+
+
+def test_unused_setting_is_a_warning_not_an_error(runner, rules_copy) -> None:
+    settings = rules_copy / "settings.yaml"
+    settings.write_text(
+        settings.read_text()
+        + """  spare.knob:
+    value: 3
+    description: nothing uses this
+    sources: [default_ready_to_progress]
+"""
+    )
+    code, output = _validate(runner, rules_copy)
+    assert code == 0
+    assert "warning: rules/settings.yaml: setting spare.knob is not used" in output
+
+
+def test_rules_test_passes_with_closing_line(runner) -> None:
+    result = runner.invoke(cli, ["rules", "test", "-k", "RS2"])
+    assert result.exit_code == 0, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert last.endswith(" passed, 0 failed") and not last.startswith("0 ")
+
+
+def test_rules_test_shows_a_readable_failure(runner, rules_copy) -> None:
+    _edit(rules_copy / "settings.yaml", "value: 80\n", "value: 75\n")  # hiit.readiness_min_pct
+    result = runner.invoke(cli, ["rules", "test", "--rules", str(rules_copy), "-k", "RS101"])
+    assert result.exit_code == 1
+    assert "FAIL RS101::fires_below_gate" in result.output
+    assert "expected RS101 to fire" in result.output
+    assert result.output.strip().splitlines()[-1].endswith("failed")
+
+
+def test_rules_list_and_show(runner) -> None:
+    listed = runner.invoke(cli, ["rules", "list"]).output
+    assert "RS101" in listed and "readiness-below-gate" in listed
+    shown = runner.invoke(cli, ["--db", "sqlite:///:memory:", "rules", "show", "RS201"]).output
+    for needle in (
+        "why:",
+        "when:",
+        "then:",
+        "sources:",
+        "d2_hiit_cap_per_week",
+        "cases:",
+        "fired in stored history: 0",
+    ):
+        assert needle in shown, needle
+    assert runner.invoke(cli, ["rules", "show", "RS999"]).exit_code == 2
