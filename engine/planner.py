@@ -496,7 +496,11 @@ class Planner:
         rest = rest or work * int(self.settings.get("hiit.rest_ratio", 2))
         exercise = self.kb.exercises.get("burpee")
         items = []
-        if exercise is not None:
+        notes: list[str] = []
+        # The interval exercise obeys the day's constraints like any other (no jumping with
+        # knee pain, say); when it is ruled out the intervals go to a low-impact machine.
+        reason = self.exercise_block_reason(exercise) if exercise is not None else "none known"
+        if exercise is not None and reason is None:
             items.append(
                 PrescribedExercise(
                     id=exercise.id,
@@ -505,6 +509,8 @@ class Planner:
                     notes=["or any full-body interval the athlete knows well"],
                 )
             )
+        else:
+            notes.append(f"low-impact intervals today (bike or rower): {reason}")
         return SessionBlock(
             name="Intervals",
             role="conditioning",
@@ -515,6 +521,7 @@ class Planner:
                 f"{work} s work, {rest} s rest; before each interval check you feel at least "
                 f"{self.settings.get('hiit.readiness_min_pct', 80)}% recovered, and stop or "
                 "lengthen the rest if not",
+                *notes,
                 *self.hiit_notes(),
             ],
         )

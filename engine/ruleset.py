@@ -350,7 +350,7 @@ def load_ruleset(root: Path | None = None, kb: KnowledgeBase | None = None) -> R
     rules: list[LoadedRule] = []
     first_seen: dict[str, str] = {}
     for path in sorted(root.glob("*.yaml")):
-        if path.name == "settings.yaml":
+        if path.name in {"settings.yaml", "invariants.yaml"}:  # not rule files
             continue
         located = load(path)
         if located is None:

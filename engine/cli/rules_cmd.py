@@ -11,6 +11,8 @@ import yaml
 
 from engine.cli.context import app
 from engine.cli.options import EXIT_FAILED_CHECK, echo_json, fail_input, format_option, rules_option
+from engine.cli.rules_check_cmd import check_command
+from engine.cli.rules_diff_cmd import diff_command
 from engine.errors import InputError, Problem
 from engine.evaluate import get_evaluator
 from engine.knowledge import default_knowledge_base
@@ -202,3 +204,8 @@ def rules_test(rules_dir: Path | None, pattern: str | None, verbose: bool) -> No
         raise SystemExit(EXIT_FAILED_CHECK)
     if passed == 0:
         fail_input(InputError([Problem(f"no case matches {pattern!r}")]))
+
+
+# Registered here so each lives in a module of its own.
+rules_group.add_command(check_command)
+rules_group.add_command(diff_command)
