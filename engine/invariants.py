@@ -21,10 +21,12 @@ item's value can pick list entries: ``progressions[ladder={item.ladder}]``.
 
 Nothing here is ``eval``ed: an invariant can only say what this language lets it say.
 
-The checker (:func:`run_check`, :func:`check_invariants`) generates valid requests from the
-knowledge base with hypothesis, evaluates each one, and for a violated invariant lets hypothesis
-shrink the request to a minimal counterexample. Runs are deterministic (derandomized, or a
-fixed seed) and write no example database.
+The checker (:func:`run_check`, :func:`check_invariants`) evaluates the requests of the rule
+directory's cases and scenarios and many valid requests generated from the knowledge base with
+hypothesis, and checks every invariant on each. A violated invariant's request is shrunk by
+hypothesis, then trimmed (:func:`trim`) to a minimal counterexample. An evaluation that raises
+is reported as the pseudo-invariant ``ENGINE``. Runs are deterministic (derandomized, or a fixed
+seed, whatever modules are imported) and write no example database.
 """
 
 from __future__ import annotations

@@ -18,11 +18,14 @@ Speed and memory:
 - At most a few chunks are in flight, and the parent keeps counters and a bounded number of
   examples and check-in references per group, so memory does not grow with the input. Results
   are taken in input order, so the examples are the same on every run.
-- A request is parsed once and its facts built once when both sides read the same settings;
-  when the two rule sets compile to the same durable_rules definitions the rules run once; and
-  the planner runs for the head only when the firings differ or it read a setting the head
-  changes (settings are watched while the base plans). Each shortcut is exact: it skips work
-  whose result is already known to be equal.
+- A request is parsed once and its facts built once when both sides read the same settings.
+  The head's rules run only when they could fire differently: two small *probe* engines, one
+  with the base's and one with the head's differing rules, are run over the facts and
+  conclusions of the base run; when they agree, the head run would repeat the base run (see
+  :func:`_probes`). The planner runs for the head only when the firings differ or the base's
+  planner read a setting the head changes (settings are watched). Each shortcut is exact:
+  ``Replayer(..., shortcuts=False)`` evaluates everything twice and the tests check that both
+  give the same records.
 
 Database reads use short keyset-paginated queries instead of one long cursor: the SQLite setup
 starts every transaction with ``BEGIN IMMEDIATE``, so a single long read would hold the write
@@ -1177,7 +1180,10 @@ def report_text(report: ReplayReport) -> str:
                 lines.append(f"    {example.checkin}: {example.before} -> {example.after}")
             listed = ", ".join(str(item) for item in group.checkins)
             more = group.count - len(group.checkins)
-            lines.append(f"    check-ins: {listed}" + (f" ... and {more} more" if more else ""))
+            if not listed:
+                lines.append(f"    check-ins: {more} not listed (see --list)")
+            else:
+                lines.append(f"    check-ins: {listed}" + (f" ... and {more} more" if more else ""))
     if report.rules:
         lines.append("")
         lines.append("Rules responsible")

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from engine.cli.rules_diff_cmd import diff_command
 from engine.demo import create_demo
@@ -184,6 +187,41 @@ def test_changed_set_is_every_checkin_whose_recommendation_differs(
             for category, group in report.groups.items()
         }
         assert got == expected
+
+
+def test_postgresql_database_gives_the_same_report(demo_db, stricter_rules) -> None:
+    raw = os.environ.get("RUNSTRONG_TEST_PG_URL")
+    if not raw:
+        pytest.skip("RUNSTRONG_TEST_PG_URL is not set (.ci/run sets it)")
+    import psycopg
+
+    server = make_url(raw).set(drivername="postgresql")
+    name = f"runstrong_test_{uuid.uuid4().hex}"
+    maintenance = server.render_as_string(hide_password=False)
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = server.set(database=name).render_as_string(hide_password=False)
+        store = Store.open(url)
+        create_demo(store, get_evaluator(), dt.date.today())
+        create_demo(store, get_evaluator(), dt.date.today())
+        store.engine.dispose()
+        reports = [
+            replay(
+                RuleSource("bundled rules"),
+                RuleSource("stricter", stricter_rules),
+                DatabaseSource(db),
+                workers=2,
+                chunk_size=5,
+            ).to_json()
+            for db in (demo_db, url)
+        ]
+        for report in reports:
+            del report["source"], report["seconds"]
+        assert reports[0] == reports[1]
+    finally:
+        with psycopg.connect(maintenance, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # --- exit codes, sources, progress ---------------------------------------------------------------

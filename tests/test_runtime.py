@@ -200,3 +200,15 @@ def test_an_or_condition_matching_twice_is_one_firing(evaluator, make_request) -
     )
     fired = [firing.rule for firing in evaluator.fire(request)[1]]
     assert fired.count("RS706") == 1
+
+
+def test_an_edited_rule_directory_is_reloaded(rules_copy) -> None:
+    from engine.evaluate import get_evaluator
+
+    first = get_evaluator(rules_copy)
+    settings = rules_copy / "settings.yaml"
+    settings.write_text(settings.read_text().replace("value: 80\n", "value: 85\n", 1))
+    second = get_evaluator(rules_copy)
+    assert second is not first
+    assert second.ruleset.settings["hiit.readiness_min_pct"] == 85
+    assert get_evaluator(rules_copy) is second  # unchanged files: the cached one

@@ -26,6 +26,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 DB_ENV = "RUNSTRONG_DB"
+# Execution option that marks a read-only transaction (see Store.reading).
+READ_ONLY_OPTION = "runstrong_read_only"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # PostgreSQL advisory lock held while migrating, so two processes opening a new database at
@@ -74,7 +76,12 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock at once; readers (Store.reading) take none, so a long
+        # read never makes a check-in wait.
+        if connection.get_execution_options().get(READ_ONLY_OPTION):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_db_engine(url: str) -> Engine:

@@ -129,7 +129,7 @@ class ReviewStore:
             return _event(event)
 
     def events(self, recommendation_id: int) -> list[ReviewEvent]:
-        with self.store.transaction() as session:
+        with self.store.reading() as session:
             if session.get(RecommendationRow, recommendation_id) is None:
                 raise NotFound(f"no recommendation {recommendation_id}")
             rows = session.scalars(
@@ -140,7 +140,7 @@ class ReviewStore:
             return [_event(row) for row in rows]
 
     def all_events(self, since: dt.date | None = None) -> list[ReviewEvent]:
-        with self.store.transaction() as session:
+        with self.store.reading() as session:
             query = select(ReviewEventRow)
             if since is not None:
                 query = query.where(ReviewEventRow.at >= dt.datetime.combine(since, dt.time.min))
@@ -148,7 +148,7 @@ class ReviewStore:
 
     def review_state(self, recommendation_id: int) -> tuple[Session | None, str | None]:
         """The coach's amended session and note, if any."""
-        with self.store.transaction() as session:
+        with self.store.reading() as session:
             row = session.get(RecommendationRow, recommendation_id)
             if row is None:
                 raise NotFound(f"no recommendation {recommendation_id}")

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.models import AthleteProfile, CheckIn, PlannedRun, Recommendation, SessionLog
-from engine.storage.db import open_database
+from engine.storage.db import READ_ONLY_OPTION, open_database
 from engine.storage.schema import (
     AthleteRow,
     CheckInRow,
@@ -77,7 +77,15 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
+        """A read-write transaction: commits at the end, or rolls back on an error."""
         with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only transaction (on SQLite it takes no write lock)."""
+        with self._sessions() as session:
+            session.connection(execution_options={READ_ONLY_OPTION: True})
             yield session
 
     @contextmanager
@@ -142,11 +150,11 @@ class Store:
         return row
 
     def get_athlete(self, athlete_id: str) -> AthleteProfile:
-        with self.transaction() as session:
+        with self.reading() as session:
             return AthleteProfile.model_validate(self._athlete_row(session, athlete_id).profile)
 
     def list_athletes(self) -> list[AthleteProfile]:
-        with self.transaction() as session:
+        with self.reading() as session:
             rows = session.scalars(select(AthleteRow).order_by(AthleteRow.id))
             return [AthleteProfile.model_validate(row.profile) for row in rows]
 
@@ -175,7 +183,7 @@ class Store:
         self._record_ladders(session, profile, before, reason, recommendation_id)
 
     def ladder_history(self, athlete_id: str) -> list[LadderPositionRow]:
-        with self.transaction() as session:
+        with self.reading() as session:
             self._athlete_row(session, athlete_id)
             return list(
                 session.scalars(
@@ -188,7 +196,7 @@ class Store:
     # --- check-ins and recommendations ---
 
     def get_checkin(self, athlete_id: str, day: dt.date) -> CheckIn | None:
-        with self.transaction() as session:
+        with self.reading() as session:
             row = session.scalars(
                 select(CheckInRow).where(
                     CheckInRow.athlete_id == athlete_id, CheckInRow.date == day
@@ -197,7 +205,7 @@ class Store:
             return None if row is None else CheckIn.model_validate(row.data)
 
     def checkins(self, athlete_id: str, since: dt.date | None = None) -> list[CheckIn]:
-        with self.transaction() as session:
+        with self.reading() as session:
             query = select(CheckInRow).where(CheckInRow.athlete_id == athlete_id)
             if since is not None:
                 query = query.where(CheckInRow.date >= since)
@@ -283,7 +291,7 @@ class Store:
 
     def recommendation_for(self, athlete_id: str, day: dt.date) -> StoredRecommendation | None:
         """The current (not superseded) recommendation of that day."""
-        with self.transaction() as session:
+        with self.reading() as session:
             self._athlete_row(session, athlete_id)
             row = session.scalars(
                 select(RecommendationRow)
@@ -297,7 +305,7 @@ class Store:
             return None if row is None else self._stored(row)
 
     def get_recommendation(self, recommendation_id: int) -> StoredRecommendation:
-        with self.transaction() as session:
+        with self.reading() as session:
             row = session.get(RecommendationRow, recommendation_id)
             if row is None:
                 raise NotFound(f"no recommendation {recommendation_id}")
@@ -306,7 +314,7 @@ class Store:
     def recommendations(
         self, athlete_id: str | None = None, since: dt.date | None = None
     ) -> list[StoredRecommendation]:
-        with self.transaction() as session:
+        with self.reading() as session:
             query = select(RecommendationRow).where(RecommendationRow.status != "superseded")
             if athlete_id is not None:
                 query = query.where(RecommendationRow.athlete_id == athlete_id)
@@ -334,7 +342,7 @@ class Store:
     def sessions(
         self, athlete_id: str, until: dt.date | None = None, since: dt.date | None = None
     ) -> list[SessionLog]:
-        with self.transaction() as session:
+        with self.reading() as session:
             query = select(SessionLogRow).where(SessionLogRow.athlete_id == athlete_id)
             if until is not None:
                 query = query.where(SessionLogRow.date <= until)

@@ -127,3 +127,23 @@ def test_default_location(tmp_path, monkeypatch, profile):
     monkeypatch.setenv(DB_ENV, "sqlite:///from-env.db")
     assert resolve_url(None) == "sqlite:///from-env.db"
     assert resolve_url("sqlite:///from-option.db") == "sqlite:///from-option.db"
+
+
+def test_a_long_read_does_not_block_a_writer(tmp_path) -> None:
+    import sqlite3
+    import time
+
+    from sqlalchemy import text
+
+    from engine.storage.store import Store
+
+    path = tmp_path / "reads.db"
+    store = Store.open(f"sqlite:///{path}")
+    with store.reading() as session:
+        session.execute(text("SELECT count(*) FROM athletes")).all()
+        writer = sqlite3.connect(path, timeout=0.5, isolation_level=None)
+        started = time.monotonic()
+        writer.execute("BEGIN IMMEDIATE")  # would wait and fail if the reader held the lock
+        writer.execute("COMMIT")
+        writer.close()
+        assert time.monotonic() - started < 0.5
