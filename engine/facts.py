@@ -16,21 +16,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from engine.models import SessionKind
+
 TriState = Literal["yes", "no", "unknown"]
-SessionKindFact = Literal[
-    "strength", "hiit", "mobility", "easy_run", "quality_run", "long_run", "cross_training", "rest"
-]
-PlannedFact = Literal[
-    "strength",
-    "hiit",
-    "mobility",
-    "easy_run",
-    "quality_run",
-    "long_run",
-    "cross_training",
-    "rest",
-    "none",
-]
+SessionKindFact = SessionKind
+PlannedFact = Literal[SessionKind, "none"]
 NO_UPCOMING_HOURS = 9999
 # Keys every asserted fact carries besides its fields; not for rules to match.
 RESERVED_KEYS = frozenset({"sid", "id", "type"})

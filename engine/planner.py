@@ -33,6 +33,7 @@ from engine.models import (
     SessionBlock,
     Warning_,
 )
+from engine.render import fmt_value
 from engine.runtime import Conclusion, Firing
 
 # Exercise categories that count as lower-body strength work (mobility drills and stretches
@@ -263,7 +264,9 @@ class Planner:
             item.pause_s = dose.pause_s
             item.load_pct_1rm = dose.load_pct_1rm
             item.tempo = dose.tempo or (
-                f"{_fmt(dose.eccentric_s)} s lowering" if dose.eccentric_s is not None else None
+                f"{fmt_value(dose.eccentric_s)} s lowering"
+                if dose.eccentric_s is not None
+                else None
             )
             if dose.load_note:
                 item.notes.append(dose.load_note)
@@ -297,7 +300,7 @@ class Planner:
             cap = float(conclusion.fields["value"])
             capped = _cap(item.load_pct_1rm, cap)
             if capped != item.load_pct_1rm:
-                item.notes.append(f"load capped at {_fmt(cap)}% of 1RM ({conclusion.rule})")
+                item.notes.append(f"load capped at {fmt_value(cap)}% of 1RM ({conclusion.rule})")
                 item.load_pct_1rm = capped
 
     def apply_loads(self, exercise: Exercise, item: PrescribedExercise) -> None:
@@ -626,11 +629,3 @@ def _cap(value: Any, cap: float) -> Any:
         low, high = value
         return [min(low, cap), min(high, cap)]
     return min(value, cap)
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, list):
-        return f"{_fmt(value[0])}-{_fmt(value[1])}"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

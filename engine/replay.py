@@ -62,6 +62,7 @@ from engine.evaluate import Evaluator, get_evaluator
 from engine.features import FactBundle
 from engine.knowledge import default_knowledge_base, load_knowledge_base
 from engine.models import EvaluationRequest, PrescribedExercise, Recommendation, Session
+from engine.render import fmt_value
 from engine.runtime import Conclusion, Firing, RuleEngine
 from engine.storage.db import open_database, resolve_url
 from engine.storage.schema import RecommendationRow
@@ -327,14 +328,6 @@ def _short(text: str) -> str:
     return text if len(text) <= _TEXT_MAX else text[: _TEXT_MAX - 3] + "..."
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, list):
-        return "-".join(_fmt(item) for item in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _exercises(session: Session) -> dict[str, PrescribedExercise]:
     out: dict[str, PrescribedExercise] = {}
     for block in session.blocks:
@@ -346,28 +339,30 @@ def _exercises(session: Session) -> dict[str, PrescribedExercise]:
 def _load(item: PrescribedExercise) -> str:
     parts = []
     if item.load_kg is not None:
-        parts.append(f"{_fmt(item.load_kg)} kg")
+        parts.append(f"{fmt_value(item.load_kg)} kg")
     if item.load_pct_1rm is not None:
-        parts.append(f"{_fmt(item.load_pct_1rm)}% 1RM")
+        parts.append(f"{fmt_value(item.load_pct_1rm)}% 1RM")
     return " ".join(parts) or "no load"
 
 
 def _dose(item: PrescribedExercise) -> str:
     parts = []
     if item.sets is not None:
-        parts.append(f"{_fmt(item.sets)}x{_fmt(item.reps) if item.reps is not None else '?'}")
+        parts.append(
+            f"{fmt_value(item.sets)}x{fmt_value(item.reps) if item.reps is not None else '?'}"
+        )
     elif item.reps is not None:
-        parts.append(f"{_fmt(item.reps)} reps")
+        parts.append(f"{fmt_value(item.reps)} reps")
     if item.per_side:
         parts.append("per side")
     if item.duration_s is not None:
-        parts.append(f"{_fmt(item.duration_s)} s")
+        parts.append(f"{fmt_value(item.duration_s)} s")
     if item.distance_yd is not None:
         parts.append(f"{item.distance_yd} yd")
     if item.tempo:
         parts.append(f"tempo {item.tempo}")
     if item.pause_s is not None:
-        parts.append(f"pause {_fmt(item.pause_s)} s")
+        parts.append(f"pause {fmt_value(item.pause_s)} s")
     return " ".join(parts) or "no dose"
 
 
@@ -1144,7 +1139,7 @@ def report_text(report: ReplayReport) -> str:
     changes = report.ruleset
     if changes.settings:
         settings = ", ".join(
-            f"{key} {_fmt(before)} -> {_fmt(after)}"
+            f"{key} {fmt_value(before)} -> {fmt_value(after)}"
             for key, (before, after) in changes.settings.items()
         )
         lines.append(f"settings changed: {settings}")

@@ -11,7 +11,7 @@ from engine.cli.options import echo_json, fail_input, format_option
 from engine.cli.parsing import parse_date
 from engine.errors import InputError
 from engine.inputs import load_document
-from engine.models import Session
+from engine.models import SESSION_KINDS, Session
 from engine.render import fmt_value, recommendation_text
 from engine.review import Amendment, amend, approve, queue, reject, rule_stats
 from engine.storage.reviews import REASON_CODES, ReviewEvent, ReviewStore
@@ -295,18 +295,7 @@ def _parse_dose(value: str) -> tuple[str, dict[str, Any]]:
 @click.argument("recommendation_id", type=int)
 @click.option(
     "--kind",
-    type=click.Choice(
-        [
-            "strength",
-            "hiit",
-            "mobility",
-            "easy_run",
-            "quality_run",
-            "long_run",
-            "cross_training",
-            "rest",
-        ]
-    ),
+    type=click.Choice(SESSION_KINDS),
 )
 @click.option("--intensity", type=click.Choice(["rest", "low", "moderate", "high"]))
 @click.option("--drop", multiple=True, help="Exercise id to remove (repeat).")

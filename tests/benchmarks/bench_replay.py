@@ -43,6 +43,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
+from engine.demo import MINUTES  # noqa: E402
 from engine.paths import rules_dir  # noqa: E402
 
 HISTORY_DAYS = 56  # as engine.service builds requests
@@ -78,15 +79,6 @@ WEEKS = [  # weekly plans by ISO weekday (index 0 = Monday)
     ["strength", "easy_run", "hiit", "rest", "strength", "cross_training", "long_run"],
     ["rest", "easy_run", "strength", "easy_run", "rest", "strength", "long_run"],
 ]
-MINUTES = {
-    "easy_run": 40,
-    "quality_run": 50,
-    "hiit": 25,
-    "long_run": 80,
-    "mobility": 20,
-    "cross_training": 45,
-    "strength": 45,
-}
 PAIN_AREAS = ["knee", "low_back", "hamstring", "calf", "achilles", "hip", "shin", "foot"]
 
 
