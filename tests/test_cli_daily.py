@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import text
 
 from engine.cli import checkin_cmd
 from engine.cli.main import cli
-from engine.storage.db import open_database
+from tests.snapshots import snapshot as take_snapshot
 
 TODAY = dt.date.today()
 TABLES = ("athletes", "ladder_positions", "checkins", "session_logs", "recommendations")
@@ -58,15 +57,8 @@ def ana(run) -> None:
     assert result.exit_code == 0, result.output
 
 
-def snapshot(db: str) -> dict[str, list[tuple]]:
-    engine = open_database(db)
-    with engine.connect() as connection:
-        return {
-            table: [
-                tuple(row) for row in connection.execute(text(f"SELECT * FROM {table} ORDER BY 1"))
-            ]
-            for table in TABLES
-        }
+def snapshot(db_url: str) -> dict[str, list[tuple]]:
+    return take_snapshot(db_url, TABLES)
 
 
 CHECKIN = ("--recovery", "85", "--slept-well", "--soreness", "2", "--stress", "3")

@@ -75,6 +75,19 @@ def _validate(data: dict[str, Any], kb: Any) -> AthleteProfile:
         raise AssertionError("unreachable") from error
 
 
+def _profile_file(source: str, athlete_id: str, kb: Any) -> dict[str, Any]:
+    """A profile from a file, which must be for the athlete the command names."""
+    try:
+        loaded = load_document(source, AthleteProfile, {"kb": kb})
+    except InputError as error:
+        fail_input(error)
+        raise AssertionError("unreachable") from error
+    if loaded.id != athlete_id:
+        fail_input(f"{source}: id {loaded.id!r} does not match the argument {athlete_id!r}")
+    data: dict[str, Any] = loaded.model_dump(mode="json", by_alias=True)
+    return data
+
+
 def _profile_text(profile: AthleteProfile) -> str:
     lines = [f"{profile.id} ({profile.level}{', has a coach' if profile.has_coach else ''})"]
     lines.append(f"  equipment: {', '.join(profile.equipment) or '(none)'}")
@@ -116,14 +129,7 @@ def athlete_add(ctx: click.Context, /, athlete_id: str, source: str | None, **fl
     evaluator = app(ctx).evaluator()
     data: dict[str, Any] = {"id": athlete_id}
     if source:
-        try:
-            loaded = load_document(source, AthleteProfile, {"kb": evaluator.kb})
-        except InputError as error:
-            fail_input(error)
-            return
-        data = loaded.model_dump(mode="json", by_alias=True)
-        if data["id"] != athlete_id:
-            fail_input(f"{source}: id {data['id']!r} does not match the argument {athlete_id!r}")
+        data = _profile_file(source, athlete_id, evaluator.kb)
     data = _apply_flags(data, flags)
     if "level" not in data:
         fail_input("--level is required (beginner, intermediate or advanced)")
@@ -159,14 +165,7 @@ def athlete_edit(ctx: click.Context, /, athlete_id: str, source: str | None, **f
         return
     data = current.model_dump(mode="json", by_alias=True)
     if source:
-        try:
-            loaded = load_document(source, AthleteProfile, {"kb": evaluator.kb})
-        except InputError as error:
-            fail_input(error)
-            return
-        if loaded.id != athlete_id:
-            fail_input(f"{source}: id {loaded.id!r} does not match the argument {athlete_id!r}")
-        data = loaded.model_dump(mode="json", by_alias=True)
+        data = _profile_file(source, athlete_id, evaluator.kb)
     profile = _validate(_apply_flags(data, flags), evaluator.kb)
     try:
         store.update_athlete(profile)

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from engine.cli.main import cli
 from engine.storage.db import open_database
+from tests.snapshots import snapshot as take_snapshot
 
 TODAY = dt.date.today()
 TABLES = ("athletes", "ladder_positions", "checkins", "recommendations", "review_events")
@@ -30,13 +31,7 @@ def run(db_url: str, monkeypatch):
 
 
 def snapshot(db_url: str) -> dict[str, list[tuple]]:
-    with open_database(db_url).connect() as connection:
-        return {
-            table: [
-                tuple(row) for row in connection.execute(text(f"SELECT * FROM {table} ORDER BY 1"))
-            ]
-            for table in TABLES
-        }
+    return take_snapshot(db_url, TABLES)
 
 
 @pytest.fixture
