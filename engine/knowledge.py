@@ -53,12 +53,6 @@ class FactRecord:
         return f"{self.document.file}:{span}"
 
 
-@dataclass(frozen=True)
-class StageRef:
-    ladder: Ladder
-    index: int  # 0-based position in ladder.stages; -1 for an alternative final stage
-
-
 @dataclass
 class KnowledgeBase:
     root: Path
@@ -87,15 +81,6 @@ class KnowledgeBase:
         if source_id in self.defaults:
             return f"{self.defaults[source_id].value} [runstrong default, not from the texts]"
         return f"{source_id} [unknown source]"
-
-    def stage_of(self, exercise_id: str) -> Iterator[StageRef]:
-        """Every ladder stage this exercise occupies."""
-        for ladder in self.ladders.values():
-            for index, stage in enumerate(ladder.stages):
-                if stage.exercise == exercise_id:
-                    yield StageRef(ladder, index)
-            if exercise_id in ladder.alternative_final:
-                yield StageRef(ladder, -1)
 
     def entity(self, entity_id: str) -> tuple[str, BaseModel] | None:
         """Find any entity by id: (kind, model)."""

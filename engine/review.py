@@ -263,10 +263,6 @@ class RuleStats:
     statuses: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
 
-    @property
-    def reviewed(self) -> int:
-        return sum(self.statuses[status] for status in ("approved", "amended", "rejected"))
-
 
 def rule_stats(store: Store, since: dt.date | None = None) -> list[RuleStats]:
     """Per rule: how often the recommendations it shaped were approved, amended or rejected."""

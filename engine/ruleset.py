@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args
 
@@ -468,13 +467,3 @@ def _load_scenarios(root: Path, load: Any, problems: list[Problem]) -> list[Load
             continue
         scenarios.append(LoadedScenario(path.stem, scenario, located.file))
     return scenarios
-
-
-@lru_cache(maxsize=8)
-def _cached(root: Path) -> RuleSet:
-    return load_ruleset(root)
-
-
-def default_ruleset(root: Path | None = None) -> RuleSet:
-    """The rule set, loaded once per process."""
-    return _cached((root or rules_dir()).resolve())

@@ -9,7 +9,7 @@ import click
 
 from engine.cli.options import fail_input
 from engine.evaluate import Evaluator, get_evaluator
-from engine.storage.store import Store, StoreError
+from engine.storage.store import Store
 
 
 @dataclass
@@ -36,7 +36,3 @@ def app(ctx: click.Context) -> AppContext:
     if obj is None:
         obj = ctx.ensure_object(AppContext)
     return obj
-
-
-def store_errors(error: StoreError) -> None:
-    fail_input(str(error))

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from engine.errors import InputError
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 # Exit code for bad input (usage errors use click's 2 as well).
 EXIT_BAD_INPUT = 2
