@@ -16,6 +16,7 @@ Every dose, stage and block carries ``sources``: ids of source facts and/or defa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -175,6 +176,11 @@ class Exercise(KbModel):
     # Exercises the text names but does not prescribe (e.g. lunges as knee-pain triggers).
     prescribed: bool = True
     sources: SourceIds
+
+    def usable_with(self, owned: Iterable[str]) -> bool:
+        """Whether this equipment is enough (any one of the listed sets; none needed if empty)."""
+        have = set(owned)
+        return not self.equipment or any(set(option) <= have for option in self.equipment)
 
 
 # --- ladders -----------------------------------------------------------------------------------

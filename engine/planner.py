@@ -133,8 +133,7 @@ class Planner:
         return None
 
     def has_equipment(self, exercise: Exercise) -> bool:
-        owned = set(self.athlete.equipment)
-        return not exercise.equipment or any(set(option) <= owned for option in exercise.equipment)
+        return exercise.usable_with(self.athlete.equipment)
 
     def proposal_block_reason(self, proposal: Conclusion) -> str | None:
         fields = proposal.fields

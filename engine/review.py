@@ -137,7 +137,6 @@ class Amendment:
 def _exercise_problems(
     session: Session, kb: KnowledgeBase, athlete: AthleteProfile
 ) -> list[Problem]:
-    owned = set(athlete.equipment)
     problems = []
     for b_index, block in enumerate(session.blocks):
         for e_index, item in enumerate(block.exercises):
@@ -145,7 +144,7 @@ def _exercise_problems(
             exercise = kb.exercises.get(item.id)
             if exercise is None:
                 problems.append(Problem(f"unknown exercise {item.id!r}", field=where))
-            elif exercise.equipment and not any(set(o) <= owned for o in exercise.equipment):
+            elif not exercise.usable_with(athlete.equipment):
                 needed = " or ".join("+".join(option) for option in exercise.equipment)
                 problems.append(
                     Problem(f"{item.id} needs {needed}; {athlete.id} does not have it", field=where)
