@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 import yaml
 
-from engine.evaluate import Evaluator, get_evaluator
-from engine.knowledge import KnowledgeBase, default_knowledge_base
-from engine.models import EvaluationRequest
-from engine.paths import knowledge_base_dir, rules_dir
-from engine.ruletest import merge
+from engine.app.evaluators import get_evaluator
+from engine.contract.models import EvaluationRequest
+from engine.core.evaluator import Evaluator
+from engine.knowledge.base import KnowledgeBase, default_knowledge_base
+from engine.loading.paths import knowledge_base_dir, rules_dir
+from engine.ruletools.cases import merge
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"

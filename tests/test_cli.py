@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from engine.cli.main import cli
-from engine.paths import rules_dir
+from engine.loading.paths import rules_dir
 
 BASE = rules_dir() / "fixtures" / "base_request.yaml"
 

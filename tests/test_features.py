@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.features import build_facts
-from engine.knowledge import KnowledgeBase
+from engine.core.features import build_facts
+from engine.knowledge.base import KnowledgeBase
 
 SETTINGS = {
     "schedule.session_hour": 12,

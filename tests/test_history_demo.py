@@ -11,9 +11,8 @@ import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
-from engine.cli.main import cli
-from engine.demo import DEMO_ATHLETE_ID, create_demo, demo_checkin, demo_sessions
-from engine.history_view import (
+from engine.app.demo import DEMO_ATHLETE_ID, create_demo, demo_checkin, demo_sessions
+from engine.app.history import (
     DayRow,
     RecommendedDay,
     SessionClassifier,
@@ -29,7 +28,8 @@ from engine.history_view import (
     summarise_weeks,
     week_bars,
 )
-from engine.models import CheckIn, ExerciseLog, SessionLog
+from engine.cli.main import cli
+from engine.contract.models import CheckIn, ExerciseLog, SessionLog
 from engine.storage.store import Store
 
 WED = dt.date(2026, 11, 18)  # a Wednesday in ISO week 47

@@ -15,10 +15,14 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 
+from engine.app.evaluators import get_evaluator
 from engine.cli.rules_check_cmd import check_command
-from engine.errors import InputError
-from engine.evaluate import Evaluator, get_evaluator
-from engine.invariants import (
+from engine.contract.errors import InputError
+from engine.contract.models import EvaluationRequest
+from engine.core.evaluator import Evaluator
+from engine.knowledge.base import default_knowledge_base
+from engine.loading.paths import rules_dir
+from engine.ruletools.invariants import (
     Failure,
     LoadedInvariant,
     build_document,
@@ -31,9 +35,6 @@ from engine.invariants import (
     request_yaml,
     run_check,
 )
-from engine.knowledge import default_knowledge_base
-from engine.models import EvaluationRequest
-from engine.paths import rules_dir
 
 EXAMPLES = 150
 INVARIANTS_TEXT = (rules_dir() / "invariants.yaml").read_text(encoding="utf-8")

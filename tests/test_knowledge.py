@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.errors import InputError
-from engine.knowledge import KnowledgeBase, load_knowledge_base
+from engine.contract.errors import InputError
+from engine.knowledge.base import KnowledgeBase, load_knowledge_base
 
 from .conftest import SEEDS
 

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from engine.knowledge import KnowledgeBase
-from engine.models import (
+from engine.contract.models import (
     PUBLIC_MODELS,
     AthleteProfile,
     CheckIn,
@@ -17,6 +16,7 @@ from engine.models import (
     PlannedRun,
     SessionLog,
 )
+from engine.knowledge.base import KnowledgeBase
 
 GOOD_CHECKIN = {
     "date": "2026-11-18",

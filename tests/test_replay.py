@@ -1,4 +1,4 @@
-"""``rules diff``: replaying check-ins under two rule sets (engine/replay.py, the CLI command).
+"""``rules diff``: replaying check-ins under two rule sets (engine/ruletools/replay.py, the CLI).
 
 The acceptance check: with ``hiit.readiness_min_pct`` changed in a copy of the rules, the diff
 against the demo database lists exactly the check-ins whose HIIT decision flips, computed here
@@ -21,12 +21,12 @@ from click.testing import CliRunner
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from engine.app.demo import create_demo
+from engine.app.evaluators import get_evaluator
 from engine.cli.rules_diff_cmd import diff_command
-from engine.demo import create_demo
-from engine.evaluate import get_evaluator
-from engine.models import EvaluationRequest, Recommendation
-from engine.paths import knowledge_base_dir, rules_dir
-from engine.replay import (
+from engine.contract.models import EvaluationRequest, Recommendation
+from engine.loading.paths import knowledge_base_dir, rules_dir
+from engine.ruletools.replay import (
     DatabaseSource,
     FileSource,
     Replayer,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.evaluate import get_evaluator
-from engine.ruletest import run_case, run_scenario
+from engine.app.evaluators import get_evaluator
+from engine.ruletools.cases import run_case, run_scenario
 
 _EVALUATOR = get_evaluator()
 _RULESET = _EVALUATOR.ruleset

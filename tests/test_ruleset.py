@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.compiler import compile_ruleset
-from engine.errors import InputError
-from engine.ruleset import load_ruleset
+from engine.contract.errors import InputError
+from engine.rulebook.compiler import compile_ruleset
+from engine.rulebook.ruleset import load_ruleset
 
 
 def _problems(root: Path) -> str:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.compiler import RULESET_NAME, CompiledConclusion, compile_ruleset
-from engine.errors import EngineError
-from engine.evaluate import Evaluator
-from engine.knowledge import KnowledgeBase
-from engine.ruleset import load_ruleset
-from engine.runtime import RuleEngine
+from engine.contract.errors import EngineError
+from engine.core.evaluator import Evaluator
+from engine.core.runtime import RuleEngine
+from engine.knowledge.base import KnowledgeBase
+from engine.rulebook.compiler import RULESET_NAME, CompiledConclusion, compile_ruleset
+from engine.rulebook.ruleset import load_ruleset
 
 SETTINGS = """
 version: test
@@ -203,7 +203,7 @@ def test_an_or_condition_matching_twice_is_one_firing(evaluator, make_request) -
 
 
 def test_an_edited_rule_directory_is_reloaded(rules_copy) -> None:
-    from engine.evaluate import get_evaluator
+    from engine.app.evaluators import get_evaluator
 
     first = get_evaluator(rules_copy)
     settings = rules_copy / "settings.yaml"

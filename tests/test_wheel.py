@@ -59,7 +59,7 @@ def test_installed_wheel_runs_outside_the_checkout(wheel: Path, tmp_path: Path) 
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(target)}
     located = subprocess.run(
-        [sys.executable, "-c", "import engine.paths as p; print(p.rules_dir())"],
+        [sys.executable, "-c", "import engine.loading.paths as p; print(p.rules_dir())"],
         cwd=elsewhere,
         env=env,
         capture_output=True,

@@ -12,11 +12,11 @@ from pydantic import ValidationError
 from engine.cli.context import app
 from engine.cli.options import echo_json, fail_input, format_option
 from engine.cli.parsing import parse_ladder, parse_one_rep_max, parse_program, parse_weights
-from engine.errors import InputError
-from engine.inputs import load_document
-from engine.models import AthleteProfile
+from engine.contract.errors import InputError
+from engine.contract.models import AthleteProfile
+from engine.loading.inputs import load_document
+from engine.loading.yamlio import problems_from_validation
 from engine.storage.store import StoreError
-from engine.yamlio import problems_from_validation
 
 
 def profile_options(function: Callable[..., Any]) -> Callable[..., Any]:

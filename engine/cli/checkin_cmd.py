@@ -9,17 +9,17 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
+from engine.app.checkin import check_in, todays_recommendation
 from engine.cli.context import app
 from engine.cli.options import echo_json, fail_input, format_option
 from engine.cli.parsing import parse_date, parse_exercise, parse_pain, parse_upcoming
-from engine.errors import InputError, Problem
-from engine.inputs import read_text
-from engine.models import SESSION_KINDS, CheckIn, PlannedRun, SessionLog
-from engine.render import recommendation_text
-from engine.service import check_in, todays_recommendation
+from engine.contract.errors import InputError, Problem
+from engine.contract.models import SESSION_KINDS, CheckIn, PlannedRun, SessionLog
+from engine.loading.inputs import read_text
+from engine.loading.yamlio import load_yaml_text, problems_from_validation
 from engine.storage.reviews import ReviewStore
 from engine.storage.store import StoreError
-from engine.yamlio import load_yaml_text, problems_from_validation
+from engine.views.cards import recommendation_text
 
 # What the check-in asks for when a flag is missing and someone is at the terminal.
 PROMPTS: list[tuple[str, str, click.ParamType[Any]]] = [

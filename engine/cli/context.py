@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
+from engine.app.evaluators import get_evaluator
 from engine.cli.options import fail_input
-from engine.evaluate import Evaluator, get_evaluator
+from engine.core.evaluator import Evaluator
 from engine.storage.store import Store
 
 

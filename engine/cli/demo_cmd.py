@@ -7,12 +7,12 @@ import datetime as dt
 import click
 from click.core import ParameterSource
 
+from engine.app.demo import DEMO_WEEKS, create_demo
 from engine.cli.context import app
 from engine.cli.options import fail_input
-from engine.demo import DEMO_WEEKS, create_demo
-from engine.errors import InputError
-from engine.render import recommendation_text
+from engine.contract.errors import InputError
 from engine.storage.store import StoreError
+from engine.views.cards import recommendation_text
 
 
 def _db_given_on_command_line(ctx: click.Context) -> bool:

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
+from engine.app.evaluators import get_evaluator
 from engine.cli.options import fail_input, format_option, kb_option, rules_option
-from engine.errors import InputError
-from engine.evaluate import get_evaluator
-from engine.inputs import parse_documents, read_text
-from engine.models import EvaluationRequest
-from engine.render import recommendation_text
+from engine.contract.errors import InputError
+from engine.contract.models import EvaluationRequest
+from engine.loading.inputs import parse_documents, read_text
+from engine.views.cards import recommendation_text
 
 
 @click.command(

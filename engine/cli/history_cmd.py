@@ -8,10 +8,7 @@ import sys
 import click
 from rich.console import Console
 
-from engine.cli.context import app
-from engine.cli.options import echo_json, fail_input, format_option
-from engine.features import SessionClassifier
-from engine.history_view import (
+from engine.app.history import (
     build_days,
     history_json,
     history_text,
@@ -20,6 +17,9 @@ from engine.history_view import (
     rich_report,
     summarise_weeks,
 )
+from engine.cli.context import app
+from engine.cli.options import echo_json, fail_input, format_option
+from engine.core.features import SessionClassifier
 from engine.storage.store import StoreError
 
 

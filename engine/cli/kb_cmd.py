@@ -8,9 +8,9 @@ from typing import Any
 import click
 
 from engine.cli.options import echo_json, fail_input, format_option, kb_option
-from engine.errors import InputError
-from engine.knowledge import KnowledgeBase, default_knowledge_base, load_knowledge_base
-from engine.render import exercise_text, ladder_text, program_text
+from engine.contract.errors import InputError
+from engine.knowledge.base import KnowledgeBase, default_knowledge_base, load_knowledge_base
+from engine.views.cards import exercise_text, ladder_text, program_text
 
 KINDS = ("exercises", "ladders", "programs", "sources", "equipment", "defaults")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from engine.errors import InputError
+from engine.contract.errors import InputError
 
 # Exit code for bad input (usage errors use click's 2 as well).
 EXIT_BAD_INPUT = 2

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from engine.models import SESSION_KINDS
+from engine.contract.models import SESSION_KINDS
 
 
 def parse_date(value: str, flag: str) -> dt.date:

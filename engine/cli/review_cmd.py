@@ -6,16 +6,17 @@ from typing import Any
 
 import click
 
+from engine.app.review import Amendment, amend, approve, queue, reject, rule_stats
 from engine.cli.context import app
 from engine.cli.options import echo_json, fail_input, format_option
 from engine.cli.parsing import parse_date
-from engine.errors import InputError
-from engine.inputs import load_document
-from engine.models import SESSION_KINDS, Session
-from engine.render import fmt_value, recommendation_text
-from engine.review import Amendment, amend, approve, queue, reject, rule_stats
+from engine.contract.errors import InputError
+from engine.contract.formatting import fmt_value
+from engine.contract.models import SESSION_KINDS, Session
+from engine.loading.inputs import load_document
 from engine.storage.reviews import REASON_CODES, ReviewEvent, ReviewStore
 from engine.storage.store import StoreError
+from engine.views.cards import recommendation_text
 
 STATUSES = ("pending", "approved", "amended", "rejected")
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from engine.app.evaluators import get_evaluator
 from engine.cli.options import (
     EXIT_FAILED_CHECK,
     echo_json,
@@ -15,11 +16,10 @@ from engine.cli.options import (
     kb_option,
     rules_option,
 )
-from engine.errors import InputError
-from engine.evaluate import get_evaluator
+from engine.contract.errors import InputError
 
 if TYPE_CHECKING:
-    from engine.invariants import CheckReport, InvariantResult
+    from engine.ruletools.invariants import CheckReport, InvariantResult
 
 
 def _applied(result: InvariantResult, requests: int) -> str:
@@ -144,7 +144,7 @@ def check_command(
 ) -> None:
     """Check the safety invariants against many generated requests."""
     try:
-        from engine.invariants import load_for, run_check
+        from engine.ruletools.invariants import load_for, run_check
     except ImportError as error:  # hypothesis comes with the test extra
         fail_input(
             f"'rules check' needs {error.name or 'hypothesis'}: pip install 'runstrong[test]'"

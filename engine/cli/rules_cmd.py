@@ -9,16 +9,16 @@ from typing import Any
 import click
 import yaml
 
+from engine.app.evaluators import get_evaluator
 from engine.cli.context import app
 from engine.cli.options import EXIT_FAILED_CHECK, echo_json, fail_input, format_option, rules_option
 from engine.cli.rules_check_cmd import check_command
 from engine.cli.rules_diff_cmd import diff_command
-from engine.errors import InputError, Problem
-from engine.evaluate import get_evaluator
-from engine.knowledge import default_knowledge_base
-from engine.rulecheck import check_ruleset
-from engine.ruleset import LoadedRule, RuleSet, load_ruleset
-from engine.ruletest import iter_outcomes
+from engine.contract.errors import InputError, Problem
+from engine.knowledge.base import default_knowledge_base
+from engine.rulebook.lint import check_ruleset
+from engine.rulebook.ruleset import LoadedRule, RuleSet, load_ruleset
+from engine.ruletools.cases import iter_outcomes
 
 
 def _load(rules_dir: Path | None) -> RuleSet:

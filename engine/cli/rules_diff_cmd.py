@@ -12,8 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from engine.cli.context import app
 from engine.cli.options import EXIT_FAILED_CHECK, echo_json, fail_input, format_option
-from engine.errors import InputError
-from engine.replay import (
+from engine.contract.errors import InputError
+from engine.ruletools.replay import (
     DEFAULT_EXAMPLES,
     DEFAULT_LISTED,
     DatabaseSource,

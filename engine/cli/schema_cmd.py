@@ -7,9 +7,9 @@ import json
 import click
 from pydantic import BaseModel, TypeAdapter
 
-from engine.kb_schema import Exercise, Ladder, Program
-from engine.models import PUBLIC_MODELS
-from engine.rulespec import RuleCase, RuleFile, Scenario, SettingsFile
+from engine.contract.models import PUBLIC_MODELS
+from engine.knowledge.schema import Exercise, Ladder, Program
+from engine.rulebook.spec import RuleCase, RuleFile, Scenario, SettingsFile
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     **PUBLIC_MODELS,

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.models import AthleteProfile, Session
+from engine.contract.models import AthleteProfile, Session
 from engine.storage.schema import RecommendationRow, ReviewEventRow
 from engine.storage.store import NotFound, Store, StoreError
 

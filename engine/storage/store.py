@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.models import AthleteProfile, CheckIn, PlannedRun, Recommendation, SessionLog
+from engine.contract.models import AthleteProfile, CheckIn, PlannedRun, Recommendation, SessionLog
 from engine.storage.db import READ_ONLY_OPTION, open_database
 from engine.storage.schema import (
     AthleteRow,

@@ -21,10 +21,10 @@ from typing import Any
 import yaml
 from durable.engine import Host
 
-from engine.evaluate import get_evaluator
-from engine.inputs import parse_documents
-from engine.models import EvaluationRequest
-from engine.paths import rules_dir
+from engine.app.evaluators import get_evaluator
+from engine.contract.models import EvaluationRequest
+from engine.loading.inputs import parse_documents
+from engine.loading.paths import rules_dir
 
 
 def realistic_request_data(seed: int = 7) -> dict[str, Any]:

@@ -43,10 +43,10 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
-from engine.demo import MINUTES  # noqa: E402
-from engine.paths import rules_dir  # noqa: E402
+from engine.app.demo import MINUTES  # noqa: E402
+from engine.loading.paths import rules_dir  # noqa: E402
 
-HISTORY_DAYS = 56  # as engine.service builds requests
+HISTORY_DAYS = 56  # as engine.app.checkin builds requests
 START = dt.date(2026, 1, 5)  # a Monday
 
 HEAVY = {  # heavy lifting for runners, week 3: exercise -> (reps, kg by level)
@@ -351,7 +351,7 @@ def head_rules(target: Path, edit: str) -> Path:
 
 def child(args: argparse.Namespace) -> None:
     """One replay in this (fresh) process; prints its figures as JSON."""
-    from engine.replay import DatabaseSource, FileSource, RuleSource, replay
+    from engine.ruletools.replay import DatabaseSource, FileSource, RuleSource, replay
 
     head = Path(args.head)
     if args.db_url:

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from engine.models import AthleteProfile, CheckIn, PlannedRun
+from engine.contract.models import AthleteProfile, CheckIn, PlannedRun
 from engine.storage.store import Store
 
 PG_ENV = "RUNSTRONG_TEST_PG_URL"

@@ -40,7 +40,7 @@ def loose_umask():
 
 
 def test_new_database_file_is_owner_only(tmp_path, loose_umask, evaluator, profile, checkin):
-    from engine.service import check_in
+    from engine.app.checkin import check_in
 
     directory = tmp_path / "not" / "yet"
     path = directory / "runstrong.db"

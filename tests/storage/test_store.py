@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy import JSON, Date, DateTime, bindparam, inspect, text
 
-from engine.errors import InputError
-from engine.models import PlannedRun, SessionLog
-from engine.service import HISTORY_DAYS, build_request, check_in, todays_recommendation
+from engine.app.checkin import HISTORY_DAYS, build_request, check_in, todays_recommendation
+from engine.contract.errors import InputError
+from engine.contract.models import PlannedRun, SessionLog
 from engine.storage.db import (
     create_db_engine,
     current_revision,

@@ -1,7 +1,7 @@
 """Check-ins run in other processes: by multiprocessing (two at once) and as a subprocess that
 the tests kill (``python -m tests.storage.workers URL ATHLETE FIRST_DAY COUNT [--replace]``).
 
-Each check-in goes through the real use case, :func:`engine.service.check_in`.
+Each check-in goes through the real use case, :func:`engine.app.checkin.check_in`.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Any
 
 import yaml
 
-from engine.evaluate import get_evaluator
-from engine.models import CheckIn, PlannedRun
-from engine.paths import rules_dir
-from engine.service import check_in
+from engine.app.checkin import check_in
+from engine.app.evaluators import get_evaluator
+from engine.contract.models import CheckIn, PlannedRun
+from engine.loading.paths import rules_dir
 from engine.storage.store import Store
 
 FAR_FUTURE = dt.date(2100, 1, 1)

@@ -1,7 +1,7 @@
 """Deeper checks of a rule set than its schema, for ``runstrong rules validate``.
 
-Loading a rule directory (:func:`engine.ruleset.load_ruleset`) already refuses schema errors,
-unknown fact fields, unknown settings and sources, and duplicate ids. This module adds:
+Loading a rule directory (:func:`engine.rulebook.ruleset.load_ruleset`) already refuses schema
+errors, unknown fact fields, unknown settings and sources, and duplicate ids. This module adds:
 
 Errors
 - a literal that must be a knowledge-base id (a program, ladder, stage, exercise, pattern) and
@@ -30,13 +30,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
-from engine.errors import Problem
-from engine.facts import FACT_TYPES
-from engine.kb_schema import Pattern as MovementPattern
-from engine.knowledge import KnowledgeBase
-from engine.models import INTENSITY_ORDER, SESSION_KINDS
-from engine.ruleset import LoadedRule, RuleSet
-from engine.rulespec import Comparison, Conditions, FieldRef, RuleSpec, SettingRef
+from engine.contract.errors import Problem
+from engine.contract.models import INTENSITY_ORDER, SESSION_KINDS
+from engine.knowledge.base import KnowledgeBase
+from engine.knowledge.schema import Pattern as MovementPattern
+from engine.rulebook.facts import FACT_TYPES
+from engine.rulebook.ruleset import LoadedRule, RuleSet
+from engine.rulebook.spec import Comparison, Conditions, FieldRef, RuleSpec, SettingRef
 
 MOVEMENT_PATTERNS = frozenset(get_args(MovementPattern))
 SHARED_FACTS = frozenset({"athlete", "checkin", "history", "ladder"})

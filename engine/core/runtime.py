@@ -18,7 +18,7 @@ handled here, and each has a test in ``tests/test_runtime.py``:
   conclusion nobody chains on, so it is ignored there.
 - An identical fact asserted twice raises ``MessageObservedException``: every fact has an id.
 - Exceptions inside actions are swallowed into the state: our actions record their own errors
-  and the evaluation raises :class:`~engine.errors.EngineError` after the call.
+  and the evaluation raises :class:`~engine.contract.errors.EngineError` after the call.
 - Action arity decides sync vs async: actions take exactly one parameter and are built by a
   factory closure.
 - No truth maintenance: nothing is retracted; each evaluation starts from empty state.
@@ -37,15 +37,15 @@ from typing import Any
 
 from durable.engine import Host, MessageNotHandledException
 
-from engine.compiler import (
+from engine.contract.errors import EngineError
+from engine.rulebook.compiler import (
     NOOP_ACTION,
     RULESET_NAME,
     SENTINEL_TYPE,
     CompiledRule,
     CompiledRuleSet,
 )
-from engine.errors import EngineError
-from engine.facts import CONCLUSION_DEFAULTS
+from engine.rulebook.facts import CONCLUSION_DEFAULTS
 
 # Fields that identify a matched fact in the trace, besides the fields the rule's conditions read.
 IDENTITY_FIELDS: dict[str, tuple[str, ...]] = {

@@ -20,8 +20,8 @@ from rich.console import Group, JustifyMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from engine.features import SessionClassifier
-from engine.models import CheckIn, SessionLog
+from engine.contract.models import CheckIn, SessionLog
+from engine.core.features import SessionClassifier
 from engine.storage.store import StoredRecommendation
 
 # Chart characters.

@@ -12,17 +12,17 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from engine.errors import InputError, Problem
-from engine.evaluate import Evaluator
-from engine.models import (
+from engine.contract.errors import InputError, Problem
+from engine.contract.models import (
     CheckIn,
     EvaluationRequest,
     LadderPosition,
     PlannedRun,
     Recommendation,
 )
+from engine.core.evaluator import Evaluator
+from engine.loading.yamlio import problems_from_validation
 from engine.storage.store import Store, StoredRecommendation
-from engine.yamlio import problems_from_validation
 
 # How much history an evaluation sees. The longest look-back among the features is the run of
 # consecutive heavy weeks (3 by default), so eight weeks leaves room for a longer setting.

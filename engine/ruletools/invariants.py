@@ -7,13 +7,14 @@ document per evaluation::
 
     request          the request, as JSON
     features         the features the rules saw (recommendation.features)
-    recommendation   the recommendation as JSON, with the views of engine.ruletest
+    recommendation   the recommendation as JSON, with the views of engine.ruletools.cases
                      (exercises, fired) and two more: session_exercises (every exercise of
                      the session, flattened, with load_pct_1rm_max and its knowledge-base
                      category, patterns, region and load) and session_program (the session's
                      program from the knowledge base: lower_body, counts_as_hiit ...)
 
-Conditions and expectations use the expectation language of :mod:`engine.ruletest` (paths such
+Conditions and expectations use the expectation language of :mod:`engine.ruletools.cases`
+(paths such
 as ``progressions[ladder=pistol_squat].action``, operators ``eq ne lt lte gt gte contains
 not_contains present``), plus ``in`` / ``not_in`` and ``{setting: key}`` operands. An invariant
 with ``for_each: <path with [*]>`` is checked once per item (``item`` in its paths), and an
@@ -48,13 +49,13 @@ from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from engine.errors import InputError, Problem
-from engine.evaluate import Evaluator
-from engine.knowledge import KnowledgeBase
-from engine.models import SESSION_KINDS, EvaluationRequest, PainArea, Recommendation
-from engine.rulespec import Scalar, SettingRef
-from engine.ruletest import build_request, check, document_for, resolve
-from engine.yamlio import LocatedData, format_loc, load_yaml_file, validate_located
+from engine.contract.errors import InputError, Problem
+from engine.contract.models import SESSION_KINDS, EvaluationRequest, PainArea, Recommendation
+from engine.core.evaluator import Evaluator
+from engine.knowledge.base import KnowledgeBase
+from engine.loading.yamlio import LocatedData, format_loc, load_yaml_file, validate_located
+from engine.rulebook.spec import Scalar, SettingRef
+from engine.ruletools.cases import build_request, check, document_for, resolve
 
 INVARIANTS_FILE = "invariants.yaml"
 ROOTS = ("request", "features", "recommendation")
@@ -209,7 +210,7 @@ def path_problem(path: str, *, for_each: bool, iterate: bool = False) -> str | N
 
 
 def _is_missing(value: Any) -> bool:
-    # engine.ruletest.resolve returns a bare object() for a path that leads nowhere.
+    # engine.ruletools.cases.resolve returns a bare object() for a path that leads nowhere.
     return value.__class__ is object
 
 

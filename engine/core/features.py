@@ -17,7 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.facts import (
+from engine.contract.models import EvaluationRequest, SessionLog
+from engine.knowledge.base import KnowledgeBase
+from engine.rulebook.facts import (
     NO_UPCOMING_HOURS,
     AthleteFact,
     CheckinFact,
@@ -29,8 +31,6 @@ from engine.facts import (
     ProgramFact,
     TriState,
 )
-from engine.knowledge import KnowledgeBase
-from engine.models import EvaluationRequest, SessionLog
 
 QUALITY_KINDS = frozenset({"quality_run", "long_run"})
 RHYTHMIC_CARDIO_KINDS = frozenset({"easy_run", "long_run", "quality_run", "cross_training"})

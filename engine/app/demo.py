@@ -5,7 +5,7 @@ isometric-pistol stage of the pistol ladder. A fixed weekly plan (by weekday) gi
 run on Tuesday, heavy lifting with the pistol holds on Wednesday and Friday, HIIT on Thursday,
 an easy run on Saturday and the long run on Sunday; Monday is a rest day. Loads go up and the
 pistol holds start to feel easy over the four weeks. Each day begins with a check-in through
-:func:`engine.service.check_in` (which stores that morning's recommendation), then the athlete
+:func:`engine.app.checkin.check_in` (which stores that morning's recommendation), then the athlete
 does the recommended kind of session and logs it. The plan and the engine agree on most days;
 in the third week a bad night before HIIT day makes the engine swap the HIIT for something
 easier.
@@ -24,8 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from engine.evaluate import Evaluator
-from engine.models import (
+from engine.app.checkin import check_in
+from engine.contract.models import (
     AthleteProfile,
     CheckIn,
     ExerciseLog,
@@ -35,7 +35,7 @@ from engine.models import (
     SessionKind,
     SessionLog,
 )
-from engine.service import check_in
+from engine.core.evaluator import Evaluator
 from engine.storage.store import NotFound, Store
 
 DEMO_ATHLETE_ID = "demo-runner"

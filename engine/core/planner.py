@@ -18,10 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from engine.kb_schema import Block, Dose, Exercise, Program, ProgramVariant
-from engine.knowledge import KnowledgeBase
-from engine.loads import load_for
-from engine.models import (
+from engine.contract.formatting import fmt_value
+from engine.contract.models import (
     INTENSITY_ORDER,
     Alternative,
     Constraint,
@@ -33,8 +31,10 @@ from engine.models import (
     SessionBlock,
     Warning_,
 )
-from engine.render import fmt_value
-from engine.runtime import Conclusion, Firing
+from engine.core.loads import load_for
+from engine.core.runtime import Conclusion, Firing
+from engine.knowledge.base import KnowledgeBase
+from engine.knowledge.schema import Block, Dose, Exercise, Program, ProgramVariant
 
 # Exercise categories that count as lower-body strength work (mobility drills and stretches
 # do not).

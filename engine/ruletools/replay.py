@@ -56,14 +56,15 @@ from pydantic import ValidationError
 from sqlalchemy import Text, and_, cast, func, or_, select
 from sqlalchemy.engine import make_url
 
-from engine.compiler import RULESET_NAME, SENTINEL_RULE, CompiledRuleSet
-from engine.errors import EngineError, InputError, Problem
-from engine.evaluate import Evaluator, get_evaluator
-from engine.features import FactBundle
-from engine.knowledge import default_knowledge_base, load_knowledge_base
-from engine.models import EvaluationRequest, PrescribedExercise, Recommendation, Session
-from engine.render import fmt_value
-from engine.runtime import Conclusion, Firing, RuleEngine
+from engine.app.evaluators import get_evaluator
+from engine.contract.errors import EngineError, InputError, Problem
+from engine.contract.formatting import fmt_value
+from engine.contract.models import EvaluationRequest, PrescribedExercise, Recommendation, Session
+from engine.core.evaluator import Evaluator
+from engine.core.features import FactBundle
+from engine.core.runtime import Conclusion, Firing, RuleEngine
+from engine.knowledge.base import default_knowledge_base, load_knowledge_base
+from engine.rulebook.compiler import RULESET_NAME, SENTINEL_RULE, CompiledRuleSet
 from engine.storage.db import open_database, resolve_url
 from engine.storage.schema import RecommendationRow
 

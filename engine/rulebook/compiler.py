@@ -1,7 +1,7 @@
 """Compile rule specs into a durable_rules JSON ruleset.
 
 Each rule becomes one durable_rules rule whose action is named after the rule id; the action
-itself is generic (see :mod:`engine.runtime`): it records the firing and asserts the rule's
+itself is generic (see :mod:`engine.core.runtime`): it records the firing and asserts the rule's
 conclusions as new facts. Settings are resolved here, so a compiled ruleset is fixed for one
 version of the rules.
 
@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from engine.facts import CONCLUSION_FACTS, coerce_conclusion_value
-from engine.ruleset import RuleSet
-from engine.rulespec import Comparison, Conditions, FieldRef, RuleSpec, SettingRef
+from engine.rulebook.facts import CONCLUSION_FACTS, coerce_conclusion_value
+from engine.rulebook.ruleset import RuleSet
+from engine.rulebook.spec import Comparison, Conditions, FieldRef, RuleSpec, SettingRef
 
 RULESET_NAME = "runstrong"
 SENTINEL_TYPE = "$sentinel"

@@ -1,7 +1,7 @@
 """The typed facts that rules match, and the conclusions they assert.
 
-Input facts are built from an :class:`~engine.models.EvaluationRequest` by
-:mod:`engine.features`. Conclusion facts are asserted by rules (``then``) and can be matched by
+Input facts are built from an :class:`~engine.contract.models.EvaluationRequest` by
+:mod:`engine.core.features`. Conclusion facts are asserted by rules (``then``) and can be matched by
 other rules (``when``): that is the forward chaining. Each fact type is a pydantic model, so the
 rule validator can refuse a condition on a field that does not exist.
 
@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.models import SessionKind
+from engine.contract.models import SessionKind
 
 TriState = Literal["yes", "no", "unknown"]
 SessionKindFact = SessionKind

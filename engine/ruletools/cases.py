@@ -26,10 +26,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.errors import InputError
-from engine.evaluate import Evaluator
-from engine.models import EvaluationRequest
-from engine.yamlio import problems_from_validation
+from engine.contract.errors import InputError
+from engine.contract.models import EvaluationRequest
+from engine.core.evaluator import Evaluator
+from engine.loading.yamlio import problems_from_validation
 
 _SEGMENT = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)?(?:\[(?P<select>[^\]]+)\])?$")
 _MISSING = object()
@@ -220,13 +220,13 @@ def iter_outcomes(evaluator: Evaluator, pattern: str | None = None) -> Iterator[
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m engine.ruletest [-k PATTERN] [RULES_DIR]``: run cases and scenarios."""
+    """``python -m engine.ruletools.cases [-k PATTERN] [RULES_DIR]``: run cases and scenarios."""
     import argparse
     from pathlib import Path
 
-    from engine.evaluate import get_evaluator
+    from engine.app.evaluators import get_evaluator
 
-    parser = argparse.ArgumentParser(prog="python -m engine.ruletest")
+    parser = argparse.ArgumentParser(prog="python -m engine.ruletools.cases")
     parser.add_argument("rules_dir", nargs="?")
     parser.add_argument("-k", dest="pattern")
     args = parser.parse_args(argv)

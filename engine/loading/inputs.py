@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from engine.errors import InputError, Problem
-from engine.yamlio import LocatedData, load_yaml_text, problems_from_validation
+from engine.contract.errors import InputError, Problem
+from engine.loading.yamlio import LocatedData, load_yaml_text, problems_from_validation
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 

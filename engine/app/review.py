@@ -14,15 +14,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.errors import InputError, Problem
-from engine.knowledge import KnowledgeBase
-from engine.models import (
+from engine.contract.errors import InputError, Problem
+from engine.contract.models import (
     SESSION_KINDS,
     AthleteProfile,
     LadderPosition,
     PrescribedExercise,
     Session,
 )
+from engine.knowledge.base import KnowledgeBase
 from engine.storage.reviews import Decision, ReviewEvent, ReviewStore
 from engine.storage.store import Store, StoredRecommendation
 

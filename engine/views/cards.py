@@ -6,19 +6,10 @@ always prints the same text.
 
 from __future__ import annotations
 
-from typing import Any
-
-from engine.kb_schema import Dose, Exercise, Ladder, Program
-from engine.knowledge import KnowledgeBase
-from engine.models import PrescribedExercise, Recommendation, SessionBlock
-
-
-def fmt_value(value: Any) -> str:
-    if isinstance(value, list):
-        return f"{fmt_value(value[0])}-{fmt_value(value[1])}"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+from engine.contract.formatting import fmt_value
+from engine.contract.models import PrescribedExercise, Recommendation, SessionBlock
+from engine.knowledge.base import KnowledgeBase
+from engine.knowledge.schema import Dose, Exercise, Ladder, Program
 
 
 def _dose_text(item: PrescribedExercise | Dose) -> str:

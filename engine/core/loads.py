@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engine.kb_schema import Exercise
-from engine.models import AthleteProfile
+from engine.contract.models import AthleteProfile
+from engine.knowledge.schema import Exercise
 
 
 @dataclass(frozen=True)

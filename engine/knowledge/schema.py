@@ -21,7 +21,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from engine.models import FloatOrRange, IntOrRange, KbId, PosInt, SessionKind
+from engine.contract.models import FloatOrRange, IntOrRange, KbId, PosInt, SessionKind
 
 SourceIds = Annotated[list[KbId], Field(min_length=1)]
 

@@ -1,7 +1,7 @@
 """Load and cross-check the knowledge base (``knowledge_base/``).
 
 Loading collects every problem in every file before failing, so one run of
-``python -m engine.knowledge`` (or ``runstrong kb validate``) shows all of them, each with the
+``python -m engine.knowledge.base`` (or ``runstrong kb validate``) shows all of them, each with the
 file, line and field. Checks: schema, duplicate ids, a file whose id does not match its name,
 dangling references (exercises, equipment, sources, documents), ladder stages out of order,
 and fact line ranges outside their document.
@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from engine.errors import InputError, Problem
-from engine.kb_schema import (
+from engine.contract.errors import InputError, Problem
+from engine.knowledge.schema import (
     DefaultsFile,
     DefaultValue,
     DocumentsFile,
@@ -33,8 +33,8 @@ from engine.kb_schema import (
     SourceDocument,
     SourceFact,
 )
-from engine.paths import knowledge_base_dir
-from engine.yamlio import LocatedData, load_yaml_file, validate_located
+from engine.loading.paths import knowledge_base_dir
+from engine.loading.yamlio import LocatedData, load_yaml_file, validate_located
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -125,7 +125,7 @@ class _Collector:
             return None
 
     def add(self, message: str, located: LocatedData, *path: str | int) -> None:
-        from engine.yamlio import format_loc
+        from engine.loading.yamlio import format_loc
 
         self.problems.append(
             Problem(
@@ -373,7 +373,7 @@ def default_knowledge_base(root: Path | None = None) -> KnowledgeBase:
 
 
 def main() -> int:
-    """``python -m engine.knowledge [DIR]``: validate and print a summary or the problems."""
+    """``python -m engine.knowledge.base [DIR]``: validate and print a summary or the problems."""
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     try:
         kb = load_knowledge_base(root)

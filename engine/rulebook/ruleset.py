@@ -20,16 +20,23 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from engine.errors import InputError, Problem
-from engine.facts import (
+from engine.contract.errors import InputError, Problem
+from engine.knowledge.base import KnowledgeBase, default_knowledge_base
+from engine.loading.paths import rules_dir
+from engine.loading.yamlio import (
+    LocatedData,
+    format_loc,
+    load_yaml_file,
+    problems_from_validation,
+    validate_located,
+)
+from engine.rulebook.facts import (
     CONCLUSION_DEFAULTS,
     FACT_TYPES,
     RESERVED_KEYS,
     coerce_conclusion_value,
 )
-from engine.knowledge import KnowledgeBase, default_knowledge_base
-from engine.paths import rules_dir
-from engine.rulespec import (
+from engine.rulebook.spec import (
     Comparison,
     FieldRef,
     RuleCase,
@@ -38,13 +45,6 @@ from engine.rulespec import (
     Scenario,
     SettingRef,
     SettingsFile,
-)
-from engine.yamlio import (
-    LocatedData,
-    format_loc,
-    load_yaml_file,
-    problems_from_validation,
-    validate_located,
 )
 
 _CASES_ADAPTER: TypeAdapter[dict[str, dict[str, RuleCase]]] = TypeAdapter(

@@ -1,23 +1,21 @@
 """One evaluation: request -> facts -> durable_rules (forward chaining) -> planner -> result.
 
 No I/O happens here: the knowledge base and rule set are loaded by the caller (or cached
-defaults), and the result is a pydantic :class:`~engine.models.Recommendation` whose
+defaults), and the result is a pydantic :class:`~engine.contract.models.Recommendation` whose
 ``rationale`` is the trace a coach reads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-from engine.compiler import CompiledRuleSet, compile_ruleset
-from engine.features import FactBundle, build_facts
-from engine.knowledge import KnowledgeBase, default_knowledge_base, load_knowledge_base
-from engine.models import EvaluationRequest, RationaleEntry, Recommendation
-from engine.planner import Conclusions, Planner
-from engine.ruleset import RuleSet, load_ruleset
-from engine.runtime import Firing, RuleEngine, engine_for
+from engine.contract.models import EvaluationRequest, RationaleEntry, Recommendation
+from engine.core.features import FactBundle, build_facts
+from engine.core.planner import Conclusions, Planner
+from engine.core.runtime import Firing, RuleEngine, engine_for
+from engine.knowledge.base import KnowledgeBase
+from engine.rulebook.compiler import CompiledRuleSet, compile_ruleset
+from engine.rulebook.ruleset import RuleSet
 
 
 def describe_conclusion(fact_type: str, fields: dict[str, object]) -> str:
@@ -97,41 +95,3 @@ class Evaluator:
             alternatives=plan.alternatives,
             features=features,
         )
-
-
-def _signature(root: Path | None) -> tuple[tuple[str, int, int], ...]:
-    """What the files of a directory look like now: name, size and modification time."""
-    if root is None or not root.is_dir():
-        return ()
-    return tuple(
-        (str(path.relative_to(root)), stat.st_size, stat.st_mtime_ns)
-        for path in sorted(root.rglob("*.y*ml"))
-        for stat in (path.stat(),)
-    )
-
-
-@lru_cache(maxsize=8)
-def _evaluator(
-    rules_root: Path | None,
-    kb_root: Path | None,
-    signature: tuple[tuple[tuple[str, int, int], ...], ...],
-) -> Evaluator:
-    kb = load_knowledge_base(kb_root) if kb_root else default_knowledge_base()
-    ruleset = load_ruleset(rules_root, kb)
-    return Evaluator.build(kb, ruleset)
-
-
-def get_evaluator(rules_root: Path | None = None, kb_root: Path | None = None) -> Evaluator:
-    """An evaluator for these directories (the bundled ones by default), cached per process.
-
-    A directory given explicitly is re-read when its files change (a rule author editing a
-    copy while a process runs); the bundled ones are read once.
-    """
-    rules = rules_root.resolve() if rules_root else None
-    kb = kb_root.resolve() if kb_root else None
-    return _evaluator(rules, kb, (_signature(rules), _signature(kb)))
-
-
-def evaluate(request: EvaluationRequest) -> Recommendation:
-    """Evaluate with the bundled rules and knowledge base."""
-    return get_evaluator().evaluate(request)

@@ -1,0 +1,1 @@
+"""Use cases (check-in, log, today, review, history, demo) that every front end calls."""

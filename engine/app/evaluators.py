@@ -1,0 +1,47 @@
+"""Evaluators loaded from rule and knowledge-base directories, cached for the process.
+
+The core evaluator does no I/O; reading the directories (and noticing when a rule author has
+edited them) happens here, once per process and directory.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from engine.core.evaluator import Evaluator
+from engine.knowledge.base import default_knowledge_base, load_knowledge_base
+from engine.rulebook.ruleset import load_ruleset
+
+
+def _signature(root: Path | None) -> tuple[tuple[str, int, int], ...]:
+    """What the files of a directory look like now: name, size and modification time."""
+    if root is None or not root.is_dir():
+        return ()
+    return tuple(
+        (str(path.relative_to(root)), stat.st_size, stat.st_mtime_ns)
+        for path in sorted(root.rglob("*.y*ml"))
+        for stat in (path.stat(),)
+    )
+
+
+@lru_cache(maxsize=8)
+def _evaluator(
+    rules_root: Path | None,
+    kb_root: Path | None,
+    signature: tuple[tuple[tuple[str, int, int], ...], ...],
+) -> Evaluator:
+    kb = load_knowledge_base(kb_root) if kb_root else default_knowledge_base()
+    ruleset = load_ruleset(rules_root, kb)
+    return Evaluator.build(kb, ruleset)
+
+
+def get_evaluator(rules_root: Path | None = None, kb_root: Path | None = None) -> Evaluator:
+    """An evaluator for these directories (the bundled ones by default), cached per process.
+
+    A directory given explicitly is re-read when its files change (a rule author editing a
+    copy while a process runs); the bundled ones are read once.
+    """
+    rules = rules_root.resolve() if rules_root else None
+    kb = kb_root.resolve() if kb_root else None
+    return _evaluator(rules, kb, (_signature(rules), _signature(kb)))

@@ -1,0 +1,1 @@
+"""The public contract: pydantic models in and out, error types, the one value formatter."""

@@ -1,0 +1,1 @@
+"""The knowledge base: its schema, loader and cross-checking validator."""
