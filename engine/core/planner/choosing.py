@@ -1,0 +1,101 @@
+"""Keep every proposal that passes every constraint, pick the highest preference, and say why
+each other proposal lost."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from engine.contract.models import INTENSITY_ORDER, Alternative
+from engine.core.planner.context import PlanContext
+from engine.core.planner.substitutions import substitute
+from engine.core.planner.variants import pick_variant
+from engine.core.runtime import Conclusion
+
+
+def proposal_block_reason(ctx: PlanContext, proposal: Conclusion) -> str | None:
+    """Why this proposal cannot be today's session, or None."""
+    constraints, kb = ctx.constraints, ctx.kb
+    fields = proposal.fields
+    kind, program_id = fields["session"], fields["program"]
+    program = kb.programs.get(program_id) if program_id else None
+    variant = pick_variant(program, fields["variant"], ctx.athlete) if program else None
+    if kind == "hiit" or (variant is not None and variant.counts_as_hiit):
+        for item in constraints.of("no_hiit"):
+            return f"no HIIT today ({item.rule})"
+    cap, cap_rule = constraints.max_intensity()
+    if INTENSITY_ORDER[fields["intensity"]] > INTENSITY_ORDER[cap]:
+        return f"intensity {fields['intensity']} is above today's cap of {cap} ({cap_rule})"
+    for item in constraints.of("avoid_session_kind"):
+        if item.fields["value"] == kind:
+            return f"no {kind} today ({item.rule})"
+    if program is not None and program.lower_body:
+        for item in constraints.of("no_lower_body_strength"):
+            return f"no lower-body strength today ({item.rule})"
+    if variant is not None:
+        main = [
+            entry.exercise
+            for block in variant.blocks
+            if block.role == "main"
+            for entry in block.exercises
+        ]
+        ruled_out = [
+            exercise_id
+            for exercise_id in main
+            if substitute(kb.exercises[exercise_id], constraints, kb)[0] is None
+        ]
+        if main and len(ruled_out) * 2 > len(main):
+            reasons = sorted(
+                {
+                    reason
+                    for exercise_id in ruled_out
+                    if (reason := constraints.exercise_block_reason(kb.exercises[exercise_id]))
+                }
+            )
+            return f"most of its main exercises are ruled out: {'; '.join(reasons)}"
+    return None
+
+
+def choose(ctx: PlanContext) -> tuple[Conclusion | None, list[Alternative]]:
+    """The chosen proposal (None when every one is blocked) and how each proposal fared."""
+    proposals = ctx.conclusions.of("proposal")
+    viable: list[tuple[int, Conclusion]] = []
+    alternatives: list[Alternative] = []
+    verdicts: list[tuple[Conclusion, str | None]] = []
+    for order, proposal in enumerate(proposals):
+        reason = proposal_block_reason(ctx, proposal)
+        verdicts.append((proposal, reason))
+        if reason is None:
+            viable.append((order, proposal))
+    chosen = None
+    if viable:
+        chosen = min(viable, key=lambda item: (-item[1].fields["preference"], item[0]))[1]
+    for proposal, reason in verdicts:
+        fields = proposal.fields
+        outcome: Literal["chosen", "blocked", "outranked"]
+        if proposal is chosen:
+            outcome, why = (
+                "chosen",
+                "highest preference among proposals that pass every constraint",
+            )
+        elif reason is not None:
+            outcome, why = "blocked", reason
+        else:
+            assert chosen is not None
+            outcome = "outranked"
+            why = (
+                f"preference {fields['preference']} below the chosen "
+                f"{chosen.fields['session']} ({chosen.fields['preference']}, {chosen.rule})"
+                if fields["preference"] < chosen.fields["preference"]
+                else f"same preference as the chosen session, proposed later ({chosen.rule} first)"
+            )
+        alternatives.append(
+            Alternative(
+                kind=fields["session"],
+                program=fields["program"] or None,
+                priority=fields["preference"],
+                proposed_by=proposal.rule,
+                outcome=outcome,
+                reason=why,
+            )
+        )
+    return chosen, alternatives

@@ -1,0 +1,52 @@
+"""What today's constraints rule out: an intensity above the cap, an exercise, a pattern."""
+
+from __future__ import annotations
+
+from engine.contract.models import INTENSITY_ORDER, AthleteProfile
+from engine.core.planner.conclusions import Conclusions
+from engine.core.runtime import Conclusion
+from engine.knowledge.schema import Exercise
+
+# Exercise categories that count as lower-body strength work (mobility drills and stretches
+# do not).
+LOWER_BODY_STRENGTH_CATEGORIES = frozenset({"strength", "plyometric", "ballistic", "carry"})
+
+
+class Constraints:
+    """The constraint conclusions of one evaluation, by kind, with the checks they imply."""
+
+    def __init__(self, conclusions: Conclusions, athlete: AthleteProfile) -> None:
+        self.items = conclusions.of("constraint")
+        self.athlete = athlete
+        self._by_kind: dict[str, list[Conclusion]] = {}
+        for constraint in self.items:
+            self._by_kind.setdefault(constraint.fields["kind"], []).append(constraint)
+
+    def of(self, kind: str) -> list[Conclusion]:
+        return self._by_kind.get(kind, [])
+
+    def max_intensity(self) -> tuple[str, str | None]:
+        cap, rule = "high", None
+        for item in self.of("max_intensity"):
+            if INTENSITY_ORDER[item.fields["value"]] < INTENSITY_ORDER[cap]:
+                cap, rule = item.fields["value"], item.rule
+        return cap, rule
+
+    def exercise_block_reason(self, exercise: Exercise) -> str | None:
+        """Why this exercise cannot be in today's session, or None."""
+        for item in self.of("avoid_exercise"):
+            if item.fields["value"] == exercise.id:
+                return f"avoided today ({item.rule})"
+        for item in self.of("avoid_pattern"):
+            pattern = item.fields["value"]
+            loaded_only = item.fields["about"] == "loaded"
+            if pattern in exercise.patterns and (not loaded_only or exercise.load == "external"):
+                qualifier = "loaded " if loaded_only else ""
+                return f"no {qualifier}{pattern} work today ({item.rule})"
+        if exercise.region == "lower" and exercise.category in LOWER_BODY_STRENGTH_CATEGORIES:
+            for item in self.of("no_lower_body_strength"):
+                return f"no lower-body strength today ({item.rule})"
+        if exercise.equipment and not exercise.usable_with(self.athlete.equipment):
+            needed = " or ".join("+".join(option) for option in exercise.equipment)
+            return f"needs {needed}"
+        return None

@@ -1,0 +1,144 @@
+"""Fill blocks from the knowledge base: exercises (substituted where ruled out, then dosed),
+program blocks, ladder stages, and the programs, ladders and exercises the rules included."""
+
+from __future__ import annotations
+
+from engine.contract.models import PrescribedExercise, SessionBlock
+from engine.core.planner.context import PlanContext
+from engine.core.planner.prescriptions import (
+    apply_load_caps,
+    apply_loads,
+    apply_prescriptions,
+    prescribe,
+)
+from engine.core.planner.progressions import settled_progressions
+from engine.core.planner.substitutions import substitute
+from engine.core.planner.variants import pick_variant
+from engine.knowledge.schema import Block, Dose, Program, ProgramVariant
+
+
+def build_exercise(
+    ctx: PlanContext, exercise_id: str, dose: Dose | None, notes: list[str], targets: set[str]
+) -> tuple[PrescribedExercise | None, str | None]:
+    """The exercise (or its substitute) with its dose, or why it was left out."""
+    exercise = ctx.kb.exercises[exercise_id]
+    chosen, reason = substitute(exercise, ctx.constraints, ctx.kb)
+    if chosen is None:
+        return None, f"{exercise.name} left out: {reason}"
+    extra = list(notes)
+    if chosen.id != exercise.id:
+        extra.append(f"replaces {exercise.name}: {reason}")
+    item = prescribe(chosen, dose, extra)
+    apply_prescriptions(ctx, item, {*targets, exercise.id, chosen.id})
+    apply_load_caps(ctx, item)
+    apply_loads(ctx, chosen, item)
+    return item, None
+
+
+def build_block(
+    ctx: PlanContext, block: Block, name: str | None, targets: set[str]
+) -> SessionBlock:
+    out = SessionBlock(
+        name=name or block.name,
+        role=block.role,
+        rounds=block.rounds,
+        rest_between_exercises_s=block.rest_between_exercises_s,
+        rest_between_rounds_s=block.rest_between_rounds_s,
+        notes=[block.rest_note] if block.rest_note else [],
+    )
+    for entry in block.exercises:
+        item, dropped = build_exercise(ctx, entry.exercise, entry.dose, entry.notes, targets)
+        if item is not None:
+            out.exercises.append(item)
+        elif dropped:
+            out.notes.append(dropped)
+    return out
+
+
+def program_blocks(
+    ctx: PlanContext, program: Program, variant: ProgramVariant
+) -> list[SessionBlock]:
+    """The variant's blocks that keep at least one exercise."""
+    targets = {program.id, f"{program.id}.{variant.id}"}
+    return [
+        block
+        for block in (build_block(ctx, block, None, targets) for block in variant.blocks)
+        if block.exercises
+    ]
+
+
+def ladder_block(ctx: PlanContext, ladder_id: str, role: str) -> SessionBlock | None:
+    """The athlete's current stage of a ladder (after today's regression, if any)."""
+    position = ctx.athlete.ladders.get(ladder_id)
+    ladder = ctx.kb.ladders.get(ladder_id)
+    if ladder is None:
+        return None
+    current = position.stage if position else ladder.stages[0].exercise
+    # A regression is a safety decision and applies today; an advance waits for approval.
+    regressed = settled_progressions(ctx.conclusions).get(ladder_id)
+    if regressed is not None and regressed.fields["action"] == "regress":
+        current = regressed.fields["to_stage"] or current
+    stage = next((stage for stage in ladder.stages if stage.exercise == current), None)
+    if stage is None:  # an alternative final stage sits at the last position
+        stage = ladder.stages[-1]
+    exercise_id = current
+    notes = list(stage.notes[:1])
+    if position and position.assistance:
+        notes.append(f"assistance: {position.assistance}")
+    block = SessionBlock(
+        name=f"{ladder.name}: stage {stage.number} of {len(ladder.stages)}",
+        role="warm_up" if role == "warm_up" else "accessory",
+        rounds=1,
+    )
+    item, dropped = build_exercise(ctx, exercise_id, stage.dose, notes, {ladder_id})
+    if item is None:
+        block.notes.append(dropped or "left out")
+        return None
+    block.exercises.append(item)
+    return block
+
+
+def include_blocks(
+    ctx: PlanContext, session_kind: str, session_program: str | None
+) -> tuple[list[SessionBlock], list[SessionBlock]]:
+    """Blocks the rules asked to add: (before the main work, after it).
+
+    Warm-up work joins strength and mobility sessions; accessory work joins strength
+    sessions only (a mobility day is not a strength day in disguise). A program that is
+    already the session is not added again.
+    """
+    before: list[SessionBlock] = []
+    after: list[SessionBlock] = []
+    if session_kind not in {"strength", "mobility"}:
+        return before, after
+    seen: set[tuple[str, str]] = set()
+    for conclusion in ctx.conclusions.of("include"):
+        fields = conclusion.fields
+        key = (fields["what"], fields["ref"])
+        if key in seen:
+            continue
+        seen.add(key)
+        if fields["role"] != "warm_up" and session_kind != "strength":
+            continue
+        if fields["what"] == "program" and fields["ref"] == session_program:
+            continue
+        blocks: list[SessionBlock] = []
+        if fields["what"] == "ladder":
+            block = ladder_block(ctx, fields["ref"], fields["role"])
+            blocks = [block] if block else []
+        elif fields["what"] == "program" and fields["ref"] in ctx.kb.programs:
+            program = ctx.kb.programs[fields["ref"]]
+            blocks = program_blocks(ctx, program, pick_variant(program, "", ctx.athlete))
+            for block in blocks:
+                block.role = "accessory" if fields["role"] != "warm_up" else "warm_up"
+                block.name = f"{program.name}: {block.name}"
+        elif fields["what"] == "exercise" and fields["ref"] in ctx.kb.exercises:
+            exercise = ctx.kb.exercises[fields["ref"]]
+            item, _ = build_exercise(ctx, exercise.id, exercise.dose, [], set())
+            if item is not None:
+                blocks = [SessionBlock(name=exercise.name, role="accessory", exercises=[item])]
+        for block in blocks:
+            if fields["reason"]:
+                block.notes.append(f"{fields['reason']} ({conclusion.rule})")
+        (before if fields["role"] == "warm_up" else after).extend(blocks)
+    return before, after

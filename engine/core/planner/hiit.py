@@ -1,0 +1,81 @@
+"""The HIIT intervals: the rules' work and rest (the most conservative ratio wins), the
+interval exercise (under the day's constraints), and the day's HIIT decision."""
+
+from __future__ import annotations
+
+from engine.contract.models import HiitDecision, PrescribedExercise, SessionBlock
+from engine.core.planner.context import PlanContext
+
+
+def hiit_notes(ctx: PlanContext) -> list[str]:
+    return [
+        f"{conclusion.fields['note']} ({conclusion.rule})"
+        for conclusion in ctx.conclusions.of("prescription")
+        if conclusion.fields["target"] == "hiit" and conclusion.fields["note"]
+    ]
+
+
+def hiit_numbers(ctx: PlanContext) -> tuple[int | None, int | None, str | None]:
+    work, rest, rule = None, None, None
+    for conclusion in ctx.conclusions.of("prescription"):
+        fields = conclusion.fields
+        if fields["target"] != "hiit" or not (fields["work_s"] and fields["rest_s"]):
+            continue
+        # The most conservative ratio wins: the longest rest for the work.
+        if rest is None or fields["rest_s"] / fields["work_s"] > rest / (work or 1):
+            work, rest, rule = fields["work_s"], fields["rest_s"], conclusion.rule
+    return work, rest, rule
+
+
+def hiit_block(ctx: PlanContext) -> SessionBlock:
+    settings = ctx.settings
+    work, rest, _ = hiit_numbers(ctx)
+    work = work or int(settings.get("hiit.work_s", 30))
+    rest = rest or work * int(settings.get("hiit.rest_ratio", 2))
+    exercise = ctx.kb.exercises.get("burpee")
+    items = []
+    notes: list[str] = []
+    # The interval exercise obeys the day's constraints like any other (no jumping with
+    # knee pain, say); when it is ruled out the intervals go to a low-impact machine.
+    reason = (
+        ctx.constraints.exercise_block_reason(exercise) if exercise is not None else "none known"
+    )
+    if exercise is not None and reason is None:
+        items.append(
+            PrescribedExercise(
+                id=exercise.id,
+                name=exercise.name,
+                duration_s=work,
+                notes=["or any full-body interval the athlete knows well"],
+            )
+        )
+    else:
+        notes.append(f"low-impact intervals today (bike or rower): {reason}")
+    return SessionBlock(
+        name="Intervals",
+        role="conditioning",
+        rounds=int(settings.get("hiit.rounds", 8)),
+        rest_between_rounds_s=rest,
+        exercises=items,
+        notes=[
+            f"{work} s work, {rest} s rest; before each interval check you feel at least "
+            f"{settings.get('hiit.readiness_min_pct', 80)}% recovered, and stop or "
+            "lengthen the rest if not",
+            *notes,
+            *hiit_notes(ctx),
+        ],
+    )
+
+
+def hiit_decision(ctx: PlanContext, hiit_last_7_days: int) -> HiitDecision:
+    blocked = any(True for _ in ctx.constraints.of("no_hiit"))
+    work, rest, _ = hiit_numbers(ctx)
+    if not blocked and work is None:
+        work = int(ctx.settings.get("hiit.work_s", 30))
+        rest = work * int(ctx.settings.get("hiit.rest_ratio", 2))
+    return HiitDecision(
+        allowed=not blocked,
+        sessions_last_7_days=hiit_last_7_days,
+        work_s=None if blocked else work,
+        rest_s=None if blocked else rest,
+    )

@@ -1,0 +1,77 @@
+"""The whole plan of one evaluation: the chosen session, the HIIT decision, the progressions,
+the warnings, the constraints and the alternatives that lost."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from engine.contract.models import (
+    Alternative,
+    Constraint,
+    EvaluationRequest,
+    HiitDecision,
+    Progression,
+    Session,
+    Warning_,
+)
+from engine.core.planner.choosing import choose
+from engine.core.planner.conclusions import Conclusions
+from engine.core.planner.constraints import Constraints
+from engine.core.planner.context import PlanContext
+from engine.core.planner.hiit import hiit_decision
+from engine.core.planner.progressions import progressions
+from engine.core.planner.sessions import session_for
+from engine.knowledge.base import KnowledgeBase
+
+
+@dataclass
+class PlanResult:
+    session: Session
+    hiit: HiitDecision
+    progressions: list[Progression]
+    warnings: list[Warning_]
+    constraints: list[Constraint]
+    alternatives: list[Alternative]
+
+
+class Planner:
+    def __init__(
+        self,
+        request: EvaluationRequest,
+        kb: KnowledgeBase,
+        settings: Mapping[str, Any],
+        conclusions: Conclusions,
+        hiit_last_7_days: int,
+    ) -> None:
+        self.ctx = PlanContext(
+            request=request,
+            kb=kb,
+            settings=settings,
+            conclusions=conclusions,
+            constraints=Constraints(conclusions, request.athlete),
+        )
+        self.hiit_last_7_days = hiit_last_7_days
+
+    def plan(self) -> PlanResult:
+        ctx = self.ctx
+        chosen, alternatives = choose(ctx)
+        session = session_for(ctx, chosen)
+        hiit = hiit_decision(ctx, self.hiit_last_7_days)
+        warnings = [
+            Warning_(code=item.fields["code"], message=item.fields["message"], rule=item.rule)
+            for item in ctx.conclusions.of("warning")
+        ] + ctx.warnings
+        constraints = [
+            Constraint(kind=item.fields["kind"], value=item.fields["value"] or None, rule=item.rule)
+            for item in ctx.constraints.items
+        ]
+        return PlanResult(
+            session=session,
+            hiit=hiit,
+            progressions=progressions(ctx.conclusions, ctx.athlete.has_coach),
+            warnings=warnings,
+            constraints=constraints,
+            alternatives=alternatives,
+        )

@@ -1,0 +1,46 @@
+"""One progression decision per ladder: the most cautious one concluded wins."""
+
+from __future__ import annotations
+
+from engine.contract.models import Progression
+from engine.core.planner.conclusions import Conclusions
+from engine.core.runtime import Conclusion
+
+PROGRESSION_CAUTION = {"regress": 0, "hold": 1, "advance": 2}
+
+
+def settled_progressions(conclusions: Conclusions) -> dict[str, Conclusion]:
+    """One decision per ladder: the most cautious one concluded (regress > hold > advance)."""
+    chosen: dict[str, Conclusion] = {}
+    for conclusion in conclusions.of("progression"):
+        ladder = conclusion.fields["ladder"]
+        current = chosen.get(ladder)
+        if current is None or (
+            PROGRESSION_CAUTION[conclusion.fields["action"]]
+            < PROGRESSION_CAUTION[current.fields["action"]]
+        ):
+            chosen[ladder] = conclusion
+    return chosen
+
+
+def progressions(conclusions: Conclusions, has_coach: bool) -> list[Progression]:
+    """The settled decisions, by ladder id; an advance needs the coach's approval if any."""
+    chosen = settled_progressions(conclusions)
+    out = []
+    for ladder_id in sorted(chosen):
+        fields = chosen[ladder_id].fields
+        from_stage = fields["from_stage"]
+        to_stage = fields["to_stage"] or from_stage
+        out.append(
+            Progression.model_validate(
+                {
+                    "ladder": ladder_id,
+                    "action": fields["action"],
+                    "from": from_stage,
+                    "to": to_stage,
+                    "reason": f"{fields['reason']} ({chosen[ladder_id].rule})".strip(),
+                    "needs_approval": fields["action"] == "advance" and has_coach,
+                }
+            )
+        )
+    return out

@@ -1,0 +1,98 @@
+"""The session of the chosen proposal: a program's variant, HIIT, mobility, cardio or rest,
+with the blocks the rules included before and after the main work."""
+
+from __future__ import annotations
+
+from engine.contract.models import INTENSITY_ORDER, Session, SessionBlock, Warning_
+from engine.core.planner.context import PlanContext
+from engine.core.planner.filling import build_block, include_blocks, program_blocks
+from engine.core.planner.hiit import hiit_block
+from engine.core.planner.variants import pick_variant
+from engine.core.runtime import Conclusion
+
+SESSION_TITLES = {
+    "strength": "Strength session",
+    "hiit": "HIIT intervals",
+    "mobility": "Mobility session",
+    "easy_run": "Easy run",
+    "quality_run": "Quality run",
+    "long_run": "Long run",
+    "cross_training": "Steady cross-training",
+    "rest": "Rest day",
+}
+
+
+def session_for(ctx: PlanContext, proposal: Conclusion | None) -> Session:
+    if proposal is None:
+        ctx.warnings.append(
+            Warning_(
+                code="no_viable_proposal",
+                message="No proposed session passed every constraint; rest today.",
+            )
+        )
+        return Session(kind="rest", intensity="rest", title=SESSION_TITLES["rest"])
+    fields = proposal.fields
+    kind = fields["session"]
+    cap, _ = ctx.constraints.max_intensity()
+    intensity = min(fields["intensity"], cap, key=lambda value: INTENSITY_ORDER[value])
+    session = Session(kind=kind, intensity=intensity, title=SESSION_TITLES[kind])
+    if fields["note"]:
+        session.notes.append(f"{fields['note']} ({proposal.rule})")
+    main: list[SessionBlock] = []
+    if fields["program"]:
+        program = ctx.kb.programs[fields["program"]]
+        variant = pick_variant(program, fields["variant"], ctx.athlete)
+        session.program, session.variant = program.id, variant.id
+        session.title = f"{program.name}: {variant.name}"
+        enrollment = next((e for e in ctx.athlete.programs if e.id == program.id), None)
+        if (
+            enrollment is not None
+            and any(v.week for v in program.variants)
+            and (variant.week is not None and variant.week != enrollment.week)
+        ):
+            ctx.warnings.append(
+                Warning_(
+                    code="program_week_not_in_source",
+                    message=(
+                        f"{program.name} week {enrollment.week} is not in the source text; "
+                        f"using {variant.name}."
+                    ),
+                )
+            )
+        main = program_blocks(ctx, program, variant)
+    elif kind == "hiit":
+        main = [hiit_block(ctx)]
+    elif kind == "mobility":
+        main = mobility_blocks(ctx)
+    elif kind != "rest":
+        main = [cardio_block(ctx, kind)]
+    before, after = include_blocks(ctx, kind, session.program)
+    session.blocks = before + main + after
+    return session
+
+
+def mobility_blocks(ctx: PlanContext) -> list[SessionBlock]:
+    program = ctx.kb.programs.get("lower_body_routine")
+    if program is None:
+        return []
+    variant = ctx.kb.programs[program.id].variant(program.default_variant)
+    blocks = [
+        build_block(ctx, block, f"Mobility: {block.name}", set())
+        for block in variant.blocks
+        if block.role in {"warm_up", "cool_down"}
+    ]
+    return [block for block in blocks if block.exercises]
+
+
+def cardio_block(ctx: PlanContext, kind: str) -> SessionBlock:
+    minutes = ctx.settings.get(f"run.{kind}_minutes")
+    note = {
+        "easy_run": "Conversational pace, steady and rhythmic.",
+        "cross_training": "Steady, rhythmic effort (bike, swim, elliptical).",
+        "quality_run": "As planned with your running coach.",
+        "long_run": "As planned; keep the early miles easy.",
+    }.get(kind, "")
+    notes = [note] if note else []
+    if minutes:
+        notes.insert(0, f"{minutes} minutes")
+    return SessionBlock(name=SESSION_TITLES[kind], role="run", notes=notes)
