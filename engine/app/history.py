@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from engine.contract.models import CheckIn, SessionLog
-from engine.core.features import SessionClassifier
+from engine.core.features import RUN_KINDS, SessionClassifier
 from engine.storage.store import StoredRecommendation
 
 # Chart characters.
@@ -91,6 +91,9 @@ class DayRow:
     lower_body_strength: int = 0
     recommended: str | None = None
     status: str | None = None
+    # Running done that day (easy, quality and long runs): moving minutes and kilometres.
+    running_min: int = 0
+    running_km: float = 0.0
 
     @property
     def checked_in(self) -> bool:
@@ -109,6 +112,8 @@ class DayRow:
             "lower_body_strength_sessions": self.lower_body_strength,
             "recommended": self.recommended,
             "recommendation_status": self.status,
+            "running_minutes": self.running_min,
+            "running_km": round(self.running_km, 2),
         }
 
 
@@ -154,6 +159,8 @@ def build_days(
                 ),
                 recommended=advice.kind if advice else None,
                 status=advice.status if advice else None,
+                running_min=sum(log.duration_min or 0 for log in logs if log.kind in RUN_KINDS),
+                running_km=sum(log.distance_km or 0.0 for log in logs if log.kind in RUN_KINDS),
             )
         )
     return rows
@@ -182,6 +189,8 @@ class WeekSummary:
     hiit: int
     strength: int
     lower_body_strength: int
+    running_min: int = 0
+    running_km: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -196,6 +205,8 @@ class WeekSummary:
             "hiit_sessions": self.hiit,
             "strength_sessions": self.strength,
             "lower_body_strength_sessions": self.lower_body_strength,
+            "running_minutes": self.running_min,
+            "running_km": round(self.running_km, 2),
         }
 
 
@@ -218,6 +229,8 @@ def summarise_week(days: Sequence[DayRow]) -> WeekSummary:
         hiit=sum(day.hiit for day in days),
         strength=sum(day.strength for day in days),
         lower_body_strength=sum(day.lower_body_strength for day in days),
+        running_min=sum(day.running_min for day in days),
+        running_km=sum(day.running_km for day in days),
     )
 
 
@@ -340,6 +353,22 @@ def week_bars(weeks: Sequence[WeekSummary]) -> str:
     return "\n".join(lines)
 
 
+def running_bars(weeks: Sequence[WeekSummary]) -> str:
+    """Horizontal bars of running distance and moving time per ISO week, each scaled to its
+    longest week (``MAX_BAR`` characters), the figure after each bar."""
+    if not weeks:
+        return "(no weeks)"
+    most_km = max(week.running_km for week in weeks)
+    most_min = max(week.running_min for week in weeks)
+    lines: list[str] = []
+    for week in weeks:
+        km_bar = BAR_BLOCK * round(week.running_km / most_km * MAX_BAR) if most_km else ""
+        min_bar = BAR_BLOCK * round(week.running_min / most_min * MAX_BAR) if most_min else ""
+        lines.append(f"{week.label}  km   {km_bar:<{MAX_BAR}} {week.running_km:.1f}")
+        lines.append(f"{'':<8}  min  {min_bar:<{MAX_BAR}} {week.running_min}")
+    return "\n".join(lines)
+
+
 # --- whole report ------------------------------------------------------------------------------
 
 
@@ -393,6 +422,7 @@ def history_text(athlete_id: str, days: Sequence[DayRow], weeks: Sequence[WeekSu
         "WEEKS\n" + week_table_text(weeks),
         "RECOVERY, SORENESS AND STRESS\n" + readiness_chart(days),
         "SESSIONS PER WEEK\n" + week_bars(weeks),
+        "RUNNING PER WEEK\n" + running_bars(weeks),
     ]
     return "\n\n".join(sections)
 
@@ -510,4 +540,7 @@ def rich_report(
         blank,
         Text("Sessions per week", style="bold"),
         Text(week_bars(weeks)),
+        blank,
+        Text("Running per week", style="bold"),
+        Text(running_bars(weeks)),
     )

@@ -11,6 +11,7 @@ from engine.cli.context import AppContext
 from engine.cli.demo_cmd import demo_command
 from engine.cli.evaluate_cmd import evaluate_command
 from engine.cli.history_cmd import history_command
+from engine.cli.import_cmd import import_command
 from engine.cli.kb_cmd import kb_group
 from engine.cli.review_cmd import review_group
 from engine.cli.rules_cmd import rules_group
@@ -46,6 +47,7 @@ cli.add_command(rules_group)
 cli.add_command(schema_command)
 cli.add_command(demo_command)
 cli.add_command(history_command)
+cli.add_command(import_command)
 
 
 def main() -> None:

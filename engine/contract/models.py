@@ -246,6 +246,16 @@ class ExerciseLog(Contract):
         return value
 
 
+class ActivitySource(Contract):
+    """Where an imported session came from (``runstrong import``)."""
+
+    file: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    format: Literal["fit", "gpx", "tcx"]
+    # The sport as the file names it, and as runstrong reads it (what duplicates match on).
+    sport: str
+    sport_detail: str = ""
+
+
 class SessionLog(Contract):
     date: Date
     kind: SessionKind
@@ -258,6 +268,14 @@ class SessionLog(Contract):
     hr_back_to_normal: bool | None = None
     slept_well_after: bool | None = None
     recovered_between_intervals: bool | None = None
+    # Recorded activities (runstrong import; the first four may be logged by hand too).
+    # duration_min above is the moving time; elapsed_min includes the pauses.
+    start_time: DateTime | None = None
+    elapsed_min: Annotated[float, Field(ge=0, le=1440)] | None = None
+    distance_km: Annotated[float, Field(ge=0, le=1000)] | None = None
+    avg_hr_bpm: Annotated[int, Field(ge=20, le=250)] | None = None
+    avg_pace_min_per_km: Annotated[float, Field(gt=0)] | None = None
+    source: ActivitySource | None = None
 
     @field_validator("program")
     @classmethod

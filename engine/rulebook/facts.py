@@ -92,6 +92,14 @@ class HistoryFact(FactModel):
     hiit_recovery_failures_in_a_row: int
     consecutive_heavy_weeks: int
     heavy_this_week: bool
+    # Running load: easy, quality and long runs (engine.core.features.running_load).
+    running_minutes_last_7_days: int = 0
+    running_minutes_last_28_days: int = 0
+    running_km_last_7_days: float = 0.0
+    running_km_last_28_days: float = 0.0
+    # The 7 days over the weekly mean of the 28 (acute:chronic); 0 without running.
+    running_minutes_acute_chronic: float = 0.0
+    running_km_acute_chronic: float = 0.0
 
 
 class ProgramFact(FactModel):

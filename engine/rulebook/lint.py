@@ -465,6 +465,8 @@ class RuleChecker:
             "run.easy_run_minutes",
             "run.cross_training_minutes",
         }
+        # Read by the activity import (engine.activities.kinds.ImportSettings).
+        used |= {key for key in self.ruleset.settings if key.startswith("activity_import.")}
         for key in sorted(set(self.ruleset.settings) - used):
             self.warn(None, f"setting {key} is not used by any rule", file="rules/settings.yaml")
 

@@ -78,6 +78,14 @@ class SessionLogRow(Base):
     program: Mapped[str | None] = mapped_column(String(64), nullable=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Imported activities (migration 0005): what a second import of the same activity, from
+    # the same file or another format, is recognised by. UTC, without a zone; null for
+    # sessions logged by hand (nulls never collide in the unique constraint).
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    sport: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    __table_args__ = (
+        UniqueConstraint("athlete_id", "sport", "started_at", name="uq_session_log_activity"),
+    )
 
 
 class RecommendationRow(Base):
