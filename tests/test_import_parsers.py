@@ -177,3 +177,24 @@ def test_a_missing_setting_is_named(evaluator) -> None:
     del values["activity_import.long_run_min_km"]
     with pytest.raises(ValueError, match=r"activity_import\.long_run_min_km"):
         ImportSettings.from_settings(values)
+
+
+def test_each_gpx_track_is_an_activity() -> None:
+    text = (DATA / "easy_run_strava.gpx").read_text()
+    track = text[text.index("<trk>") : text.index("</trk>") + len("</trk>")]
+    ride = track.replace("<type>running</type>", "<type>cycling</type>").replace(
+        "2026-11-24T", "2026-11-25T"
+    )
+    both = text.replace("</trk>", "</trk>\n " + ride, 1)
+    run, bike = parse_gpx(both.encode())
+    assert (run.sport, bike.sport) == ("running", "cycling")
+    assert bike.start_time.date() == dt.date(2026, 11, 25)
+
+
+def test_a_tcx_ride_is_cross_training(settings: ImportSettings) -> None:
+    data = (
+        (DATA / "intervals_garmin.tcx").read_bytes().replace(b'Sport="Running"', b'Sport="Biking"')
+    )
+    (activity,) = parse_tcx(data)
+    assert activity.sport == "cycling"
+    assert infer_kind(activity, settings) == "cross_training"
