@@ -166,3 +166,23 @@ def test_an_activity_in_the_future_is_refused(tmp_path: Path, evaluator) -> None
     assert report.summary() == "0 imported, 0 already there, 1 refused"
     assert "in the future" in (report.refused[0].reason or "")
     assert store.sessions("ana") == []
+
+
+def test_an_untyped_track_is_read_as_the_settings_sport(tmp_path: Path, evaluator) -> None:
+    """A GPX track without a <type> is a run (activity_import.untyped_sport), so the watch's
+    FIT file of the same run is recognised as the same activity."""
+    store = Store.open(f"sqlite:///{tmp_path / 'untyped.db'}")
+    store.add_athlete(AthleteProfile(id="ana", level="intermediate"))
+    data = Path(__file__).parent / "data" / "activities" / "easy_run_strava.gpx"
+    gpx = tmp_path / "untyped.gpx"
+    gpx.write_text(data.read_text().replace("<type>running</type>", ""))
+    fit = tmp_path / "watch.fit"
+    fit.write_bytes(build_fit(dt.datetime(2026, 11, 24, 6, 30, tzinfo=dt.UTC), long_run_laps(8)))
+    settings = evaluator.ruleset.settings
+    first = import_activities(store, settings, "ana", [gpx], dt.UTC, today=dt.date(2026, 11, 30))
+    second = import_activities(store, settings, "ana", [fit], dt.UTC, today=dt.date(2026, 11, 30))
+    assert first.summary() == "1 imported, 0 already there, 0 refused"
+    assert second.summary() == "0 imported, 1 already there, 0 refused"
+    (log,) = store.sessions("ana")
+    assert log.source is not None
+    assert (log.kind, log.source.sport) == ("easy_run", "running")

@@ -102,9 +102,11 @@ def session_log_for(
     activity: Activity,
     file_name: str,
     kind: SessionKind,
+    sport: str,
     timezone: dt.tzinfo,
 ) -> SessionLog:
-    """The session log an activity becomes: dated in the athlete's time zone."""
+    """The session log an activity becomes, dated in the athlete's time zone; ``sport`` is the
+    activity's as runstrong reads it (an untyped track's from the settings)."""
     km = None if activity.distance_m is None else round(activity.distance_m / 1000, 3)
     moving_min = activity.moving_s / 60
     pace = round(moving_min / km, 2) if km else None
@@ -120,7 +122,7 @@ def session_log_for(
         source=ActivitySource(
             file=file_name[-255:],
             format=activity.format,
-            sport=activity.sport,
+            sport=sport,
             sport_detail=activity.sport_detail,
         ),
     )
@@ -195,13 +197,15 @@ def _store_one(
     today: dt.date,
 ) -> Outcome:
     name = str(path)
+    sport = settings.untyped_sport if activity.sport == "unknown" else activity.sport
     try:
-        log = session_log_for(activity, path.name, kind or infer_kind(activity, settings), timezone)
+        log = session_log_for(
+            activity, path.name, kind or infer_kind(activity, settings), sport, timezone
+        )
     except ValueError as error:  # a value out of the session log's range
         return Outcome(name, "refused", f"activity out of range: {error}")
     if log.date > today:
         return Outcome(name, "refused", f"starts in the future ({log.start_time})")
-    sport = settings.untyped_sport if activity.sport == "unknown" else activity.sport
     write = activities.add_activity(athlete_id, log, sport, settings.same_activity_window_s)
     if not write.created:
         return Outcome(

@@ -8,6 +8,7 @@ import zoneinfo
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import click
 from rich.console import Console
@@ -17,7 +18,7 @@ from engine.app.imports import ImportReport, Outcome, collect_files, import_acti
 from engine.cli.context import app
 from engine.cli.options import EXIT_BAD_INPUT, echo_json, fail_input, format_option
 from engine.contract.errors import InputError
-from engine.contract.models import SESSION_KINDS
+from engine.contract.models import SESSION_KINDS, SessionKind
 
 
 def _timezone(name: str | None) -> dt.tzinfo:
@@ -129,7 +130,7 @@ def import_command(
                 athlete_id,
                 files,
                 timezone,
-                kind=kind,  # type: ignore[arg-type]
+                kind=cast(SessionKind | None, kind),  # click.Choice checked it
                 on_file_done=advance,
             )
         except InputError as error:
