@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine.app.imports import collect_files
+from engine.cli import import_cmd
 from engine.cli.main import cli
 from engine.storage.store import Store
 from tests.snapshots import snapshot as take_snapshot
@@ -224,3 +225,16 @@ def test_directories_are_searched_for_activity_files_only(exports) -> None:
     (exports / "nested" / "ride.GPX").write_bytes((DATA / "easy_run_strava.gpx").read_bytes())
     names = [path.name for path in collect_files([exports])]
     assert sorted(names) == ["Intervals.tcx", "Long_Run.fit", "Morning_Run.gpx", "ride.GPX"]
+
+
+def test_a_terminal_gets_a_progress_bar(run, ana, exports, monkeypatch) -> None:
+    monkeypatch.setattr(import_cmd, "_stderr_is_terminal", lambda: True)
+    result = run("import", "ana", str(exports), "--timezone", "UTC")
+    assert result.exit_code == 0, result.output
+    assert "importing" in result.stderr and "3/3" in result.stderr
+    assert "3 imported, 0 already there, 0 refused" in result.stdout
+
+
+def test_no_progress_bar_off_a_terminal(run, ana, exports) -> None:
+    result = run("import", "ana", str(exports), "--timezone", "UTC")
+    assert "importing" not in result.stderr

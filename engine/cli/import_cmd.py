@@ -50,17 +50,21 @@ def _line(outcome: Outcome) -> str:
     return f"imported {outcome.file}: {what} (log #{outcome.log_id})"
 
 
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
 @contextmanager
 def _progress(total: int) -> Iterator[Progress | None]:
     """A progress bar on stderr, only when it is a terminal and there is more than one file."""
-    if total < 2 or not sys.stderr.isatty():
+    if total < 2 or not _stderr_is_terminal():
         yield None
         return
     with Progress(
         TextColumn("importing"),
         BarColumn(),
         MofNCompleteColumn(),
-        console=Console(stderr=True),
+        console=Console(stderr=True, force_terminal=True),
         transient=True,
     ) as progress:
         yield progress
