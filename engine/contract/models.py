@@ -268,7 +268,7 @@ class SessionLog(Contract):
     hr_back_to_normal: bool | None = None
     slept_well_after: bool | None = None
     recovered_between_intervals: bool | None = None
-    # Recorded activities (runstrong import; the first four may be logged by hand too).
+    # Recorded activities (filled by runstrong import; a hand-made log may give them too).
     # duration_min above is the moving time; elapsed_min includes the pauses.
     start_time: DateTime | None = None
     elapsed_min: Annotated[float, Field(ge=0, le=1440)] | None = None
