@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import warnings
 from typing import Any
 
 import fitdecode
@@ -36,24 +37,31 @@ def looks_like_fit(data: bytes) -> bool:
 def _messages(data: bytes) -> list[tuple[str, dict[str, Any]]]:
     out: list[tuple[str, dict[str, Any]]] = []
     try:
-        with fitdecode.FitReader(
-            io.BytesIO(data),
-            check_crc=fitdecode.CrcCheck.RAISE,
-            keep_raw_chunks=False,
-        ) as reader:
-            for frame in reader:
-                if isinstance(frame, fitdecode.FitDataMessage) and frame.name in (
-                    "session",
-                    "lap",
-                ):
-                    out.append((frame.name, {f.name: f.value for f in frame.fields}))
+        # fitdecode warns (on stderr) about odd definitions in damaged files; the CRC check
+        # or the error below says what is wrong instead.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _read_messages(data, out)
     except fitdecode.FitEOFError as error:
         raise ActivityFileError(f"truncated FIT file ({error})") from error
     except fitdecode.FitCRCError as error:
         raise ActivityFileError(f"corrupt FIT file: CRC check failed ({error})") from error
-    except (fitdecode.FitError, ValueError, KeyError, IndexError) as error:
-        raise ActivityFileError(f"corrupt FIT file ({error})") from error
+    except Exception as error:
+        # Damaged bytes can trip the decoder before the CRC at the end is reached (fuzzing
+        # found TypeErrors deep in fitdecode): any failure to decode is a corrupt file.
+        raise ActivityFileError(f"corrupt FIT file ({type(error).__name__}: {error})") from error
     return out
+
+
+def _read_messages(data: bytes, out: list[tuple[str, dict[str, Any]]]) -> None:
+    with fitdecode.FitReader(
+        io.BytesIO(data),
+        check_crc=fitdecode.CrcCheck.RAISE,
+        keep_raw_chunks=False,
+    ) as reader:
+        for frame in reader:
+            if isinstance(frame, fitdecode.FitDataMessage) and frame.name in ("session", "lap"):
+                out.append((frame.name, {f.name: f.value for f in frame.fields}))
 
 
 def _float(value: Any) -> float | None:
