@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from engine.app import calendar
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import (
     CheckIn,
@@ -70,13 +71,21 @@ def check_in(
     replace: bool = False,
     today: dt.date | None = None,
 ) -> CheckInResult:
-    """Store a check-in and the recommendation computed from it, together or not at all."""
+    """Store a check-in and the recommendation computed from it, together or not at all.
+
+    ``upcoming`` of None means "from the calendar", and so does a check-in with no planned
+    kind: runs and a plan given with the check-in override the calendar for that day only.
+    """
     today = today or dt.date.today()
     if checkin.date > today:
         raise InputError(
             [Problem(f"{checkin.date} is in the future (today is {today})", field="date")]
         )
-    upcoming = upcoming or []
+    if upcoming is None:
+        upcoming = calendar.upcoming_runs(store, evaluator, athlete_id, checkin.date)
+    if checkin.planned is None:
+        planned = calendar.planned_kind(store, athlete_id, checkin.date)
+        checkin = checkin.model_copy(update={"planned": planned})
     for index, run in enumerate(upcoming):
         run_day = run.date.date() if isinstance(run.date, dt.datetime) else run.date
         if run_day < checkin.date:

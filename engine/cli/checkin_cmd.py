@@ -98,11 +98,14 @@ def checkin_command(
     today = dt.date.today()
     data: dict[str, Any] = {}
     upcoming_runs: list[dict[str, Any]] = []
+    # Runs given with the check-in replace the calendar's for this day; none given: calendar.
+    runs_given = bool(upcoming)
     if source:
         try:
             data = _load_file(source)
         except InputError as error:
             fail_input(error)
+        runs_given = runs_given or "upcoming" in data
         upcoming_runs = list(data.pop("upcoming", []) or [])
     flags = {
         "recovery_pct": recovery,
@@ -149,7 +152,15 @@ def checkin_command(
         click.confirm(f"{athlete_id} already checked in on {checkin.date}. Replace it?", abort=True)
         replace = True
     try:
-        result = check_in(store, evaluator, athlete_id, checkin, runs, replace=replace, today=today)
+        result = check_in(
+            store,
+            evaluator,
+            athlete_id,
+            checkin,
+            runs if runs_given else None,
+            replace=replace,
+            today=today,
+        )
     except InputError as error:
         fail_input(error)
         return

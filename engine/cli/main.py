@@ -6,6 +6,7 @@ import click
 
 from engine import __version__
 from engine.cli.athlete_cmd import athlete_group
+from engine.cli.calendar_cmd import calendar_group
 from engine.cli.checkin_cmd import checkin_command, log_command, today_command
 from engine.cli.context import AppContext
 from engine.cli.demo_cmd import demo_command
@@ -16,6 +17,7 @@ from engine.cli.kb_cmd import kb_group
 from engine.cli.review_cmd import review_group
 from engine.cli.rules_cmd import rules_group
 from engine.cli.schema_cmd import schema_command
+from engine.cli.week_cmd import week_command
 
 
 @click.group(
@@ -48,6 +50,8 @@ cli.add_command(schema_command)
 cli.add_command(demo_command)
 cli.add_command(history_command)
 cli.add_command(import_command)
+cli.add_command(calendar_group)
+cli.add_command(week_command)
 
 
 def main() -> None:

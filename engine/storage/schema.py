@@ -128,3 +128,21 @@ class ReviewEventRow(Base):
     # stages it applied.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     forced: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CalendarEntryRow(Base):
+    """One line of an athlete's running calendar (migration 0007). Removing an entry marks it
+    removed rather than deleting it, so an old recommendation's calendar can still be explained."""
+
+    __tablename__ = "calendar_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    athlete_id: Mapped[str] = mapped_column(ForeignKey("athletes.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(8))  # weekly | once | skip
+    weekday: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    kind: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    at: Mapped[str | None] = mapped_column(String(5), nullable=True)  # HH:MM
+    source: Mapped[str] = mapped_column(String(200), default="cli")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -1,0 +1,117 @@
+"""The running calendar as use cases: add, list, remove, import an iCalendar plan, and what a
+check-in reads from it (the upcoming runs and the day's planned kind)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from importlib import resources
+from pathlib import Path
+
+from engine.calendar.expand import kind_on, runs_between
+from engine.calendar.ics import parse_ics, validate_mapping
+from engine.calendar.spec import parse_once, parse_skip, parse_weekly
+from engine.contract.calendar import Calendar, CalendarEntry
+from engine.contract.errors import InputError, Problem
+from engine.contract.models import PlannedRun
+from engine.core.evaluator import Evaluator
+from engine.loading.yamlio import load_yaml_text
+from engine.storage import calendar as rows
+from engine.storage.store import Store
+
+# ICS files from running apps are small; anything far larger is not a training plan.
+MAX_ICS_BYTES = 5_000_000
+
+
+def add(
+    store: Store,
+    athlete_id: str,
+    weekly: list[str],
+    once: list[str],
+    skip: list[str],
+    today: dt.date,
+) -> Calendar:
+    """Parse every flag first, then store them all in one transaction (or nothing)."""
+    problems: list[Problem] = []
+    parsed: list[CalendarEntry | None] = [parse_weekly(value, problems) for value in weekly]
+    parsed += [parse_once(value, today, problems) for value in once]
+    parsed += [parse_skip(value, today, problems) for value in skip]
+    if problems:
+        raise InputError(problems)
+    entries = [entry for entry in parsed if entry is not None]
+    if not entries:
+        raise InputError([Problem("give at least one --weekly, --on or --skip", field="calendar")])
+    rows.add_entries(store, athlete_id, entries)
+    return calendar(store, athlete_id)
+
+
+def calendar(store: Store, athlete_id: str) -> Calendar:
+    return Calendar(athlete=athlete_id, entries=rows.entries(store, athlete_id))
+
+
+def remove(store: Store, athlete_id: str, entry_ids: list[int]) -> Calendar:
+    if not entry_ids:
+        raise InputError(
+            [Problem("name the entries to remove (ids from 'calendar list')", field="ID")]
+        )
+    rows.remove_entries(store, athlete_id, entry_ids)
+    return calendar(store, athlete_id)
+
+
+def default_title_mapping() -> dict[str, list[str]]:
+    text = resources.files("engine.calendar").joinpath("title_kinds.yaml").read_text("utf-8")
+    return validate_mapping(load_yaml_text(text, "title_kinds.yaml").data, "title_kinds.yaml")
+
+
+def import_ics(
+    store: Store, athlete_id: str, path: Path, mapping_path: Path | None = None
+) -> tuple[Calendar, int]:
+    """Entries from an .ics file (all or none); the calendar and how many entries were new."""
+    name = str(path)
+    if mapping_path is not None:
+        mapping_text = _read_text(mapping_path)
+        located = load_yaml_text(mapping_text, str(mapping_path))
+        mapping = validate_mapping(located.data, str(mapping_path))
+    else:
+        mapping = default_title_mapping()
+    try:
+        size = path.stat().st_size
+        if size > MAX_ICS_BYTES:
+            raise InputError(
+                [Problem(f"file is {size} bytes; the limit is {MAX_ICS_BYTES}", file=name)]
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(
+            [Problem(f"cannot read the file ({error.strerror})", file=name)]
+        ) from error
+    entries = parse_ics(data, name, mapping)
+    before = {entry.id for entry in rows.entries(store, athlete_id)}
+    ids = rows.add_entries(store, athlete_id, entries)
+    return calendar(store, athlete_id), len(set(ids) - before)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError([Problem(f"cannot read the file ({error})", file=str(path))]) from error
+
+
+def lookahead_days(evaluator: Evaluator) -> int:
+    """How far ahead a check-in looks in the calendar: far enough to see every run the
+    scheduling rules care about (the quality-run gap, in whole days, plus today)."""
+    gap_hours = float(evaluator.ruleset.settings["schedule.quality_gap_hours"])
+    return math.ceil(gap_hours / 24) + 1
+
+
+def upcoming_runs(
+    store: Store, evaluator: Evaluator, athlete_id: str, day: dt.date
+) -> list[PlannedRun]:
+    """The calendar's runs from ``day`` through the look-ahead."""
+    end = day + dt.timedelta(days=lookahead_days(evaluator))
+    return runs_between(rows.entries(store, athlete_id), day, end)
+
+
+def planned_kind(store: Store, athlete_id: str, day: dt.date) -> str | None:
+    return kind_on(rows.entries(store, athlete_id), day)

@@ -1,0 +1,143 @@
+"""The athlete's next seven days, planned by the same rules as the daily check-in.
+
+Each day is evaluated in order on the history as it would stand if the earlier days went as
+planned: a day with a stored check-in shows its stored recommendation (the coach's amended
+session if there is one); a later day is a projection that carries the latest check-in's
+readiness (recovery, sleep, soreness, stress) and pain forward, takes its planned kind and
+upcoming runs from the calendar, and adds the projected session to the history the next day
+sees. So the program minimums, the 48-hour windows before quality and long runs, the HIIT cap
+and the lower-body cap are placed across the week by the rules, not discovered on the day.
+Projected sessions are logged unrated, so a projection never opens a ladder gate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from engine.app.calendar import lookahead_days
+from engine.app.checkin import HISTORY_DAYS
+from engine.app.session_done import session_as_log
+from engine.calendar.expand import kind_on, runs_between
+from engine.contract.errors import InputError, Problem
+from engine.contract.models import (
+    CheckIn,
+    Contract,
+    Date,
+    EvaluationRequest,
+    PlannedRun,
+    Recommendation,
+    Session,
+    SessionLog,
+)
+from engine.core.evaluator import Evaluator
+from engine.storage import calendar as calendar_rows
+from engine.storage.reviews import ReviewStore
+from engine.storage.store import Store
+
+WEEK_DAYS = 7
+
+
+class WeekDay(Contract):
+    date: Date
+    # False for a day with a stored check-in; True for a day the plan projects.
+    projected: bool
+    # The stored recommendation's id and review status, for a day that has one.
+    recommendation_id: int | None = None
+    status: str | None = None
+    calendar_runs: list[PlannedRun] = Field(default_factory=list)
+    recommendation: Recommendation
+
+
+class WeekPlan(Contract):
+    athlete: str
+    start: Date
+    # The check-in whose readiness the projected days carry forward.
+    readiness_from: Date
+    days: list[WeekDay]
+
+
+def _effective(store: Store, recommendation_id: int, recommendation: Recommendation) -> Session:
+    amended, _ = ReviewStore(store).review_state(recommendation_id)
+    return amended if amended is not None else recommendation.session
+
+
+def plan_week(
+    store: Store, evaluator: Evaluator, athlete_id: str, start: dt.date, today: dt.date
+) -> WeekPlan:
+    athlete = store.get_athlete(athlete_id)
+    end = start + dt.timedelta(days=WEEK_DAYS - 1)
+    checkins = [
+        checkin for checkin in store.checkins(athlete_id) if checkin.date <= min(end, today)
+    ]
+    latest = max((c for c in checkins if c.date <= start), key=lambda c: c.date, default=None)
+    if latest is None:
+        raise InputError(
+            [
+                Problem(
+                    f"{athlete_id} has no check-in on or before {start}; check in first "
+                    f"('runstrong checkin {athlete_id}') so the week has readiness to project",
+                    field="--from",
+                )
+            ]
+        )
+    entries = calendar_rows.entries(store, athlete_id)
+    logged = store.sessions(
+        athlete_id, until=min(end, today), since=start - dt.timedelta(days=HISTORY_DAYS)
+    )
+    by_date = {checkin.date: checkin for checkin in checkins}
+    projected_logs: list[SessionLog] = []
+    days: list[WeekDay] = []
+    horizon = lookahead_days(evaluator)
+    for offset in range(WEEK_DAYS):
+        day = start + dt.timedelta(days=offset)
+        runs = runs_between(entries, day, day + dt.timedelta(days=horizon))
+        todays_runs = [run for run in runs if _day_of(run) == day]
+        stored = store.recommendation_for(athlete_id, day) if day in by_date else None
+        if stored is not None:
+            latest = by_date[day]
+            days.append(
+                WeekDay(
+                    date=day,
+                    projected=False,
+                    recommendation_id=stored.id,
+                    status=stored.status,
+                    calendar_runs=todays_runs,
+                    recommendation=stored.recommendation,
+                )
+            )
+            if day == today and not any(log.date == day for log in logged):
+                session = _effective(store, stored.id, stored.recommendation)
+                projected_logs.append(session_as_log(session, day, rating=None))
+            continue
+        checkin = CheckIn(
+            date=day,
+            recovery_pct=latest.recovery_pct,
+            slept_well=latest.slept_well,
+            soreness=latest.soreness,
+            life_stress=latest.life_stress,
+            pain=latest.pain,
+            planned=kind_on(entries, day),  # type: ignore[arg-type]
+            note=None,
+        )
+        since = day - dt.timedelta(days=HISTORY_DAYS)
+        history = [log for log in logged if since <= log.date <= day]
+        history += [log for log in projected_logs if since <= log.date < day]
+        history.sort(key=lambda log: log.date)
+        request = EvaluationRequest(
+            athlete=athlete, checkin=checkin, history=history, upcoming=runs
+        )
+        recommendation = evaluator.evaluate(request)
+        days.append(
+            WeekDay(
+                date=day, projected=True, calendar_runs=todays_runs, recommendation=recommendation
+            )
+        )
+        if recommendation.session.kind != "rest":
+            projected_logs.append(session_as_log(recommendation.session, day, rating=None))
+    return WeekPlan(athlete=athlete_id, start=start, readiness_from=latest.date, days=days)
+
+
+def _day_of(run: PlannedRun) -> dt.date:
+    return run.date.date() if isinstance(run.date, dt.datetime) else run.date

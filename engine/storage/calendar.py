@@ -1,0 +1,109 @@
+"""The running calendar's rows: add, read and remove entries, each in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.contract.calendar import CalendarEntry
+from engine.storage.schema import AthleteRow, CalendarEntryRow, utcnow
+from engine.storage.store import NotFound, Store
+
+
+def _entry(row: CalendarEntryRow) -> CalendarEntry:
+    return CalendarEntry.model_validate(
+        {
+            "id": row.id,
+            "rule": row.rule,
+            "weekday": row.weekday,
+            "date": row.date,
+            "kind": row.kind,
+            "at": dt.time.fromisoformat(row.at) if row.at else None,
+            "source": row.source,
+        },
+        strict=False,
+    )
+
+
+def _same(row: CalendarEntryRow, entry: CalendarEntry) -> bool:
+    return (row.rule, row.weekday, row.date, row.kind, row.at) == (
+        entry.rule,
+        entry.weekday,
+        entry.date,
+        entry.kind,
+        entry.at.strftime("%H:%M") if entry.at else None,
+    )
+
+
+def _require_athlete(session: Session, athlete_id: str) -> None:
+    if session.get(AthleteRow, athlete_id) is None:
+        raise NotFound(f"no athlete {athlete_id!r}; add one with 'runstrong athlete add'")
+
+
+def add_entries(store: Store, athlete_id: str, entries: list[CalendarEntry]) -> list[int]:
+    """Store new entries (an identical live entry is not stored twice); their ids."""
+    ids: list[int] = []
+    with store.transaction() as session:
+        _require_athlete(session, athlete_id)
+        live = list(
+            session.scalars(
+                select(CalendarEntryRow).where(
+                    CalendarEntryRow.athlete_id == athlete_id, CalendarEntryRow.removed_at.is_(None)
+                )
+            )
+        )
+        for entry in entries:
+            existing = next((row for row in live if _same(row, entry)), None)
+            if existing is not None:
+                ids.append(existing.id)
+                continue
+            row = CalendarEntryRow(
+                athlete_id=athlete_id,
+                rule=entry.rule,
+                weekday=entry.weekday,
+                date=entry.date,
+                kind=entry.kind,
+                at=entry.at.strftime("%H:%M") if entry.at else None,
+                source=entry.source,
+            )
+            session.add(row)
+            session.flush()
+            live.append(row)
+            ids.append(row.id)
+    return ids
+
+
+def entries(store: Store, athlete_id: str) -> list[CalendarEntry]:
+    """The athlete's live entries, oldest first."""
+    with store.reading() as session:
+        _require_athlete(session, athlete_id)
+        rows = session.scalars(
+            select(CalendarEntryRow)
+            .where(CalendarEntryRow.athlete_id == athlete_id, CalendarEntryRow.removed_at.is_(None))
+            .order_by(CalendarEntryRow.id)
+        )
+        return [_entry(row) for row in rows]
+
+
+def remove_entries(store: Store, athlete_id: str, entry_ids: list[int]) -> None:
+    """Mark entries removed; all or none (an unknown id removes nothing)."""
+    with store.transaction() as session:
+        _require_athlete(session, athlete_id)
+        rows = {
+            row.id: row
+            for row in session.scalars(
+                select(CalendarEntryRow).where(
+                    CalendarEntryRow.athlete_id == athlete_id,
+                    CalendarEntryRow.removed_at.is_(None),
+                    CalendarEntryRow.id.in_(entry_ids),
+                )
+            )
+        }
+        missing = [str(entry_id) for entry_id in entry_ids if entry_id not in rows]
+        if missing:
+            raise NotFound(f"athlete {athlete_id!r} has no calendar entry {', '.join(missing)}")
+        now = utcnow()
+        for row in rows.values():
+            row.removed_at = now

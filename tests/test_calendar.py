@@ -1,0 +1,327 @@
+"""The stored running calendar and the week plan, driven through the CLI as a person would.
+
+Every refused input exits 2 naming the field or event and leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from icalendar import Calendar as ICalendar
+
+from engine.calendar.expand import kind_on, runs_between
+from engine.calendar.spec import parse_once, parse_weekly
+from engine.cli.main import cli
+from engine.contract.calendar import CalendarEntry
+from engine.contract.errors import Problem
+from tests.snapshots import snapshot
+
+DATA = Path(__file__).parent / "data" / "calendar"
+TODAY = dt.date.today()
+TABLES = ("athletes", "checkins", "session_logs", "recommendations", "calendar_entries")
+
+
+def _last(weekday: int, before: dt.date = TODAY) -> dt.date:
+    """The latest day with this weekday (0 = Monday) strictly before ``before``."""
+    back = (before.weekday() - weekday) % 7 or 7
+    return before - dt.timedelta(days=back)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'calendar.db'}"
+
+
+@pytest.fixture
+def run(db: str):
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, ["--db", db, *args])
+
+    return invoke
+
+
+@pytest.fixture
+def ivo(run) -> None:
+    result = run(
+        "athlete", "add", "ivo", "--level", "intermediate",
+        "--equipment", "kettlebell,kettlebell_pair,box,mat",
+        "--bells", "12,16,20", "--program", "heavy_lifting_for_runners:3", "--no-coach",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
+def _lower_body_ids(kb_exercises: dict, recommendation: dict) -> list[str]:
+    """Lower-body strength work in the session (mobility drills for the legs are not)."""
+    session = recommendation["session"]
+    return [
+        item["id"]
+        for block in session["blocks"]
+        if session["kind"] == "strength" and block["role"] in ("main", "accessory")
+        for item in block["exercises"]
+        if kb_exercises[item["id"]].region == "lower"
+    ]
+
+
+# --- pure parts ----------------------------------------------------------------------------------
+
+
+def test_weekly_and_one_off_runs_expand_and_a_skip_cancels_the_day() -> None:
+    sunday = _last(6) + dt.timedelta(days=7)
+    entries = [
+        CalendarEntry(rule="weekly", weekday="sun", kind="long_run", at=dt.time(8)),
+        CalendarEntry(rule="once", date=sunday + dt.timedelta(days=3), kind="quality_run"),
+        CalendarEntry(rule="skip", date=sunday + dt.timedelta(days=7)),
+    ]
+    runs = runs_between(entries, sunday, sunday + dt.timedelta(days=14))
+    assert [(run.date, run.kind) for run in runs] == [
+        (dt.datetime.combine(sunday, dt.time(8)), "long_run"),
+        (sunday + dt.timedelta(days=3), "quality_run"),
+        (dt.datetime.combine(sunday + dt.timedelta(days=14), dt.time(8)), "long_run"),
+    ]
+    assert kind_on(entries, sunday) == "long_run"
+    assert kind_on(entries, sunday + dt.timedelta(days=7)) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("sun", "should look like WHEN:KIND"),
+        ("xyz:long_run", "unknown day 'xyz'"),
+        ("sun:long_rn", "unknown session kind 'long_rn'"),
+        ("sun:long_run@25:00", "not a time of day"),
+        ("sun:long_run@٠٨:00", "not a time of day"),
+    ],
+)
+def test_bad_weekly_flags_name_the_part_that_is_wrong(value: str, message: str) -> None:
+    problems: list[Problem] = []
+    assert parse_weekly(value, problems) is None
+    assert any(message in problem.message and problem.field == "--weekly" for problem in problems)
+
+
+def test_a_one_off_in_the_past_is_refused() -> None:
+    problems: list[Problem] = []
+    assert parse_once(f"{TODAY - dt.timedelta(days=1)}:easy_run", TODAY, problems) is None
+    assert "in the past" in problems[0].message
+
+
+# --- the calendar through the CLI ----------------------------------------------------------------
+
+
+def test_add_list_remove(run, ivo) -> None:
+    result = run(
+        "calendar", "add", "ivo", "--weekly", "sun:long_run@08:00", "--weekly", "wed:quality_run"
+    )
+    assert result.exit_code == 0, result.output
+    assert "every sun: long_run at 08:00" in result.output
+    again = run("calendar", "add", "ivo", "--weekly", "sun:long_run@08:00")  # not stored twice
+    listed = json.loads(run("calendar", "list", "ivo", "--format", "json").output)
+    assert again.exit_code == 0
+    assert [(e["rule"], e["weekday"], e["kind"]) for e in listed["entries"]] == [
+        ("weekly", "sun", "long_run"),
+        ("weekly", "wed", "quality_run"),
+    ]
+    first = listed["entries"][0]["id"]
+    removed = run("calendar", "remove", "ivo", str(first), "--format", "json")
+    assert removed.exit_code == 0, removed.output
+    assert [e["kind"] for e in json.loads(removed.output)["entries"]] == ["quality_run"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--weekly", "sun:long_run", "--weekly", "funday:long_run"),  # one bad flag: nothing stored
+        ("--on", f"{TODAY - dt.timedelta(days=2)}:easy_run"),
+        ("--on", "2026-02-30:easy_run"),
+        ("--skip", "tomorrow"),
+        (),
+    ],
+)
+def test_bad_calendar_input_exits_2_and_changes_nothing(run, db, ivo, args) -> None:
+    before = snapshot(db, TABLES)
+    result = run("calendar", "add", "ivo", *args)
+    assert result.exit_code == 2, result.output
+    assert "error:" in result.output
+    assert snapshot(db, TABLES) == before
+
+
+def test_removing_an_unknown_entry_removes_nothing(run, db, ivo) -> None:
+    run("calendar", "add", "ivo", "--weekly", "sun:long_run")
+    entry = json.loads(run("calendar", "list", "ivo", "--format", "json").output)["entries"][0]
+    before = snapshot(db, TABLES)
+    result = run("calendar", "remove", "ivo", str(entry["id"]), "999")
+    assert result.exit_code == 2
+    assert "999" in result.output
+    assert snapshot(db, TABLES) == before
+
+
+def test_ics_import_maps_titles_repeats_and_exceptions(run, ivo) -> None:
+    result = run("calendar", "import", "ivo", str(DATA / "plan.ics"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    entries = json.loads(result.output)["entries"]
+    summary = {(e["rule"], e["weekday"], e["date"], e["kind"], e["at"]) for e in entries}
+    assert summary == {
+        ("weekly", "sun", None, "long_run", "08:00:00"),
+        ("skip", None, "2026-12-20", None, None),
+        ("weekly", "wed", None, "quality_run", None),
+        ("once", None, "2027-01-10", "easy_run", "09:30:00"),
+    }
+    assert all(e["source"] == "ics:plan.ics" for e in entries)
+    again = run("calendar", "import", "ivo", str(DATA / "plan.ics"))
+    assert again.output.startswith("0 new entries")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"BEGIN:VCALENDAR\nVERSION:2.0\nEND:VCALENDAR\n", "no events"),
+        (b"this is not a calendar", "not a valid iCalendar file"),
+        (
+            b"BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:x\nDTSTART:20270101T080000\n"
+            b"SUMMARY:Dentist\nEND:VEVENT\nEND:VCALENDAR\n",
+            "event 1 (Dentist): no session kind matches the title",
+        ),
+        (
+            b"BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:x\nDTSTART:20270101T080000\n"
+            b"RRULE:FREQ=DAILY\nSUMMARY:Easy run\nEND:VEVENT\nEND:VCALENDAR\n",
+            "only weekly repeats",
+        ),
+    ],
+)
+def test_bad_ics_exits_2_naming_file_and_event(run, db, ivo, tmp_path, content, message) -> None:
+    path = tmp_path / "bad.ics"
+    path.write_bytes(content)
+    before = snapshot(db, TABLES)
+    result = run("calendar", "import", "ivo", str(path))
+    assert result.exit_code == 2, result.output
+    assert "bad.ics" in result.output
+    assert message in result.output
+    assert snapshot(db, TABLES) == before
+
+
+def test_a_custom_title_mapping(run, ivo, tmp_path) -> None:
+    plan = tmp_path / "plan.ics"
+    plan.write_bytes(
+        b"BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:x\nDTSTART:20270101T080000\n"
+        b"SUMMARY:Sortie longue\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    mapping = tmp_path / "titles.yaml"
+    mapping.write_text("kinds:\n  long_run: [sortie longue]\n")
+    result = run(
+        "calendar", "import", "ivo", str(plan), "--mapping", str(mapping), "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["entries"][0]["kind"] == "long_run"
+    mapping.write_text("kinds:\n  longrun: [sortie]\n")
+    refused = run("calendar", "import", "ivo", str(plan), "--mapping", str(mapping))
+    assert refused.exit_code == 2
+    assert "unknown session kind 'longrun'" in refused.output
+
+
+# --- check-ins read the calendar -----------------------------------------------------------------
+
+
+def test_saturday_strength_before_a_calendar_long_run_has_no_lower_body(run, ivo, kb) -> None:
+    assert run("calendar", "add", "ivo", "--weekly", "sun:long_run").exit_code == 0
+    saturday = _last(5)
+    result = run(
+        "checkin", "ivo", "--date", saturday.isoformat(), "--recovery", "90", "--slept-well",
+        "--soreness", "2", "--stress", "2", "--planned", "strength", "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    recommendation = json.loads(result.output)
+    assert _lower_body_ids(kb.exercises, recommendation) == []
+    rs501 = next(entry for entry in recommendation["rationale"] if entry["rule"] == "RS501")
+    assert rs501["matched"]["history"]["next_quality_kind"] == "long_run"
+
+
+def test_flags_override_the_calendar_for_the_day(run, ivo) -> None:
+    run("calendar", "add", "ivo", "--weekly", "sun:long_run")
+    saturday = _last(5)
+    result = run(
+        "checkin", "ivo", "--date", saturday.isoformat(), "--recovery", "90", "--slept-well",
+        "--soreness", "2", "--stress", "2", "--planned", "strength",
+        "--upcoming", f"easy_run@{saturday + dt.timedelta(days=1)}", "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "RS501" not in [entry["rule"] for entry in json.loads(result.output)["rationale"]]
+
+
+def test_the_calendar_gives_the_planned_kind(run, ivo) -> None:
+    run(
+        "calendar",
+        "add",
+        "ivo",
+        "--weekly",
+        f"{('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun')[TODAY.weekday()]}:quality_run",
+    )
+    result = run(
+        "checkin", "ivo", "--recovery", "90", "--slept-well", "--soreness", "2", "--stress", "2",
+        "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["session"]["kind"] == "quality_run"
+
+
+# --- the week plan -------------------------------------------------------------------------------
+
+
+def _checkin_today(run) -> None:
+    result = run(
+        "checkin", "ivo", "--recovery", "90", "--slept-well", "--soreness", "2", "--stress", "2",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
+def test_week_places_heavy_lifting_outside_the_48h_windows(run, ivo, kb) -> None:
+    run("calendar", "add", "ivo", "--weekly", "sun:long_run@08:00", "--weekly", "wed:quality_run")
+    _checkin_today(run)
+    result = run("week", "ivo", "--format", "json")
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.output)
+    days = plan["days"]
+    assert [day["projected"] for day in days] == [False] + [True] * 6
+    runs = [
+        dt.datetime.fromisoformat(r["date"]) if "T" in r["date"]
+        else dt.datetime.combine(dt.date.fromisoformat(r["date"]), dt.time(12))
+        for day in days for r in day["calendar_runs"]
+    ]  # fmt: skip
+    heavy = [
+        day for day in days
+        if day["recommendation"]["session"]["program"] == "heavy_lifting_for_runners"
+    ]  # fmt: skip
+    assert len(heavy) >= 2
+    for day in heavy:
+        at = dt.datetime.combine(dt.date.fromisoformat(day["date"]), dt.time(12))
+        assert _lower_body_ids(kb.exercises, day["recommendation"])
+        assert all(not (at < when < at + dt.timedelta(hours=48)) for when in runs)
+    hiit = [day for day in days if day["recommendation"]["session"]["kind"] == "hiit"]
+    assert len(hiit) <= 2
+
+
+def test_week_exports_ics_that_a_standard_parser_reads(run, ivo) -> None:
+    run("calendar", "add", "ivo", "--weekly", "sun:long_run@08:00")
+    _checkin_today(run)
+    text = run("week", "ivo").output
+    assert "projected" in text
+    result = run("week", "ivo", "--format", "ics")
+    assert result.exit_code == 0, result.output
+    events = list(ICalendar.from_ical(result.output).walk("VEVENT"))
+    plan = json.loads(run("week", "ivo", "--format", "json").output)
+    training = [d for d in plan["days"] if d["recommendation"]["session"]["kind"] != "rest"]
+    assert len(events) == len(training)
+    assert {event.decoded("dtstart") for event in events} == {
+        dt.date.fromisoformat(day["date"]) for day in training
+    }
+    assert all("WHY" in str(event.get("description")) for event in events)
+
+
+def test_week_without_a_checkin_says_what_to_do(run, ivo) -> None:
+    result = run("week", "ivo")
+    assert result.exit_code == 2
+    assert "check in first" in result.output
