@@ -33,9 +33,10 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic
 
 from durable.engine import Host, MessageNotHandledException
+from typing_extensions import TypeVar
 
 from engine.contract.errors import EngineError
 from engine.rulebook.compiler import (
@@ -45,7 +46,7 @@ from engine.rulebook.compiler import (
     CompiledRule,
     CompiledRuleSet,
 )
-from engine.rulebook.facts import CONCLUSION_DEFAULTS
+from engine.rulebook.facts import CONCLUSION_DEFAULTS, CONCLUSION_FACTS, FactModel
 
 # Fields that identify a matched fact in the trace, besides the fields the rule's conditions read.
 IDENTITY_FIELDS: dict[str, tuple[str, ...]] = {
@@ -63,11 +64,24 @@ IDENTITY_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# A bare ``Conclusion`` is one of any conclusion type.
+FactT = TypeVar("FactT", bound=FactModel, covariant=True, default=FactModel)
+
+
 @dataclass(frozen=True)
-class Conclusion:
+class Conclusion(Generic[FactT]):
+    """One conclusion a rule asserted.
+
+    ``fact`` is the typed conclusion (a model of :data:`~engine.rulebook.facts.CONCLUSION_FACTS`,
+    validated when the rule fires); the planner reads its attributes. ``fields`` is the same
+    fact as it was asserted into durable_rules, in the order the rule wrote its fields (after
+    the defaults): the trace shows it in that order.
+    """
+
     fact_type: str
-    fields: dict[str, Any]
+    fact: FactT
     rule: str
+    fields: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -185,7 +199,8 @@ class RuleEngine:
             if signature in log.asserted:
                 continue  # already concluded: asserting again would make chained rules repeat
             log.asserted.add(signature)
-            conclusions.append(Conclusion(template.fact_type, fields, rule.id))
+            fact_model = CONCLUSION_FACTS[template.fact_type].model_validate(fields)
+            conclusions.append(Conclusion(template.fact_type, fact_model, rule.id, fields))
             if template.fact_type not in self.compiled.chained_types:
                 continue  # no rule matches this type: it only feeds the planner
             fact = {

@@ -96,7 +96,7 @@ Condition = Comparison | Scalar
 Conditions = dict[FieldName, Condition]
 
 
-class Pattern(SpecModel):
+class FactPattern(SpecModel):
     """One fact the rule needs. Two patterns mean two different facts (a join)."""
 
     fact: Literal[
@@ -139,7 +139,7 @@ CONCLUSION_KEYS: dict[str, str] = {
 }
 
 
-class Conclusion(SpecModel):
+class ConclusionSpec(SpecModel):
     """Exactly one of the keys below."""
 
     derive: ConclusionBody | None = None
@@ -151,7 +151,7 @@ class Conclusion(SpecModel):
     warn: ConclusionBody | None = None
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> Conclusion:
+    def _exactly_one(self) -> ConclusionSpec:
         present = [key for key in CONCLUSION_KEYS if getattr(self, key) is not None]
         if len(present) != 1:
             raise ValueError(
@@ -188,8 +188,8 @@ class RuleSpec(SpecModel):
     # Lower fires first, as in durable_rules; ties are broken by rule id, so the firing order
     # of one request is always the same.
     priority: Annotated[int, Field(ge=0, le=999)] = 500
-    when: Annotated[list[Pattern], Field(min_length=1)]
-    then: Annotated[list[Conclusion], Field(min_length=1)]
+    when: Annotated[list[FactPattern], Field(min_length=1)]
+    then: Annotated[list[ConclusionSpec], Field(min_length=1)]
 
     @model_validator(mode="after")
     def _unique_aliases(self) -> RuleSpec:

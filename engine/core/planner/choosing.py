@@ -10,23 +10,24 @@ from engine.core.planner.context import PlanContext
 from engine.core.planner.substitutions import substitute
 from engine.core.planner.variants import pick_variant
 from engine.core.runtime import Conclusion
+from engine.rulebook.facts import ProposalFact
 
 
-def proposal_block_reason(ctx: PlanContext, proposal: Conclusion) -> str | None:
+def proposal_block_reason(ctx: PlanContext, proposal: Conclusion[ProposalFact]) -> str | None:
     """Why this proposal cannot be today's session, or None."""
     constraints, kb = ctx.constraints, ctx.kb
-    fields = proposal.fields
-    kind, program_id = fields["session"], fields["program"]
+    fact = proposal.fact
+    kind, program_id = fact.session, fact.program
     program = kb.programs.get(program_id) if program_id else None
-    variant = pick_variant(program, fields["variant"], ctx.athlete) if program else None
+    variant = pick_variant(program, fact.variant, ctx.athlete) if program else None
     if kind == "hiit" or (variant is not None and variant.counts_as_hiit):
         for item in constraints.of("no_hiit"):
             return f"no HIIT today ({item.rule})"
     cap, cap_rule = constraints.max_intensity()
-    if INTENSITY_ORDER[fields["intensity"]] > INTENSITY_ORDER[cap]:
-        return f"intensity {fields['intensity']} is above today's cap of {cap} ({cap_rule})"
+    if INTENSITY_ORDER[fact.intensity] > INTENSITY_ORDER[cap]:
+        return f"intensity {fact.intensity} is above today's cap of {cap} ({cap_rule})"
     for item in constraints.of("avoid_session_kind"):
-        if item.fields["value"] == kind:
+        if item.fact.value == kind:
             return f"no {kind} today ({item.rule})"
     if program is not None and program.lower_body:
         for item in constraints.of("no_lower_body_strength"):
@@ -55,12 +56,12 @@ def proposal_block_reason(ctx: PlanContext, proposal: Conclusion) -> str | None:
     return None
 
 
-def choose(ctx: PlanContext) -> tuple[Conclusion | None, list[Alternative]]:
+def choose(ctx: PlanContext) -> tuple[Conclusion[ProposalFact] | None, list[Alternative]]:
     """The chosen proposal (None when every one is blocked) and how each proposal fared."""
-    proposals = ctx.conclusions.of("proposal")
-    viable: list[tuple[int, Conclusion]] = []
+    proposals = ctx.conclusions.proposals
+    viable: list[tuple[int, Conclusion[ProposalFact]]] = []
     alternatives: list[Alternative] = []
-    verdicts: list[tuple[Conclusion, str | None]] = []
+    verdicts: list[tuple[Conclusion[ProposalFact], str | None]] = []
     for order, proposal in enumerate(proposals):
         reason = proposal_block_reason(ctx, proposal)
         verdicts.append((proposal, reason))
@@ -68,9 +69,9 @@ def choose(ctx: PlanContext) -> tuple[Conclusion | None, list[Alternative]]:
             viable.append((order, proposal))
     chosen = None
     if viable:
-        chosen = min(viable, key=lambda item: (-item[1].fields["preference"], item[0]))[1]
+        chosen = min(viable, key=lambda item: (-item[1].fact.preference, item[0]))[1]
     for proposal, reason in verdicts:
-        fields = proposal.fields
+        fact = proposal.fact
         outcome: Literal["chosen", "blocked", "outranked"]
         if proposal is chosen:
             outcome, why = (
@@ -83,16 +84,16 @@ def choose(ctx: PlanContext) -> tuple[Conclusion | None, list[Alternative]]:
             assert chosen is not None
             outcome = "outranked"
             why = (
-                f"preference {fields['preference']} below the chosen "
-                f"{chosen.fields['session']} ({chosen.fields['preference']}, {chosen.rule})"
-                if fields["preference"] < chosen.fields["preference"]
+                f"preference {fact.preference} below the chosen "
+                f"{chosen.fact.session} ({chosen.fact.preference}, {chosen.rule})"
+                if fact.preference < chosen.fact.preference
                 else f"same preference as the chosen session, proposed later ({chosen.rule} first)"
             )
         alternatives.append(
             Alternative(
-                kind=fields["session"],
-                program=fields["program"] or None,
-                priority=fields["preference"],
+                kind=fact.session,
+                program=fact.program or None,
+                priority=fact.preference,
                 proposed_by=proposal.rule,
                 outcome=outcome,
                 reason=why,

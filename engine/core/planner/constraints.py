@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from engine.contract.models import INTENSITY_ORDER, AthleteProfile
+from typing import cast
+
+from engine.contract.models import INTENSITY_ORDER, AthleteProfile, Intensity
 from engine.core.planner.conclusions import Conclusions
 from engine.core.runtime import Conclusion
 from engine.knowledge.schema import Exercise
+from engine.rulebook.facts import ConstraintFact
 
 # Exercise categories that count as lower-body strength work (mobility drills and stretches
 # do not).
@@ -16,30 +19,33 @@ class Constraints:
     """The constraint conclusions of one evaluation, by kind, with the checks they imply."""
 
     def __init__(self, conclusions: Conclusions, athlete: AthleteProfile) -> None:
-        self.items = conclusions.of("constraint")
+        self.items = conclusions.constraints
         self.athlete = athlete
-        self._by_kind: dict[str, list[Conclusion]] = {}
+        self._by_kind: dict[str, list[Conclusion[ConstraintFact]]] = {}
         for constraint in self.items:
-            self._by_kind.setdefault(constraint.fields["kind"], []).append(constraint)
+            self._by_kind.setdefault(constraint.fact.kind, []).append(constraint)
 
-    def of(self, kind: str) -> list[Conclusion]:
+    def of(self, kind: str) -> list[Conclusion[ConstraintFact]]:
         return self._by_kind.get(kind, [])
 
-    def max_intensity(self) -> tuple[str, str | None]:
-        cap, rule = "high", None
+    def max_intensity(self) -> tuple[Intensity, str | None]:
+        """Today's intensity cap (the lowest concluded) and the rule that set it."""
+        cap: Intensity = "high"
+        rule = None
         for item in self.of("max_intensity"):
-            if INTENSITY_ORDER[item.fields["value"]] < INTENSITY_ORDER[cap]:
-                cap, rule = item.fields["value"], item.rule
+            # A max_intensity value is an intensity: the rule set's load checks it.
+            if INTENSITY_ORDER[item.fact.value] < INTENSITY_ORDER[cap]:
+                cap, rule = cast(Intensity, item.fact.value), item.rule
         return cap, rule
 
     def exercise_block_reason(self, exercise: Exercise) -> str | None:
         """Why this exercise cannot be in today's session, or None."""
         for item in self.of("avoid_exercise"):
-            if item.fields["value"] == exercise.id:
+            if item.fact.value == exercise.id:
                 return f"avoided today ({item.rule})"
         for item in self.of("avoid_pattern"):
-            pattern = item.fields["value"]
-            loaded_only = item.fields["about"] == "loaded"
+            pattern = item.fact.value
+            loaded_only = item.fact.about == "loaded"
             if pattern in exercise.patterns and (not loaded_only or exercise.load == "external"):
                 qualifier = "loaded " if loaded_only else ""
                 return f"no {qualifier}{pattern} work today ({item.rule})"

@@ -76,8 +76,8 @@ def ladder_block(ctx: PlanContext, ladder_id: str, role: str) -> SessionBlock | 
     current = position.stage if position else ladder.stages[0].exercise
     # A regression is a safety decision and applies today; an advance waits for approval.
     regressed = settled_progressions(ctx.conclusions).get(ladder_id)
-    if regressed is not None and regressed.fields["action"] == "regress":
-        current = regressed.fields["to_stage"] or current
+    if regressed is not None and regressed.fact.action == "regress":
+        current = regressed.fact.to_stage or current
     stage = next((stage for stage in ladder.stages if stage.exercise == current), None)
     if stage is None:  # an alternative final stage sits at the last position
         stage = ladder.stages[-1]
@@ -112,33 +112,33 @@ def include_blocks(
     if session_kind not in {"strength", "mobility"}:
         return before, after
     seen: set[tuple[str, str]] = set()
-    for conclusion in ctx.conclusions.of("include"):
-        fields = conclusion.fields
-        key = (fields["what"], fields["ref"])
+    for conclusion in ctx.conclusions.includes:
+        fact = conclusion.fact
+        key = (fact.what, fact.ref)
         if key in seen:
             continue
         seen.add(key)
-        if fields["role"] != "warm_up" and session_kind != "strength":
+        if fact.role != "warm_up" and session_kind != "strength":
             continue
-        if fields["what"] == "program" and fields["ref"] == session_program:
+        if fact.what == "program" and fact.ref == session_program:
             continue
         blocks: list[SessionBlock] = []
-        if fields["what"] == "ladder":
-            block = ladder_block(ctx, fields["ref"], fields["role"])
+        if fact.what == "ladder":
+            block = ladder_block(ctx, fact.ref, fact.role)
             blocks = [block] if block else []
-        elif fields["what"] == "program" and fields["ref"] in ctx.kb.programs:
-            program = ctx.kb.programs[fields["ref"]]
+        elif fact.what == "program" and fact.ref in ctx.kb.programs:
+            program = ctx.kb.programs[fact.ref]
             blocks = program_blocks(ctx, program, pick_variant(program, "", ctx.athlete))
             for block in blocks:
-                block.role = "accessory" if fields["role"] != "warm_up" else "warm_up"
+                block.role = "accessory" if fact.role != "warm_up" else "warm_up"
                 block.name = f"{program.name}: {block.name}"
-        elif fields["what"] == "exercise" and fields["ref"] in ctx.kb.exercises:
-            exercise = ctx.kb.exercises[fields["ref"]]
+        elif fact.what == "exercise" and fact.ref in ctx.kb.exercises:
+            exercise = ctx.kb.exercises[fact.ref]
             item, _ = build_exercise(ctx, exercise.id, exercise.dose, [], set())
             if item is not None:
                 blocks = [SessionBlock(name=exercise.name, role="accessory", exercises=[item])]
         for block in blocks:
-            if fields["reason"]:
-                block.notes.append(f"{fields['reason']} ({conclusion.rule})")
-        (before if fields["role"] == "warm_up" else after).extend(blocks)
+            if fact.reason:
+                block.notes.append(f"{fact.reason} ({conclusion.rule})")
+        (before if fact.role == "warm_up" else after).extend(blocks)
     return before, after

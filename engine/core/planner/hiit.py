@@ -9,21 +9,21 @@ from engine.core.planner.context import PlanContext
 
 def hiit_notes(ctx: PlanContext) -> list[str]:
     return [
-        f"{conclusion.fields['note']} ({conclusion.rule})"
-        for conclusion in ctx.conclusions.of("prescription")
-        if conclusion.fields["target"] == "hiit" and conclusion.fields["note"]
+        f"{conclusion.fact.note} ({conclusion.rule})"
+        for conclusion in ctx.conclusions.prescriptions
+        if conclusion.fact.target == "hiit" and conclusion.fact.note
     ]
 
 
 def hiit_numbers(ctx: PlanContext) -> tuple[int | None, int | None, str | None]:
     work, rest, rule = None, None, None
-    for conclusion in ctx.conclusions.of("prescription"):
-        fields = conclusion.fields
-        if fields["target"] != "hiit" or not (fields["work_s"] and fields["rest_s"]):
+    for conclusion in ctx.conclusions.prescriptions:
+        fact = conclusion.fact
+        if fact.target != "hiit" or not (fact.work_s and fact.rest_s):
             continue
         # The most conservative ratio wins: the longest rest for the work.
-        if rest is None or fields["rest_s"] / fields["work_s"] > rest / (work or 1):
-            work, rest, rule = fields["work_s"], fields["rest_s"], conclusion.rule
+        if rest is None or fact.rest_s / fact.work_s > rest / (work or 1):
+            work, rest, rule = fact.work_s, fact.rest_s, conclusion.rule
     return work, rest, rule
 
 

@@ -60,11 +60,11 @@ class Planner:
         session = session_for(ctx, chosen)
         hiit = hiit_decision(ctx, self.hiit_last_7_days)
         warnings = [
-            Warning_(code=item.fields["code"], message=item.fields["message"], rule=item.rule)
-            for item in ctx.conclusions.of("warning")
+            Warning_(code=item.fact.code, message=item.fact.message, rule=item.rule)
+            for item in ctx.conclusions.warnings
         ] + ctx.warnings
         constraints = [
-            Constraint(kind=item.fields["kind"], value=item.fields["value"] or None, rule=item.rule)
+            Constraint(kind=item.fact.kind, value=item.fact.value or None, rule=item.rule)
             for item in ctx.constraints.items
         ]
         return PlanResult(

@@ -32,33 +32,33 @@ def prescribe(exercise: Exercise, dose: Dose | None, notes: list[str]) -> Prescr
 
 def apply_prescriptions(ctx: PlanContext, item: PrescribedExercise, targets: set[str]) -> None:
     """The rules' prescriptions for any of these targets, in firing order."""
-    for conclusion in ctx.conclusions.of("prescription"):
-        fields = conclusion.fields
-        if fields["target"] not in targets:
+    for conclusion in ctx.conclusions.prescriptions:
+        fact = conclusion.fact
+        if fact.target not in targets:
             continue
-        if fields["sets"]:
-            item.sets = fields["sets"]
-        if fields["reps"]:
-            item.reps = fields["reps"]
-        if fields["tempo"]:
-            item.tempo = fields["tempo"]
-        if fields["eccentric_s"]:
-            item.tempo = f"{fields['eccentric_s']} s lowering"
-        if fields["pause_s"]:
-            item.pause_s = fields["pause_s"]
-        if fields["load_pct_max"]:
-            item.load_pct_1rm = cap_pct(item.load_pct_1rm, fields["load_pct_max"])
-        if fields["note"]:
-            item.notes.append(f"{fields['note']} ({conclusion.rule})")
+        if fact.sets:
+            item.sets = fact.sets
+        if fact.reps:
+            item.reps = fact.reps
+        if fact.tempo:
+            item.tempo = fact.tempo
+        if fact.eccentric_s:
+            item.tempo = f"{fact.eccentric_s} s lowering"
+        if fact.pause_s:
+            item.pause_s = fact.pause_s
+        if fact.load_pct_max:
+            item.load_pct_1rm = cap_pct(item.load_pct_1rm, fact.load_pct_max)
+        if fact.note:
+            item.notes.append(f"{fact.note} ({conclusion.rule})")
 
 
 def apply_load_caps(ctx: PlanContext, item: PrescribedExercise) -> None:
     """Today's load caps (a speed cap only on tempo or pause work)."""
     speed_work = bool(item.tempo or item.pause_s)
     for conclusion in ctx.constraints.of("load_cap_pct"):
-        if conclusion.fields["about"] == "speed" and not speed_work:
+        if conclusion.fact.about == "speed" and not speed_work:
             continue
-        cap = float(conclusion.fields["value"])
+        cap = float(conclusion.fact.value)
         capped = cap_pct(item.load_pct_1rm, cap)
         if capped != item.load_pct_1rm:
             item.notes.append(f"load capped at {fmt_value(cap)}% of 1RM ({conclusion.rule})")

@@ -5,19 +5,19 @@ from __future__ import annotations
 from engine.contract.models import Progression
 from engine.core.planner.conclusions import Conclusions
 from engine.core.runtime import Conclusion
+from engine.rulebook.facts import ProgressionFact
 
 PROGRESSION_CAUTION = {"regress": 0, "hold": 1, "advance": 2}
 
 
-def settled_progressions(conclusions: Conclusions) -> dict[str, Conclusion]:
+def settled_progressions(conclusions: Conclusions) -> dict[str, Conclusion[ProgressionFact]]:
     """One decision per ladder: the most cautious one concluded (regress > hold > advance)."""
-    chosen: dict[str, Conclusion] = {}
-    for conclusion in conclusions.of("progression"):
-        ladder = conclusion.fields["ladder"]
+    chosen: dict[str, Conclusion[ProgressionFact]] = {}
+    for conclusion in conclusions.progressions:
+        ladder = conclusion.fact.ladder
         current = chosen.get(ladder)
         if current is None or (
-            PROGRESSION_CAUTION[conclusion.fields["action"]]
-            < PROGRESSION_CAUTION[current.fields["action"]]
+            PROGRESSION_CAUTION[conclusion.fact.action] < PROGRESSION_CAUTION[current.fact.action]
         ):
             chosen[ladder] = conclusion
     return chosen
@@ -28,18 +28,18 @@ def progressions(conclusions: Conclusions, has_coach: bool) -> list[Progression]
     chosen = settled_progressions(conclusions)
     out = []
     for ladder_id in sorted(chosen):
-        fields = chosen[ladder_id].fields
-        from_stage = fields["from_stage"]
-        to_stage = fields["to_stage"] or from_stage
+        fact = chosen[ladder_id].fact
+        from_stage = fact.from_stage
+        to_stage = fact.to_stage or from_stage
         out.append(
             Progression.model_validate(
                 {
                     "ladder": ladder_id,
-                    "action": fields["action"],
+                    "action": fact.action,
                     "from": from_stage,
                     "to": to_stage,
-                    "reason": f"{fields['reason']} ({chosen[ladder_id].rule})".strip(),
-                    "needs_approval": fields["action"] == "advance" and has_coach,
+                    "reason": f"{fact.reason} ({chosen[ladder_id].rule})".strip(),
+                    "needs_approval": fact.action == "advance" and has_coach,
                 }
             )
         )

@@ -9,6 +9,7 @@ from engine.core.planner.filling import build_block, include_blocks, program_blo
 from engine.core.planner.hiit import hiit_block
 from engine.core.planner.variants import pick_variant
 from engine.core.runtime import Conclusion
+from engine.rulebook.facts import ProposalFact
 
 SESSION_TITLES = {
     "strength": "Strength session",
@@ -22,7 +23,7 @@ SESSION_TITLES = {
 }
 
 
-def session_for(ctx: PlanContext, proposal: Conclusion | None) -> Session:
+def session_for(ctx: PlanContext, proposal: Conclusion[ProposalFact] | None) -> Session:
     if proposal is None:
         ctx.warnings.append(
             Warning_(
@@ -31,17 +32,17 @@ def session_for(ctx: PlanContext, proposal: Conclusion | None) -> Session:
             )
         )
         return Session(kind="rest", intensity="rest", title=SESSION_TITLES["rest"])
-    fields = proposal.fields
-    kind = fields["session"]
+    fact = proposal.fact
+    kind = fact.session
     cap, _ = ctx.constraints.max_intensity()
-    intensity = min(fields["intensity"], cap, key=lambda value: INTENSITY_ORDER[value])
+    intensity = min(fact.intensity, cap, key=lambda value: INTENSITY_ORDER[value])
     session = Session(kind=kind, intensity=intensity, title=SESSION_TITLES[kind])
-    if fields["note"]:
-        session.notes.append(f"{fields['note']} ({proposal.rule})")
+    if fact.note:
+        session.notes.append(f"{fact.note} ({proposal.rule})")
     main: list[SessionBlock] = []
-    if fields["program"]:
-        program = ctx.kb.programs[fields["program"]]
-        variant = pick_variant(program, fields["variant"], ctx.athlete)
+    if fact.program:
+        program = ctx.kb.programs[fact.program]
+        variant = pick_variant(program, fact.variant, ctx.athlete)
         session.program, session.variant = program.id, variant.id
         session.title = f"{program.name}: {variant.name}"
         enrollment = next((e for e in ctx.athlete.programs if e.id == program.id), None)
