@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from engine.core.features import build_facts
 from engine.knowledge.base import KnowledgeBase
+from engine.rulebook.ruleset import load_ruleset
 
+# The bundled settings, with the numbers these tests are written for pinned.
 SETTINGS = {
+    **load_ruleset().settings,
     "schedule.session_hour": 12,
     "load.heavy_min_pct": 85,
     "ladder.recent_window_days": 21,

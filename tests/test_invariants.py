@@ -29,7 +29,7 @@ from engine.ruletools.invariants import (
     check_invariants,
     check_request,
     evaluate_invariant,
-    load_for,
+    invariants_for,
     load_invariants,
     request_strategy,
     request_yaml,
@@ -43,7 +43,7 @@ SHIPPED_IDS = [item["id"] for item in yaml.safe_load(INVARIANTS_TEXT)["invariant
 
 @pytest.fixture(scope="module")
 def shipped(evaluator: Evaluator) -> list[LoadedInvariant]:
-    return load_for(evaluator)
+    return invariants_for(evaluator)
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -147,7 +147,7 @@ def test_broken_hiit_cap_yields_a_minimal_counterexample(
     broken_rules: Path, evaluator: Evaluator, shipped
 ) -> None:
     broken = get_evaluator(broken_rules)
-    hiit_cap = [loaded for loaded in load_for(broken) if loaded.spec.id == "INV01"]
+    hiit_cap = [loaded for loaded in invariants_for(broken) if loaded.spec.id == "INV01"]
     # Generated requests only (a rule case would show it too, but unshrunk).
     failures = check_invariants(broken, hiit_cap, examples=EXAMPLES, cases=False)
     assert [failure.invariant for failure in failures] == ["INV01"]
@@ -158,7 +158,7 @@ def test_broken_hiit_cap_yields_a_minimal_counterexample(
     request = _request(broken, yaml.safe_load(failure.request_yaml()))
     assert request == failure.request
     # ... that reproduces the failure on the broken rules and not on the shipped ones ...
-    assert _verdict(broken, load_for(broken), request, "INV01").failures
+    assert _verdict(broken, invariants_for(broken), request, "INV01").failures
     assert _verdict(evaluator, shipped, request, "INV01").failures == ()
     # ... and is minimal: exactly the cap's worth of HIIT, nothing else in the history.
     assert [session.kind for session in request.history] == ["hiit", "hiit"]

@@ -144,7 +144,7 @@ def check_command(
 ) -> None:
     """Check the safety invariants against many generated requests."""
     try:
-        from engine.ruletools.invariants import load_for, run_check
+        from engine.ruletools.invariants import invariants_for, run_check
     except ImportError as error:  # hypothesis comes with the test extra
         fail_input(
             f"'rules check' needs {error.name or 'hypothesis'}: pip install 'runstrong[test]'"
@@ -152,7 +152,7 @@ def check_command(
         return
     try:
         evaluator = get_evaluator(rules_dir, kb_dir)
-        invariants = load_for(evaluator, invariants_file)
+        invariants = invariants_for(evaluator, invariants_file)
     except InputError as error:
         fail_input(error)
         return

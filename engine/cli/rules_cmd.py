@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +9,13 @@ import click
 import yaml
 
 from engine.app.evaluators import get_evaluator
+from engine.app.rule_firings import fired_counts
 from engine.cli.context import app
 from engine.cli.options import EXIT_FAILED_CHECK, echo_json, fail_input, format_option, rules_option
 from engine.cli.rules_check_cmd import check_command
 from engine.cli.rules_diff_cmd import diff_command
 from engine.contract.errors import InputError, Problem
+from engine.contract.formatting import fmt_value
 from engine.knowledge.base import default_knowledge_base
 from engine.rulebook.lint import check_ruleset
 from engine.rulebook.ruleset import LoadedRule, RuleSet, load_ruleset
@@ -65,20 +66,29 @@ def rules_list(rules_dir: Path | None, output_format: str) -> None:
         click.echo(f"{spec.id}  {spec.priority:>3}  {spec.name:<42} {spec.summary}")
 
 
-def _fired_counts(ctx: click.Context) -> Counter[str] | None:
-    """How often each rule fired in stored recommendations; None without a database."""
-    try:
-        store = app(ctx).store()
-        counts: Counter[str] = Counter()
-        for stored in store.recommendations():
-            counts.update({entry.rule for entry in stored.recommendation.rationale})
-        return counts
-    except SystemExit:
-        return None
+def _setting_line(ruleset: RuleSet, key: str) -> str:
+    value = ruleset.settings.get(key)
+    unit = ruleset.setting_units.get(key)
+    if isinstance(value, list):
+        shown = "[" + ", ".join(str(item) for item in value) + "]"
+    elif isinstance(value, bool):
+        shown = "true" if value else "false"
+    else:
+        shown = fmt_value(value) if value != "" else '""'
+    return f"{key} = {shown}" + (f" {unit}" if unit else "")
 
 
-@rules_group.command("show", epilog="Example:\n\n  runstrong rules show RS101")
-@click.argument("rule_id")
+@rules_group.command(
+    "show",
+    epilog="""RULE is a rule id (in any case: rs101) or a rule name (readiness-below-gate).
+
+\b
+Examples:
+  runstrong rules show RS101
+  runstrong rules show readiness-below-gate --format json
+""",
+)
+@click.argument("rule_id", metavar="RULE")
 @rules_option
 @format_option
 @click.pass_context
@@ -87,18 +97,20 @@ def rules_show(
 ) -> None:
     """A rule in full: why, conditions, conclusions, sources, cases, and how often it fired."""
     ruleset = _load(rules_dir)
-    try:
-        loaded = ruleset.rule(rule_id)
-    except KeyError:
-        fail_input(f"no rule {rule_id!r}; see 'runstrong rules list'")
+    found = ruleset.find(rule_id)
+    if found is None:
+        fail_input(f"no rule with id or name {rule_id!r}; see 'runstrong rules list'")
         return
+    loaded = found
+    rule_id = loaded.spec.id
     kb = default_knowledge_base()
     cases = [case for case in ruleset.cases if case.rule == rule_id]
-    counts = _fired_counts(ctx)
-    fired = None if counts is None else counts[rule_id]
+    fired = fired_counts(app(ctx).db_url).of(rule_id)
+    settings_used = loaded.spec.setting_keys()
     if output_format == "json":
         data = _spec_data(loaded)
         data["file"] = f"{loaded.file}:{loaded.line}"
+        data["settings"] = {key: ruleset.settings.get(key) for key in settings_used}
         data["cases"] = [
             {"name": c.name, "fires": c.case.fires, "at": f"{c.file}:{c.line}"} for c in cases
         ]
@@ -122,6 +134,9 @@ def rules_show(
     lines.extend(
         "    " + line for line in yaml.safe_dump(data["then"], sort_keys=False).splitlines()
     )
+    if settings_used:
+        lines.append("  settings:")
+        lines.extend(f"    {_setting_line(ruleset, key)}" for key in settings_used)
     lines.append("  sources:")
     lines.extend(f"    {source}: {kb.describe_source(source)}" for source in spec.sources)
     lines.append("  cases:")
@@ -184,22 +199,42 @@ Examples:
     "-k", "pattern", help="Only cases whose 'RULE::case' or 'scenario:name' contains this."
 )
 @click.option("-v", "--verbose", is_flag=True, help="List passing cases too.")
-def rules_test(rules_dir: Path | None, pattern: str | None, verbose: bool) -> None:
+@format_option
+def rules_test(
+    rules_dir: Path | None, pattern: str | None, verbose: bool, output_format: str
+) -> None:
     """Run the rule cases and scenarios; the last line is 'N passed, N failed'."""
     _load(rules_dir)  # report a broken rule directory as bad input first
     evaluator = get_evaluator(rules_dir)
-    passed = failed = 0
-    for outcome in iter_outcomes(evaluator, pattern):
-        if outcome.passed:
-            passed += 1
-            if verbose:
-                click.echo(f"PASS {outcome.name}")
-            continue
-        failed += 1
-        click.echo(f"FAIL {outcome.name} ({outcome.location})")
-        for line in outcome.failures:
-            click.echo(f"    {line}")
-    click.echo(f"{passed} passed, {failed} failed")
+    outcomes = list(iter_outcomes(evaluator, pattern))
+    passed = sum(1 for outcome in outcomes if outcome.passed)
+    failed = len(outcomes) - passed
+    if output_format == "json":
+        echo_json(
+            {
+                "passed": passed,
+                "failed": failed,
+                "outcomes": [
+                    {
+                        "name": outcome.name,
+                        "passed": outcome.passed,
+                        "failures": list(outcome.failures),
+                        "location": outcome.location,
+                    }
+                    for outcome in outcomes
+                ],
+            }
+        )
+    else:
+        for outcome in outcomes:
+            if outcome.passed:
+                if verbose:
+                    click.echo(f"PASS {outcome.name}")
+                continue
+            click.echo(f"FAIL {outcome.name} ({outcome.location})")
+            for line in outcome.failures:
+                click.echo(f"    {line}")
+        click.echo(f"{passed} passed, {failed} failed")
     if failed:
         raise SystemExit(EXIT_FAILED_CHECK)
     if passed == 0:

@@ -129,11 +129,8 @@ class SessionClassifier:
     count_quality_runs: bool = False
 
     @classmethod
-    def from_kb(
-        cls, kb: KnowledgeBase, settings: Mapping[str, Any] | None = None
-    ) -> SessionClassifier:
+    def from_kb(cls, kb: KnowledgeBase, settings: Mapping[str, Any]) -> SessionClassifier:
         """The classifier the engine's features use, from the knowledge base and settings."""
-        settings = settings or {}
         return cls(
             hiit_variants=frozenset(
                 (program.id, variant.id)
@@ -146,7 +143,7 @@ class SessionClassifier:
             lower_body_exercises=frozenset(
                 e.id for e in kb.exercises.values() if e.region == "lower"
             ),
-            count_quality_runs=bool(settings.get("hiit.count_quality_runs", False)),
+            count_quality_runs=bool(settings["hiit.count_quality_runs"]),
         )
 
     def is_hiit(self, session: SessionLog) -> bool:
@@ -193,9 +190,9 @@ class FeatureBuilder:
         self.kb = kb
         self.settings = settings
         self.today = request.checkin.date
-        self.session_hour = int(settings.get("schedule.session_hour", 12))
+        self.session_hour = int(settings["schedule.session_hour"])
         self.now = _at(self.today, self.session_hour)
-        self.classifier = _classifier(kb, bool(settings.get("hiit.count_quality_runs", False)))
+        self.classifier = _classifier(kb, bool(settings["hiit.count_quality_runs"]))
         self.history = sorted(request.history, key=lambda session: session.date)
         # Computed once: most features ask the same questions of every session.
         this_week = _iso_week(self.today)
@@ -212,7 +209,7 @@ class FeatureBuilder:
 
     def is_heavy(self, session: SessionLog) -> bool:
         maxes = self.request.athlete.one_rep_max_kg or {}
-        threshold = float(self.settings.get("load.heavy_min_pct", 85)) / 100
+        threshold = float(self.settings["load.heavy_min_pct"]) / 100
         for item in session.exercises:
             one_rm = maxes.get(item.id)
             if one_rm and item.load_kg is not None and item.load_kg >= threshold * one_rm:
@@ -429,9 +426,9 @@ class FeatureBuilder:
 
     def ladders(self) -> list[LadderFact]:
         facts = []
-        window = int(self.settings.get("ladder.recent_window_days", 21))
-        sessions_for_gate = int(self.settings.get("ladder.sessions_for_gate", 2))
-        default_min_weeks = int(self.settings.get("ladder.default_min_weeks", 3))
+        window = int(self.settings["ladder.recent_window_days"])
+        sessions_for_gate = int(self.settings["ladder.sessions_for_gate"])
+        default_min_weeks = int(self.settings["ladder.default_min_weeks"])
         for ladder_id, position in sorted(self.request.athlete.ladders.items()):
             ladder = self.kb.ladders.get(ladder_id)
             if ladder is None:
@@ -485,7 +482,7 @@ class FeatureBuilder:
 
     def exercises(self) -> list[ExerciseFact]:
         """Program exercises logged recently, with how the last session of each went."""
-        window = int(self.settings.get("ladder.recent_window_days", 21))
+        window = int(self.settings["ladder.recent_window_days"])
         ladder_stages = {
             stage.exercise for ladder in self.kb.ladders.values() for stage in ladder.stages
         }

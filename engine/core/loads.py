@@ -34,11 +34,14 @@ def _round_down(values: list[float], target: float) -> float | None:
     return max(fitting) if fitting else None
 
 
-def load_for(exercise: Exercise, pct: float, athlete: AthleteProfile) -> LoadChoice:
-    """The load for ``pct`` % of the athlete's 1RM on this exercise, rounded down."""
+def load_for(
+    exercise: Exercise, pct: float, athlete: AthleteProfile, without_one_rep_max: str
+) -> LoadChoice:
+    """The load for ``pct`` % of the athlete's 1RM on this exercise, rounded down; without a
+    1RM on record, no load and the advice ``without_one_rep_max`` (a setting)."""
     one_rep_max = (athlete.one_rep_max_kg or {}).get(exercise.id)
     if one_rep_max is None:
-        return LoadChoice(None, "no 1RM on record: choose a load by effort (2-3 reps in reserve)")
+        return LoadChoice(None, f"no 1RM on record: {without_one_rep_max}")
     target = one_rep_max * pct / 100
     implement = _implement(exercise, athlete)
     if implement == "kettlebell" and athlete.kettlebells_kg:

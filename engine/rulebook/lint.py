@@ -34,6 +34,7 @@ from engine.contract.errors import Problem
 from engine.contract.models import INTENSITY_ORDER, SESSION_KINDS
 from engine.knowledge.base import KnowledgeBase
 from engine.knowledge.schema import Pattern as MovementPattern
+from engine.rulebook.engine_settings import ENGINE_SETTINGS
 from engine.rulebook.facts import FACT_TYPES
 from engine.rulebook.ruleset import LoadedRule, RuleSet
 from engine.rulebook.spec import Comparison, Conditions, FieldRef, RuleSpec, SettingRef
@@ -430,45 +431,17 @@ class RuleChecker:
                 )
 
     def check_unused_settings(self) -> None:
-        used: set[str] = set()
-
-        def collect(node: Any) -> None:
-            if isinstance(node, SettingRef):
-                used.add(node.setting)
-            elif isinstance(node, Comparison):
-                for value in node.operators().values():
-                    collect(value)
-            elif isinstance(node, dict):
-                for value in node.values():
-                    collect(value)
-            elif isinstance(node, list):
-                for value in node:
-                    collect(value)
-
-        for loaded in self.ruleset.rules:
-            for pattern in loaded.spec.when:
-                collect(pattern.where)
-                collect(pattern.any_of)
-            for conclusion in loaded.spec.then:
-                collect(conclusion.body)
+        used = {key for loaded in self.ruleset.rules for key in loaded.spec.setting_keys()}
         # Settings the engine's features and planner read directly.
-        used |= {
-            "schedule.session_hour",
-            "ladder.recent_window_days",
-            "ladder.sessions_for_gate",
-            "ladder.default_min_weeks",
-            "load.heavy_min_pct",
-            "hiit.count_quality_runs",
-            "hiit.work_s",
-            "hiit.rest_ratio",
-            "hiit.rounds",
-            "run.easy_run_minutes",
-            "run.cross_training_minutes",
-        }
+        used |= set(ENGINE_SETTINGS)
         # Read by the activity import (engine.activities.kinds.ImportSettings).
         used |= {key for key in self.ruleset.settings if key.startswith("activity_import.")}
         for key in sorted(set(self.ruleset.settings) - used):
-            self.warn(None, f"setting {key} is not used by any rule", file="rules/settings.yaml")
+            self.warn(
+                None,
+                f"setting {key} is not used by any rule",
+                file=self.ruleset.display_path("settings.yaml"),
+            )
 
 
 def check_ruleset(ruleset: RuleSet, kb: KnowledgeBase) -> Report:

@@ -2,7 +2,8 @@
 
 A rule directory holds:
 
-- ``settings.yaml``: tunable numbers, each with its sources;
+- ``settings.yaml``: tunable numbers and choices, each with its sources (the ones the
+  engine reads itself must be there: :mod:`engine.rulebook.engine_settings`);
 - ``*.yaml``: rule files, one concern each;
 - ``cases/*.yaml``: per-rule cases (rule id -> case name -> case);
 - ``scenarios/*.yaml``: whole-recommendation scenarios;
@@ -30,12 +31,14 @@ from engine.loading.yamlio import (
     problems_from_validation,
     validate_located,
 )
+from engine.rulebook.engine_settings import engine_setting_problems
 from engine.rulebook.facts import (
     CONCLUSION_DEFAULTS,
     FACT_TYPES,
     RESERVED_KEYS,
     coerce_conclusion_value,
 )
+from engine.rulebook.operators import ORDER_OPERATORS
 from engine.rulebook.spec import (
     Comparison,
     FieldRef,
@@ -83,6 +86,7 @@ class RuleSet:
     settings: dict[str, Any]
     setting_sources: dict[str, list[str]]
     rules: list[LoadedRule]
+    setting_units: dict[str, str] = field(default_factory=dict)
     cases: list[LoadedCase] = field(default_factory=list)
     scenarios: list[LoadedScenario] = field(default_factory=list)
     base_request: dict[str, Any] = field(default_factory=dict)
@@ -95,16 +99,36 @@ class RuleSet:
                 return loaded
         raise KeyError(rule_id)
 
+    def find(self, text: str) -> LoadedRule | None:
+        """The rule with this id (in any case) or this name, or None."""
+        wanted = text.strip().lower()
+        for loaded in self.rules:
+            if wanted in (loaded.spec.id.lower(), loaded.spec.name):
+                return loaded
+        return None
+
+    def display_path(self, name: str) -> str:
+        """How messages name a file of this rule directory (see :func:`display_path`)."""
+        return display_path(self.root, self.root / name)
+
     @property
     def by_id(self) -> dict[str, RuleSpec]:
         return {loaded.spec.id: loaded.spec for loaded in self.rules}
 
 
-def _rel(root: Path, path: Path) -> str:
+def display_path(root: Path, path: Path) -> str:
+    """How messages name a file of a rule directory: ``rules/...`` for the bundled directory,
+    else the path under the directory given (relative to the working directory if inside it)."""
     try:
-        return f"rules/{path.relative_to(root).as_posix()}"
+        relative = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
+    if root.resolve() == rules_dir().resolve():
+        return f"rules/{relative}"
+    try:
+        return (root.resolve().relative_to(Path.cwd().resolve()) / relative).as_posix()
+    except ValueError:
+        return (root.resolve() / relative).as_posix()
 
 
 def _field_type(fact_type: str, field_name: str) -> Any:
@@ -225,7 +249,7 @@ class _RuleChecker:
                 resolved = self.resolve(item, located, item_path)
                 if resolved is None:
                     continue
-                if op in {"lt", "lte", "gt", "gte"}:
+                if op in ORDER_OPERATORS:
                     numeric = annotation in (int, float)
                     if (
                         not numeric
@@ -314,7 +338,7 @@ def load_ruleset(root: Path | None = None, kb: KnowledgeBase | None = None) -> R
         try:
             hasher.update(path.relative_to(root).as_posix().encode())
             hasher.update(path.read_bytes())
-            return load_yaml_file(path, _rel(root, path))
+            return load_yaml_file(path, display_path(root, path))
         except InputError as error:
             problems.extend(error.problems)
             return None
@@ -322,9 +346,10 @@ def load_ruleset(root: Path | None = None, kb: KnowledgeBase | None = None) -> R
     settings_path = root / "settings.yaml"
     settings: dict[str, Any] = {}
     setting_sources: dict[str, list[str]] = {}
+    setting_units: dict[str, str] = {}
     version = "unversioned"
     if not settings_path.is_file():
-        problems.append(Problem("required file is missing", file=_rel(root, settings_path)))
+        problems.append(Problem("required file is missing", file=display_path(root, settings_path)))
     elif (located := load(settings_path)) is not None:
         try:
             settings_file = validate_located(SettingsFile, located)
@@ -332,6 +357,8 @@ def load_ruleset(root: Path | None = None, kb: KnowledgeBase | None = None) -> R
             for key, setting in settings_file.settings.items():
                 settings[key] = setting.value
                 setting_sources[key] = setting.sources
+                if setting.unit:
+                    setting_units[key] = setting.unit
                 for index, source in enumerate(setting.sources):
                     if not kb.is_source(source):
                         problems.append(
@@ -342,6 +369,11 @@ def load_ruleset(root: Path | None = None, kb: KnowledgeBase | None = None) -> R
                                 field=f"settings.{key}.sources[{index}]",
                             )
                         )
+            for key, message in engine_setting_problems(settings).items():
+                at = ("settings", key, "value") if key in settings else ("settings",)
+                problems.append(
+                    Problem(message, file=located.file, line=located.line_for(at), field=key)
+                )
         except InputError as error:
             problems.extend(error.problems)
 
@@ -413,6 +445,7 @@ def load_ruleset(root: Path | None = None, kb: KnowledgeBase | None = None) -> R
         version=f"{version}+{digest}.kb{kb.digest[:8]}",
         settings=settings,
         setting_sources=setting_sources,
+        setting_units=setting_units,
         rules=rules,
         cases=cases,
         scenarios=scenarios,

@@ -8,7 +8,7 @@ conclusion fields can copy a matched value with ``{ref: ladder.next_stage}``.
 Example::
 
     - id: RS101
-      name: hiit-readiness-gate
+      name: readiness-below-gate
       summary: HIIT needs today's recovery at or above the readiness gate.
       why: An athlete who is not recovered gets little from intervals but fatigue.
       sources: [d2_hiit_recovery_checks, default_daily_readiness_gate]
@@ -29,6 +29,8 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from engine.rulebook.operators import CONDITION_OPERATORS
 
 RuleId = Annotated[str, Field(pattern=r"^RS[0-9]{3}$")]
 SettingKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")]
@@ -57,7 +59,10 @@ Operand = Scalar | SettingRef
 
 
 class Comparison(SpecModel):
-    """Conditions on one field; several operators on one field must all hold."""
+    """Conditions on one field; several operators on one field must all hold.
+
+    The operators are the base vocabulary of :mod:`engine.rulebook.operators` plus ``same_as``.
+    """
 
     eq: Operand | None = None
     ne: Operand | None = None
@@ -77,18 +82,11 @@ class Comparison(SpecModel):
         return self
 
     def operators(self) -> dict[str, Any]:
-        ops = {
-            "eq": self.eq,
-            "ne": self.ne,
-            "lt": self.lt,
-            "lte": self.lte,
-            "gt": self.gt,
-            "gte": self.gte,
-            "in": self.in_,
-            "not_in": self.not_in,
-            "same_as": self.same_as,
+        """The operators given, by their names in the vocabulary, in its order."""
+        values = {
+            name: getattr(self, "in_" if name == "in" else name) for name in CONDITION_OPERATORS
         }
-        return {name: value for name, value in ops.items() if value is not None}
+        return {name: value for name, value in values.items() if value is not None}
 
 
 # A bare scalar is shorthand for ``{eq: scalar}``.
@@ -191,6 +189,29 @@ class RuleSpec(SpecModel):
     when: Annotated[list[FactPattern], Field(min_length=1)]
     then: Annotated[list[ConclusionSpec], Field(min_length=1)]
 
+    def setting_keys(self) -> list[str]:
+        """The settings this rule reads, in the order it names them."""
+        keys: list[str] = []
+
+        def collect(node: Any) -> None:
+            if isinstance(node, SettingRef):
+                keys.append(node.setting)
+            elif isinstance(node, Comparison):
+                collect(list(node.operators().values()))
+            elif isinstance(node, dict):
+                for value in node.values():
+                    collect(value)
+            elif isinstance(node, list):
+                for value in node:
+                    collect(value)
+
+        for pattern in self.when:
+            collect(pattern.where)
+            collect(pattern.any_of)
+        for conclusion in self.then:
+            collect(conclusion.body)
+        return list(dict.fromkeys(keys))
+
     @model_validator(mode="after")
     def _unique_aliases(self) -> RuleSpec:
         names = [pattern.name for pattern in self.when]
@@ -210,7 +231,8 @@ class RuleFile(SpecModel):
 
 
 class Setting(SpecModel):
-    value: Scalar
+    # A list only for settings the engine reads itself (a rule compares with scalars).
+    value: Scalar | list[str]
     unit: str | None = None
     description: Annotated[str, Field(min_length=5)]
     # Knowledge-base fact or default ids; a default id marks the value as ours, not the texts'.

@@ -4,11 +4,13 @@ A case or scenario gives a request as *changes* to the rule directory's base req
 (``fixtures/base_request.yaml``): mappings merge key by key, lists are replaced, and a key
 ending in ``+`` appends to the base list (``history+: [...]``).
 
-Expectations are paths into the recommendation (as JSON) with an expected value:
+Expectations are paths into the recommendation (as JSON; the path language of
+:mod:`engine.ruletools.paths`) with an expected value, using the operators of
+:mod:`engine.rulebook.operators`:
 
 - ``session.kind: easy_run`` — equality;
 - ``progressions[ladder=pistol_squat].action: advance`` — ``[key=value]`` picks a list item;
-- ``hiit.work_s: {gte: 30}`` — ``eq``, ``ne``, ``lt``, ``lte``, ``gt``, ``gte``;
+- ``hiit.work_s: {gte: 30}`` — ``eq``, ``ne``, ``lt``, ``lte``, ``gt``, ``gte``, ``in``, ``not_in``;
 - ``warnings: {contains: {code: posture_lost}}`` — ``contains`` / ``not_contains`` (for a list
   of mappings, an item with those fields; for text, a substring);
 - ``constraints[kind=no_hiit]: {present: true}`` — ``present``;
@@ -19,8 +21,7 @@ Expectations are paths into the recommendation (as JSON) with an expected value:
 from __future__ import annotations
 
 import copy
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,9 +31,8 @@ from engine.contract.errors import InputError
 from engine.contract.models import EvaluationRequest
 from engine.core.evaluator import Evaluator
 from engine.loading.yamlio import problems_from_validation
-
-_SEGMENT = re.compile(r"^(?P<name>[a-z_][a-z0-9_]*)?(?:\[(?P<select>[^\]]+)\])?$")
-_MISSING = object()
+from engine.rulebook.operators import EXPECTATION_OPERATORS, holds
+from engine.ruletools.paths import resolve
 
 
 def merge(base: Any, changes: Any) -> Any:
@@ -51,7 +51,7 @@ def merge(base: Any, changes: Any) -> Any:
     return out
 
 
-def build_request(
+def case_request(
     base: dict[str, Any], given: dict[str, Any], evaluator: Evaluator
 ) -> EvaluationRequest:
     data = merge(base, given)
@@ -61,87 +61,21 @@ def build_request(
         raise InputError(problems_from_validation(error, None)) from error
 
 
-def _select(items: Any, selector: str) -> Any:
-    if not isinstance(items, list):
-        return _MISSING
-    if selector.isdigit():
-        index = int(selector)
-        return items[index] if index < len(items) else _MISSING
-    key, _, wanted = selector.partition("=")
-    for item in items:
-        if isinstance(item, dict) and str(item.get(key)) == wanted:
-            return item
-    return _MISSING
-
-
-def resolve(document: Any, path: str) -> Any:
-    current = document
-    for segment in path.split("."):
-        match = _SEGMENT.match(segment)
-        if match is None:
-            raise ValueError(f"bad expectation path segment {segment!r} in {path!r}")
-        if match["name"]:
-            if not isinstance(current, dict) or match["name"] not in current:
-                return _MISSING
-            current = current[match["name"]]
-        if match["select"]:
-            current = _select(current, match["select"])
-            if current is _MISSING:
-                return _MISSING
-    return current
-
-
-def _contains(container: Any, wanted: Any) -> bool:
-    if isinstance(container, str):
-        return isinstance(wanted, str) and wanted in container
-    if isinstance(container, list):
-        for item in container:
-            if isinstance(wanted, dict) and isinstance(item, dict):
-                if all(item.get(key) == value for key, value in wanted.items()):
-                    return True
-            elif item == wanted:
-                return True
-    return False
-
-
-_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": lambda got, want: got == want,
-    "ne": lambda got, want: got != want,
-    "lt": lambda got, want: got is not None and got < want,
-    "lte": lambda got, want: got is not None and got <= want,
-    "gt": lambda got, want: got is not None and got > want,
-    "gte": lambda got, want: got is not None and got >= want,
-}
-
-
 def check(document: dict[str, Any], expect: dict[str, Any]) -> list[str]:
     """Every expectation that does not hold, as a readable line."""
     failures: list[str] = []
     for path, wanted in expect.items():
         got = resolve(document, path)
-        shown = "(absent)" if got is _MISSING else repr(got)
         operators = (
             wanted
             if isinstance(wanted, dict)
             and wanted
-            and all(key in {*_COMPARE, "contains", "not_contains", "present"} for key in wanted)
+            and all(key in EXPECTATION_OPERATORS for key in wanted)
             else {"eq": wanted}
         )
         for op, value in operators.items():
-            value_got = None if got is _MISSING else got
-            if op == "present":
-                ok = (got is not _MISSING and got is not None) == bool(value)
-            elif op == "contains":
-                ok = _contains(value_got, value)
-            elif op == "not_contains":
-                ok = not _contains(value_got, value)
-            else:
-                try:
-                    ok = _COMPARE[op](value_got, value)
-                except TypeError:
-                    ok = False
-            if not ok:
-                failures.append(f"{path}: expected {op} {value!r}, got {shown}")
+            if not holds(op, got, value):
+                failures.append(f"{path}: expected {op} {value!r}, got {got!r}")
     return failures
 
 
@@ -168,7 +102,7 @@ def run_case(
 ) -> TestOutcome:
     test_name = f"{rule_id}::{name}"
     try:
-        request = build_request(evaluator.ruleset.base_request, case.given, evaluator)
+        request = case_request(evaluator.ruleset.base_request, case.given, evaluator)
     except InputError as error:
         return TestOutcome(test_name, False, (f"bad 'given': {error}",), location)
     bundle, firings = evaluator.fire(request)
@@ -186,7 +120,7 @@ def run_case(
 def run_scenario(evaluator: Evaluator, name: str, scenario: Any, location: str) -> TestOutcome:
     test_name = f"scenario:{name}"
     try:
-        request = build_request(evaluator.ruleset.base_request, scenario.given, evaluator)
+        request = case_request(evaluator.ruleset.base_request, scenario.given, evaluator)
     except InputError as error:
         return TestOutcome(test_name, False, (f"bad 'given': {error}",), location)
     bundle, firings = evaluator.fire(request)

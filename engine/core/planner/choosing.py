@@ -44,7 +44,9 @@ def proposal_block_reason(ctx: PlanContext, proposal: Conclusion[ProposalFact]) 
             for exercise_id in main
             if substitute(kb.exercises[exercise_id], constraints, kb)[0] is None
         ]
-        if main and len(ruled_out) * 2 > len(main):
+        # More than this share of the main work gone (with no substitute) blocks the session.
+        most = float(ctx.settings["planning.main_ruled_out_max_fraction"])
+        if main and len(ruled_out) > most * len(main):
             reasons = sorted(
                 {
                     reason

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Mapping
+from typing import Any, cast
 
 from engine.contract.models import INTENSITY_ORDER, AthleteProfile, Intensity
 from engine.core.planner.conclusions import Conclusions
@@ -10,17 +11,16 @@ from engine.core.runtime import Conclusion
 from engine.knowledge.schema import Exercise
 from engine.rulebook.facts import ConstraintFact
 
-# Exercise categories that count as lower-body strength work (mobility drills and stretches
-# do not).
-LOWER_BODY_STRENGTH_CATEGORIES = frozenset({"strength", "plyometric", "ballistic", "carry"})
-
 
 class Constraints:
     """The constraint conclusions of one evaluation, by kind, with the checks they imply."""
 
-    def __init__(self, conclusions: Conclusions, athlete: AthleteProfile) -> None:
+    def __init__(
+        self, conclusions: Conclusions, athlete: AthleteProfile, settings: Mapping[str, Any]
+    ) -> None:
         self.items = conclusions.constraints
         self.athlete = athlete
+        self.settings = settings
         self._by_kind: dict[str, list[Conclusion[ConstraintFact]]] = {}
         for constraint in self.items:
             self._by_kind.setdefault(constraint.fact.kind, []).append(constraint)
@@ -49,9 +49,14 @@ class Constraints:
             if pattern in exercise.patterns and (not loaded_only or exercise.load == "external"):
                 qualifier = "loaded " if loaded_only else ""
                 return f"no {qualifier}{pattern} work today ({item.rule})"
-        if exercise.region == "lower" and exercise.category in LOWER_BODY_STRENGTH_CATEGORIES:
-            for item in self.of("no_lower_body_strength"):
-                return f"no lower-body strength today ({item.rule})"
+        no_lower = self.of("no_lower_body_strength")
+        # The setting is read only when it matters, so replay sees which plans depend on it.
+        if (
+            exercise.region == "lower"
+            and no_lower
+            and exercise.category in self.settings["planning.lower_body_strength_categories"]
+        ):
+            return f"no lower-body strength today ({no_lower[0].rule})"
         if exercise.equipment and not exercise.usable_with(self.athlete.equipment):
             needed = " or ".join("+".join(option) for option in exercise.equipment)
             return f"needs {needed}"

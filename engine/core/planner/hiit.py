@@ -30,9 +30,9 @@ def hiit_numbers(ctx: PlanContext) -> tuple[int | None, int | None, str | None]:
 def hiit_block(ctx: PlanContext) -> SessionBlock:
     settings = ctx.settings
     work, rest, _ = hiit_numbers(ctx)
-    work = work or int(settings.get("hiit.work_s", 30))
-    rest = rest or work * int(settings.get("hiit.rest_ratio", 2))
-    exercise = ctx.kb.exercises.get("burpee")
+    work = work or int(settings["hiit.work_s"])
+    rest = rest or work * int(settings["hiit.rest_ratio"])
+    exercise = ctx.kb.exercises.get(settings["hiit.interval_exercise"])
     items = []
     notes: list[str] = []
     # The interval exercise obeys the day's constraints like any other (no jumping with
@@ -46,20 +46,20 @@ def hiit_block(ctx: PlanContext) -> SessionBlock:
                 id=exercise.id,
                 name=exercise.name,
                 duration_s=work,
-                notes=["or any full-body interval the athlete knows well"],
+                notes=[settings["hiit.interval_exercise_note"]],
             )
         )
     else:
-        notes.append(f"low-impact intervals today (bike or rower): {reason}")
+        notes.append(f"{settings['hiit.low_impact_note']}: {reason}")
     return SessionBlock(
         name="Intervals",
         role="conditioning",
-        rounds=int(settings.get("hiit.rounds", 8)),
+        rounds=int(settings["hiit.rounds"]),
         rest_between_rounds_s=rest,
         exercises=items,
         notes=[
             f"{work} s work, {rest} s rest; before each interval check you feel at least "
-            f"{settings.get('hiit.readiness_min_pct', 80)}% recovered, and stop or "
+            f"{settings['hiit.readiness_min_pct']}% recovered, and stop or "
             "lengthen the rest if not",
             *notes,
             *hiit_notes(ctx),
@@ -71,8 +71,8 @@ def hiit_decision(ctx: PlanContext, hiit_last_7_days: int) -> HiitDecision:
     blocked = any(True for _ in ctx.constraints.of("no_hiit"))
     work, rest, _ = hiit_numbers(ctx)
     if not blocked and work is None:
-        work = int(ctx.settings.get("hiit.work_s", 30))
-        rest = work * int(ctx.settings.get("hiit.rest_ratio", 2))
+        work = int(ctx.settings["hiit.work_s"])
+        rest = work * int(ctx.settings["hiit.rest_ratio"])
     return HiitDecision(
         allowed=not blocked,
         sessions_last_7_days=hiit_last_7_days,

@@ -50,7 +50,7 @@ class Planner:
             kb=kb,
             settings=settings,
             conclusions=conclusions,
-            constraints=Constraints(conclusions, request.athlete),
+            constraints=Constraints(conclusions, request.athlete, settings),
         )
         self.hiit_last_7_days = hiit_last_7_days
 

@@ -70,7 +70,7 @@ def apply_loads(ctx: PlanContext, exercise: Exercise, item: PrescribedExercise) 
     if item.load_pct_1rm is None or exercise.load != "external":
         return
     top = item.load_pct_1rm[1] if isinstance(item.load_pct_1rm, list) else item.load_pct_1rm
-    choice = load_for(exercise, top, ctx.athlete)
+    choice = load_for(exercise, top, ctx.athlete, ctx.settings["load.without_one_rep_max_note"])
     item.load_kg = choice.kg
     if choice.note:
         item.notes.append(choice.note)

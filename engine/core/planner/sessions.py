@@ -9,6 +9,7 @@ from engine.core.planner.filling import build_block, include_blocks, program_blo
 from engine.core.planner.hiit import hiit_block
 from engine.core.planner.variants import pick_variant
 from engine.core.runtime import Conclusion
+from engine.rulebook.engine_settings import CARDIO_KINDS
 from engine.rulebook.facts import ProposalFact
 
 SESSION_TITLES = {
@@ -73,26 +74,26 @@ def session_for(ctx: PlanContext, proposal: Conclusion[ProposalFact] | None) -> 
 
 
 def mobility_blocks(ctx: PlanContext) -> list[SessionBlock]:
-    program = ctx.kb.programs.get("lower_body_routine")
+    """The mobility blocks of the program the settings name for a mobility day."""
+    program = ctx.kb.programs.get(ctx.settings["mobility.program"])
     if program is None:
         return []
-    variant = ctx.kb.programs[program.id].variant(program.default_variant)
+    variant = program.variant(program.default_variant)
+    roles = set(ctx.settings["mobility.block_roles"])
     blocks = [
         build_block(ctx, block, f"Mobility: {block.name}", set())
         for block in variant.blocks
-        if block.role in {"warm_up", "cool_down"}
+        if block.role in roles
     ]
     return [block for block in blocks if block.exercises]
 
 
 def cardio_block(ctx: PlanContext, kind: str) -> SessionBlock:
-    minutes = ctx.settings.get(f"run.{kind}_minutes")
-    note = {
-        "easy_run": "Conversational pace, steady and rhythmic.",
-        "cross_training": "Steady, rhythmic effort (bike, swim, elliptical).",
-        "quality_run": "As planned with your running coach.",
-        "long_run": "As planned; keep the early miles easy.",
-    }.get(kind, "")
+    """A run or cross-training: its length and how to do it, from the settings."""
+    if kind not in CARDIO_KINDS:  # a session kind proposed without a program: a bare block
+        return SessionBlock(name=SESSION_TITLES[kind], role="run")
+    minutes = ctx.settings[f"run.{kind}_minutes"]
+    note = ctx.settings[f"run.{kind}_note"]
     notes = [note] if note else []
     if minutes:
         notes.insert(0, f"{minutes} minutes")

@@ -1,0 +1,76 @@
+"""The settings the engine reads itself must be in the settings file: no fallback in code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from engine.contract.errors import InputError
+from engine.rulebook.engine_settings import ENGINE_SETTINGS
+from engine.rulebook.ruleset import load_ruleset
+
+
+def _rewrite_settings(root: Path, change) -> None:  # type: ignore[no-untyped-def]
+    path = root / "settings.yaml"
+    data = yaml.safe_load(path.read_text())
+    change(data["settings"])
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+@pytest.mark.parametrize("key", sorted(ENGINE_SETTINGS))
+def test_a_missing_engine_setting_is_a_load_error_naming_it(rules_copy: Path, key: str) -> None:
+    _rewrite_settings(rules_copy, lambda settings: settings.pop(key))
+    with pytest.raises(InputError) as caught:
+        load_ruleset(rules_copy)
+    message = str(caught.value)
+    assert f"setting {key} is missing" in message
+    assert "rules/settings.yaml" in message
+
+
+def test_a_renamed_setting_is_refused_not_silently_defaulted(rules_copy: Path) -> None:
+    def rename(settings: dict) -> None:  # type: ignore[type-arg]
+        settings["hiit.work_seconds"] = settings.pop("hiit.work_s")
+
+    _rewrite_settings(rules_copy, rename)
+    with pytest.raises(InputError, match=r"setting hiit\.work_s is missing"):
+        load_ruleset(rules_copy)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "wanted"),
+    [
+        ("hiit.rounds", "eight", "must be a whole number"),
+        ("hiit.count_quality_runs", 1, "must be true or false"),
+        ("mobility.block_roles", "warm_up", "must be a list of names"),
+        ("planning.main_ruled_out_max_fraction", "half", "must be a number"),
+    ],
+)
+def test_an_engine_setting_of_the_wrong_type_is_refused(
+    rules_copy: Path, key: str, value: object, wanted: str
+) -> None:
+    _rewrite_settings(rules_copy, lambda settings: settings[key].update(value=value))
+    with pytest.raises(InputError) as caught:
+        load_ruleset(rules_copy)
+    assert f"setting {key} {wanted}" in str(caught.value)
+
+
+def test_the_engine_reads_its_choices_from_the_settings(rules_copy: Path, make_request) -> None:  # type: ignore[no-untyped-def]
+    """A changed setting changes the plan: the code holds no copy of the value."""
+    from engine.app.evaluators import get_evaluator
+
+    def change(settings: dict) -> None:  # type: ignore[type-arg]
+        settings["run.easy_run_note"]["value"] = "Nose breathing only."
+        settings["hiit.interval_exercise_note"]["value"] = "any full-body move"
+
+    _rewrite_settings(rules_copy, change)
+    evaluator = get_evaluator(rules_copy)
+    # Low recovery on a HIIT day: the HIIT becomes an easy run (scenario low_recovery_on_hiit_day).
+    easy = evaluator.evaluate(make_request(checkin={"recovery_pct": 70, "planned": "hiit"}))
+    assert easy.session.kind == "easy_run"
+    assert easy.session.blocks[0].notes == ["30-45 minutes", "Nose breathing only."]
+    hiit = evaluator.evaluate(make_request(checkin={"recovery_pct": 95, "planned": "hiit"}))
+    assert hiit.session.kind == "hiit"
+    interval = hiit.session.blocks[0].exercises[0]
+    assert interval.notes == ["any full-body move"]
