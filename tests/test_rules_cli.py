@@ -109,7 +109,9 @@ def test_unused_setting_is_a_warning_not_an_error(runner, rules_copy) -> None:
     )
     code, output = _validate(runner, rules_copy)
     assert code == 0
-    assert "warning: rules/settings.yaml: setting spare.knob is not used" in output
+    assert (
+        f"warning: {rules_copy.as_posix()}/settings.yaml: setting spare.knob is not used" in output
+    )
 
 
 def test_rules_test_passes_with_closing_line(runner) -> None:
@@ -143,3 +145,48 @@ def test_rules_list_and_show(runner) -> None:
     ):
         assert needle in shown, needle
     assert runner.invoke(cli, ["rules", "show", "RS999"]).exit_code == 2
+
+
+def _db(tmp_path: Path) -> list[str]:
+    return ["--db", f"sqlite:///{tmp_path / 'rules.db'}"]
+
+
+def test_show_prints_each_setting_value_beside_its_name(runner, tmp_path) -> None:
+    result = runner.invoke(cli, [*_db(tmp_path), "rules", "show", "RS101"])
+    assert result.exit_code == 0, result.output
+    assert "settings:\n    hiit.readiness_min_pct = 80 percent\n" in result.output
+    data = runner.invoke(cli, [*_db(tmp_path), "rules", "show", "RS101", "--format", "json"])
+    assert '"hiit.readiness_min_pct": 80' in data.output
+
+
+@pytest.mark.parametrize("wanted", ["rs101", "Rs101", "readiness-below-gate"])
+def test_show_finds_a_rule_by_id_in_any_case_or_by_name(runner, tmp_path, wanted) -> None:
+    result = runner.invoke(cli, [*_db(tmp_path), "rules", "show", wanted])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("RS101 readiness-below-gate ")
+
+
+def test_show_refuses_an_unknown_rule(runner, tmp_path) -> None:
+    result = runner.invoke(cli, [*_db(tmp_path), "rules", "show", "RS999"])
+    assert result.exit_code == 2
+    assert "no rule with id or name 'RS999'" in result.stderr
+
+
+def test_validate_names_files_under_the_directory_given(runner, tmp_path, rules_copy) -> None:
+    mine = tmp_path / "my-rules"
+    rules_copy.rename(mine)
+    (mine / "stress.yaml").write_text("rules:\n  - id: RS301\n    name: [oops\n")
+    code, output = _validate(runner, mine)
+    assert code == 1
+    assert f"{mine.as_posix()}/stress.yaml:" in output
+    assert "error: rules/" not in output
+
+
+def test_rules_test_json(runner) -> None:
+    import json
+
+    result = runner.invoke(cli, ["rules", "test", "-k", "RS101", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["failed"] == 0 and data["passed"] == len(data["outcomes"]) >= 2
+    assert {outcome["name"] for outcome in data["outcomes"]} >= {"RS101::fires_below_gate"}
