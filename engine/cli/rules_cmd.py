@@ -15,11 +15,11 @@ from engine.cli.options import EXIT_FAILED_CHECK, echo_json, fail_input, format_
 from engine.cli.rules_check_cmd import check_command
 from engine.cli.rules_diff_cmd import diff_command
 from engine.contract.errors import InputError, Problem
-from engine.contract.formatting import fmt_value
 from engine.knowledge.base import default_knowledge_base
 from engine.rulebook.lint import check_ruleset
 from engine.rulebook.ruleset import LoadedRule, RuleSet, load_ruleset
 from engine.ruletools.cases import iter_outcomes
+from engine.ruletools.docs import generated_docs, write_docs
 
 
 def _load(rules_dir: Path | None) -> RuleSet:
@@ -64,18 +64,6 @@ def rules_list(rules_dir: Path | None, output_format: str) -> None:
     for loaded in rules:
         spec = loaded.spec
         click.echo(f"{spec.id}  {spec.priority:>3}  {spec.name:<42} {spec.summary}")
-
-
-def _setting_line(ruleset: RuleSet, key: str) -> str:
-    value = ruleset.settings.get(key)
-    unit = ruleset.setting_units.get(key)
-    if isinstance(value, list):
-        shown = "[" + ", ".join(str(item) for item in value) + "]"
-    elif isinstance(value, bool):
-        shown = "true" if value else "false"
-    else:
-        shown = fmt_value(value) if value != "" else '""'
-    return f"{key} = {shown}" + (f" {unit}" if unit else "")
 
 
 @rules_group.command(
@@ -136,7 +124,7 @@ def rules_show(
     )
     if settings_used:
         lines.append("  settings:")
-        lines.extend(f"    {_setting_line(ruleset, key)}" for key in settings_used)
+        lines.extend(f"    {ruleset.describe_setting(key)}" for key in settings_used)
     lines.append("  sources:")
     lines.extend(f"    {source}: {kb.describe_source(source)}" for source in spec.sources)
     lines.append("  cases:")
@@ -239,6 +227,44 @@ def rules_test(
         raise SystemExit(EXIT_FAILED_CHECK)
     if passed == 0:
         fail_input(InputError([Problem(f"no case matches {pattern!r}")]))
+
+
+@rules_group.command(
+    "docs",
+    epilog="""Writes REFERENCE.md (every rule: summary, why, sources, settings with their values,
+an example case) and the catalogue map in README.md (from catalogue.yaml and the rules'
+catalogue fields) in the rule directory. With --check nothing is written; the exit status is 1
+when either is stale (CI runs it, as it runs ruff).
+
+\b
+Examples:
+  runstrong rules docs
+  runstrong rules docs --check
+""",
+)
+@rules_option
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the docs are stale.")
+def rules_docs(rules_dir: Path | None, check: bool) -> None:
+    """Generate the rule reference and the catalogue map from the rule files."""
+    ruleset = _load(rules_dir)
+    try:
+        docs = generated_docs(ruleset, default_knowledge_base())
+    except InputError as error:
+        fail_input(error)
+        return
+    if check:
+        stale = [doc for doc in docs if doc.stale]
+        for doc in stale:
+            click.echo(f"stale: {doc.shown} (run 'runstrong rules docs')")
+        if stale:
+            raise SystemExit(EXIT_FAILED_CHECK)
+        click.echo("docs are up to date")
+        return
+    written = write_docs(docs)
+    for doc in written:
+        click.echo(f"wrote {doc.shown}")
+    if not written:
+        click.echo("docs are up to date")
 
 
 # Registered here so each lives in a module of its own.

@@ -22,6 +22,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from engine.contract.errors import InputError, Problem
+from engine.contract.formatting import fmt_value
 from engine.knowledge.base import KnowledgeBase, default_knowledge_base
 from engine.loading.paths import rules_dir
 from engine.loading.yamlio import (
@@ -49,6 +50,9 @@ from engine.rulebook.spec import (
     SettingRef,
     SettingsFile,
 )
+
+# YAML files at the top of a rule directory that hold no rules.
+NOT_RULE_FILES = frozenset({"settings.yaml", "invariants.yaml", "catalogue.yaml"})
 
 _CASES_ADAPTER: TypeAdapter[dict[str, dict[str, RuleCase]]] = TypeAdapter(
     dict[str, dict[str, RuleCase]]
@@ -106,6 +110,20 @@ class RuleSet:
             if wanted in (loaded.spec.id.lower(), loaded.spec.name):
                 return loaded
         return None
+
+    def describe_setting(self, key: str) -> str:
+        """``key = value unit``, as a person reads it (lists in brackets, empty text as "")."""
+        value = self.settings.get(key)
+        if isinstance(value, list):
+            shown = "[" + ", ".join(str(item) for item in value) + "]"
+        elif isinstance(value, bool):
+            shown = "true" if value else "false"
+        elif value == "":
+            shown = '""'
+        else:
+            shown = fmt_value(value)
+        unit = self.setting_units.get(key)
+        return f"{key} = {shown}" + (f" {unit}" if unit else "")
 
     def display_path(self, name: str) -> str:
         """How messages name a file of this rule directory (see :func:`display_path`)."""
@@ -381,7 +399,7 @@ def load_ruleset(root: Path | None = None, kb: KnowledgeBase | None = None) -> R
     rules: list[LoadedRule] = []
     first_seen: dict[str, str] = {}
     for path in sorted(root.glob("*.yaml")):
-        if path.name in {"settings.yaml", "invariants.yaml"}:  # not rule files
+        if path.name in NOT_RULE_FILES:
             continue
         located = load(path)
         if located is None:
