@@ -8,8 +8,9 @@ Dates are the one deliberate exception to strictness: JSON has no date type, so 
 accepted for date and datetime fields.
 
 References to the knowledge base (equipment, exercises, ladders, programs) are checked when a
-validation context carries the loaded knowledge base (``context={"kb": kb}``); see
-:func:`engine.validation.validate_request`.
+validation context carries the loaded knowledge base:
+``EvaluationRequest.model_validate(data, context={"kb": kb})``, as
+:func:`engine.loading.inputs.parse_documents` does.
 """
 
 from __future__ import annotations

@@ -49,6 +49,7 @@ ENGINE_SETTINGS: dict[str, EngineSetting] = {
     "hiit.rest_ratio": EngineSetting(int, "the HIIT rest no rule prescribes"),
     "hiit.rounds": EngineSetting(int, "the number of HIIT intervals"),
     "hiit.readiness_min_pct": EngineSetting(int, "the check before each interval"),
+    "hiit.interval_check_note": EngineSetting(str, "the check before each interval"),
     "hiit.interval_exercise": EngineSetting(str, "the exercise of a HIIT interval"),
     "hiit.interval_exercise_note": EngineSetting(str, "the note on the interval exercise"),
     "hiit.low_impact_note": EngineSetting(str, "intervals when the exercise is ruled out"),

@@ -173,7 +173,10 @@ def _value_fits(annotation: Any, value: Any) -> bool:
     return True
 
 
-class _RuleChecker:
+class _SpecValidator:
+    """The checks a rule must pass to load at all (fact fields, value types, settings,
+    knowledge-base ids); the deeper static analysis is :class:`engine.rulebook.lint.RuleChecker`."""
+
     def __init__(self, settings: dict[str, Any], kb: KnowledgeBase) -> None:
         self.settings = settings
         self.kb = kb
@@ -395,7 +398,7 @@ def load_ruleset(root: Path | None = None, kb: KnowledgeBase | None = None) -> R
         except InputError as error:
             problems.extend(error.problems)
 
-    checker = _RuleChecker(settings, kb)
+    validator = _SpecValidator(settings, kb)
     rules: list[LoadedRule] = []
     first_seen: dict[str, str] = {}
     for path in sorted(root.glob("*.yaml")):
@@ -423,9 +426,9 @@ def load_ruleset(root: Path | None = None, kb: KnowledgeBase | None = None) -> R
                 )
                 continue
             first_seen[rule.id] = where
-            checker.check_rule(rule, located, ("rules", index))
+            validator.check_rule(rule, located, ("rules", index))
             rules.append(LoadedRule(rule, located.file, line))
-    problems.extend(checker.problems)
+    problems.extend(validator.problems)
 
     names: dict[str, str] = {}
     for loaded in rules:

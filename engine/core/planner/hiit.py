@@ -58,9 +58,10 @@ def hiit_block(ctx: PlanContext) -> SessionBlock:
         rest_between_rounds_s=rest,
         exercises=items,
         notes=[
-            f"{work} s work, {rest} s rest; before each interval check you feel at least "
-            f"{settings['hiit.readiness_min_pct']}% recovered, and stop or "
-            "lengthen the rest if not",
+            f"{work} s work, {rest} s rest; "
+            + str(settings["hiit.interval_check_note"]).replace(
+                "{hiit.readiness_min_pct}", str(settings["hiit.readiness_min_pct"])
+            ),
             *notes,
             *hiit_notes(ctx),
         ],
