@@ -8,22 +8,29 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import yaml
 
 from engine.contract.errors import EngineError
 from engine.core.evaluator import Evaluator
 from engine.core.runtime import RuleEngine
 from engine.knowledge.base import KnowledgeBase
+from engine.loading.paths import rules_dir
 from engine.rulebook.compiler import RULESET_NAME, CompiledConclusion, compile_ruleset
 from engine.rulebook.ruleset import load_ruleset
 
-SETTINGS = """
-version: test
-settings:
-  hiit.readiness_min_pct:
-    value: {gate}
-    description: gate for the test
-    sources: [default_daily_readiness_gate]
-"""
+# The bundled settings (the engine reads some of them itself), with the gate these tests vary.
+BUNDLED_SETTINGS = yaml.safe_load((rules_dir() / "settings.yaml").read_text())
+
+
+def _settings(gate: int) -> str:
+    data = {"version": "test", "settings": dict(BUNDLED_SETTINGS["settings"])}
+    data["settings"]["hiit.readiness_min_pct"] = {
+        "value": gate,
+        "description": "gate for the test",
+        "sources": ["default_daily_readiness_gate"],
+    }
+    return yaml.safe_dump(data, sort_keys=False)
+
 
 RULES = """
 rules:
@@ -79,7 +86,7 @@ rules:
 def _ruleset_dir(tmp_path: Path, gate: int = 80) -> Path:
     root = tmp_path / f"rules_{gate}"
     root.mkdir()
-    (root / "settings.yaml").write_text(SETTINGS.format(gate=gate))
+    (root / "settings.yaml").write_text(_settings(gate))
     (root / "test.yaml").write_text(RULES)
     return root
 
