@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -176,11 +178,137 @@ def test_an_action_error_is_raised_not_swallowed(tmp_path, kb, make_request) -> 
     assert engine.run(facts[:0]) == []
 
 
-def test_actions_take_exactly_one_parameter(tmp_path, kb) -> None:
-    compiled = compile_ruleset(load_ruleset(_ruleset_dir(tmp_path), kb))
-    engine = RuleEngine(compiled)
-    action = engine._make_action(compiled.rules["RS001"])
-    assert action.__code__.co_argcount == 1  # two would make durable_rules treat it as async
+def test_durable_rules_python_layer_truncates_silently_on_a_clock_step(monkeypatch) -> None:
+    # The trap itself, in durable/engine.py's own action loop: with the wall clock stepping
+    # 11 s, the first action's callback returns without completing, the chained rule never
+    # fires and nothing reports it. (RuleEngine does not use this loop; see the next tests.)
+    import durable.engine as durable_engine
+
+    fired: list[str] = []
+
+    class Host(durable_engine.Host):  # type: ignore[misc]
+        def _run(self) -> None:
+            return None
+
+        def get_action(self, name: str):
+            def action(c) -> None:
+                fired.append(name)
+                if name == "first":
+                    c.assert_fact({"t": "b", "id": "b"})
+
+            return action
+
+    host = Host(
+        {
+            "trap": {
+                "first": {"all": [{"m": {"t": "a"}}], "run": "first"},
+                "second": {"all": [{"m": {"t": "b"}}], "run": "second"},
+            }
+        }
+    )
+    clock = iter(range(0, 10_000, 11))
+    monkeypatch.setattr(durable_engine, "_unix_now", lambda: float(next(clock)))
+    host.assert_fact("trap", {"sid": "1", "id": "a", "t": "a"})
+    assert fired == ["first"]  # "second" was cut off, and no exception said so
+
+
+def _step_the_wall_clock(monkeypatch, seconds: float = 11.0) -> None:
+    import durable.engine as durable_engine
+
+    clock = iter(itertools.count(0, seconds))
+    monkeypatch.setattr(durable_engine, "_unix_now", lambda: float(next(clock)))
+
+
+def test_a_clock_step_does_not_truncate_an_evaluation(evaluator, make_request, monkeypatch) -> None:
+    # Issue 16: knee pain, recovery 60, planned HIIT came out as rest with HIIT allowed and only
+    # RS101 fired when the clock stepped 11 s. Every evaluation completes fully instead.
+    request = make_request(
+        checkin={"recovery_pct": 60, "planned": "hiit", "pain": [{"area": "knee", "severity": 4}]}
+    )
+    expected = evaluator.evaluate(request)
+    assert len(expected.rationale) > 3 and not expected.hiit.allowed
+    _step_the_wall_clock(monkeypatch)
+    for _ in range(3):
+        assert evaluator.evaluate(request) == expected
+
+
+def test_a_stalled_action_does_not_truncate_an_evaluation(
+    evaluator, make_request, monkeypatch
+) -> None:
+    # An action that stalls (here: the wall clock jumps 11 s while it runs, as when the process
+    # is suspended) still lets every later rule fire.
+    import durable.engine as durable_engine
+
+    request = make_request(checkin={"recovery_pct": 60, "planned": "hiit"})
+    expected = [firing.rule for firing in evaluator.fire(request)[1]]
+    now = [0.0]
+    monkeypatch.setattr(durable_engine, "_unix_now", lambda: now[0])
+    fire = RuleEngine._fire
+
+    def stalling(self, action, message, log):
+        now[0] += 11.0
+        time.sleep(0.01)
+        return fire(self, action, message, log)
+
+    monkeypatch.setattr(RuleEngine, "_fire", stalling)
+    assert [firing.rule for firing in evaluator.fire(request)[1]] == expected
+    assert now[0] >= 11.0 * len(expected)
+
+
+def test_a_chain_cut_short_is_an_engine_error(tmp_path, kb, make_request, monkeypatch) -> None:
+    # Should durable_rules ever stop handing out actions early (its own loop did, past 10 s),
+    # the result is refused, not returned.
+    from engine.core import runtime
+
+    evaluator = _evaluator(tmp_path, kb)
+    request = make_request(checkin={"recovery_pct": 60})
+    complete = runtime.dre.complete_and_start_action
+
+    class CutOff:
+        def __getattr__(self, name: str):
+            return getattr(complete.__self__, name)
+
+        @staticmethod
+        def complete_and_start_action(handle: int, state: int) -> None:
+            return None  # as if the loop gave up after the first action
+
+    monkeypatch.setattr(runtime, "dre", CutOff())
+    with pytest.raises(EngineError, match="before the rule chain completed"):
+        evaluator.fire(request)
+    monkeypatch.undo()
+    # The cut-off session was deleted; the engine goes on working.
+    assert _fired(evaluator, request) == ["RS001", "RS002", "RS004"]
+
+
+def test_durable_rules_sees_only_the_fields_rules_test(
+    evaluator, make_request, monkeypatch
+) -> None:
+    from engine.core import runtime
+
+    sent: list[dict] = []
+    assert_facts = runtime.dre.assert_facts
+
+    class Recording:
+        def __getattr__(self, name: str):
+            return getattr(assert_facts.__self__, name)
+
+        @staticmethod
+        def assert_facts(handle: int, text: str):
+            sent.extend(json.loads(text))
+            return assert_facts(handle, text)
+
+    request = make_request(
+        checkin={"recovery_pct": 70, "pain": [{"area": "knee", "severity": 3, "during": "x"}]}
+    )
+    monkeypatch.setattr(runtime, "dre", Recording())
+    firings = evaluator.fire(request)[1]
+    monkeypatch.undo()
+    match = evaluator.compiled.match_fields
+    assert match is not None
+    assert sent and all(set(fact) <= match[fact["type"]] | {"id", "type", "sid"} for fact in sent)
+    # The same firings (and trace values) as with every fact sent whole.
+    whole = RuleEngine(replace(evaluator.compiled, match_fields=None, version="whole"))
+    assert whole.run(evaluator.facts(request).as_dicts()) == firings
 
 
 def test_firing_order_follows_priority_then_id(evaluator) -> None:
