@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
+from engine.app.batch import evaluate_lines, is_json_lines
 from engine.app.evaluators import get_evaluator
-from engine.cli.options import fail_input, format_option, kb_option, rules_option
+from engine.cli.options import EXIT_BAD_INPUT, fail_input, format_option, kb_option, rules_option
 from engine.contract.errors import InputError
 from engine.contract.models import EvaluationRequest
+from engine.core.evaluator import Evaluator
 from engine.loading.inputs import parse_documents, read_text
 from engine.views.cards import recommendation_text
 
@@ -17,12 +21,16 @@ from engine.views.cards import recommendation_text
 @click.command(
     "evaluate",
     epilog="""Input is one request as YAML or JSON, or JSON Lines with one request per line
-(then the output is one JSON object per line). Same input, same output.
+(a .jsonl file, or lines that are each a JSON object). A batch prints one JSON object per line
+(or, with --format text given, one card per request); a bad line is reported on stderr with its
+line number and field, every other line is still evaluated, and the exit status is then 2.
+Same input, same output.
 
 \b
 Examples:
   runstrong evaluate --input request.yaml
-  runstrong evaluate --input requests.jsonl --format json > recommendations.jsonl
+  runstrong evaluate --input requests.jsonl > recommendations.jsonl
+  runstrong evaluate --input requests.jsonl --format text
   cat request.json | runstrong evaluate --input - --format json
 """,
 )
@@ -30,22 +38,54 @@ Examples:
 @format_option
 @rules_option
 @kb_option
+@click.pass_context
 def evaluate_command(
-    source: str, output_format: str, rules_dir: Path | None, kb_dir: Path | None
+    ctx: click.Context,
+    source: str,
+    output_format: str,
+    rules_dir: Path | None,
+    kb_dir: Path | None,
 ) -> None:
     """Recommend the next session for a request, with the reasons."""
     try:
         evaluator = get_evaluator(rules_dir, kb_dir)
         text, name = read_text(source)
-        requests, is_lines = parse_documents(text, name, EvaluationRequest, {"kb": evaluator.kb})
+        if is_json_lines(text, name):
+            # A batch is JSON unless text was asked for by name (the default stays JSON Lines).
+            cards = (
+                output_format == "text"
+                and ctx.get_parameter_source("output_format") != ParameterSource.DEFAULT
+            )
+            _evaluate_batch(text, name, evaluator, cards)
+            return
+        requests, _ = parse_documents(text, name, EvaluationRequest, {"kb": evaluator.kb})
     except InputError as error:
         fail_input(error)
         return
-    recommendations = [evaluator.evaluate(request) for request in requests]
-    if is_lines:
-        for recommendation in recommendations:
-            click.echo(recommendation.model_dump_json(by_alias=True))
-    elif output_format == "json":
-        click.echo(recommendations[0].model_dump_json(by_alias=True, indent=2))
+    recommendation = evaluator.evaluate(requests[0])
+    if output_format == "json":
+        click.echo(recommendation.model_dump_json(by_alias=True, indent=2))
     else:
-        click.echo(recommendation_text(recommendations[0]))
+        click.echo(recommendation_text(recommendation))
+
+
+def _evaluate_batch(text: str, name: str, evaluator: Evaluator, cards: bool) -> None:
+    """Print each good line's result as it comes; report the bad lines; exit 2 if any."""
+    failed = 0
+    printed = 0
+    for result in evaluate_lines(text, name, evaluator):
+        if result.recommendation is None:
+            failed += 1
+            for problem in result.problems:
+                click.echo(f"error: {problem}", err=True)
+            continue
+        if cards:
+            if printed:
+                click.echo("")
+            click.echo(recommendation_text(result.recommendation))
+        else:
+            click.echo(result.recommendation.model_dump_json(by_alias=True))
+        printed += 1
+    if failed:
+        click.echo(f"error: {failed} line(s) of {name} failed; the others were evaluated", err=True)
+        sys.exit(EXIT_BAD_INPUT)
