@@ -1,4 +1,4 @@
-"""``rules diff``: replaying check-ins under two rule sets (engine/ruletools/replay.py, the CLI).
+"""``rules diff``: replaying check-ins under two rule sets (engine/ruletools/replay/, the CLI).
 
 The acceptance check: with ``hiit.readiness_min_pct`` changed in a copy of the rules, the diff
 against the demo database lists exactly the check-ins whose HIIT decision flips, computed here
@@ -484,3 +484,50 @@ def test_file_source_limit_and_blank_lines(tmp_path) -> None:
     assert source.count() == 4
     assert [ref for chunk in source.chunks(2) for ref, _ in chunk] == [1, 3, 4]
     assert [ref for chunk in FileSource(path, limit=2).chunks(10) for ref, _ in chunk] == [1, 3]
+
+
+def test_stored_requests_are_read_in_pages_through_the_store(demo_db, stored) -> None:
+    store = Store.open(demo_db)
+    try:
+        assert store.count_stored_requests() == len(stored)
+        pages, after = [], None
+        while page := store.stored_requests(7, after=after):
+            pages.append(page)
+            after = (page[-1][1], page[-1][0])
+    finally:
+        store.engine.dispose()
+    assert all(len(page) <= 7 for page in pages) and len(pages) > 1
+    rows = [row for page in pages for row in page]
+    assert [row[0] for row in rows] == [item[0] for item in stored]  # date, then id; no repeats
+    assert [json.loads(row[2]) for row in rows] == [json.loads(item[3]) for item in stored]
+
+
+def test_workers_get_the_compiled_rule_sets_and_parse_nothing(
+    stored, stricter_rules, monkeypatch
+) -> None:
+    import pickle
+
+    from engine.ruletools.replay import run
+
+    base, head = get_evaluator(), get_evaluator(stricter_rules)
+    given = (run._built(base), run._built(head))
+    given = pickle.loads(pickle.dumps(given))  # what a spawned worker would receive
+
+    def no_loading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a replay worker loaded rules or a knowledge base")
+
+    monkeypatch.setattr("engine.rulebook.ruleset.load_ruleset", no_loading)
+    monkeypatch.setattr("engine.app.evaluators.load_ruleset", no_loading)
+    monkeypatch.setattr("engine.app.evaluators.load_knowledge_base", no_loading)
+    monkeypatch.setattr("engine.rulebook.compiler.compile_ruleset", no_loading)
+    run._init_worker(*given)
+    chunk = [(ref, text) for ref, _, _, text in stored]
+    try:
+        count, records = run._worker_chunk(chunk)
+    finally:
+        import gc
+
+        gc.unfreeze()
+        run._WORKER = None
+    expected = Replayer(base, head).compare_chunk(chunk)
+    assert (count, records) == expected and records

@@ -41,6 +41,14 @@ class Evaluator:
         compiled = compile_ruleset(ruleset)
         return cls(kb=kb, ruleset=ruleset, compiled=compiled, engine=engine_for(compiled))
 
+    @classmethod
+    def from_compiled(
+        cls, kb: KnowledgeBase, ruleset: RuleSet, compiled: CompiledRuleSet
+    ) -> Evaluator:
+        """An evaluator for a rule set compiled elsewhere (a replay worker gets the parent's),
+        with a durable_rules engine of this process's own."""
+        return cls(kb=kb, ruleset=ruleset, compiled=compiled, engine=RuleEngine(compiled))
+
     def facts(self, request: EvaluationRequest) -> FactBundle:
         return build_facts(request, self.kb, self.ruleset.settings)
 

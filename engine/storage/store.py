@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Text, and_, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,6 +36,10 @@ CRASH_ENV = "RUNSTRONG_CRASH_AT"
 def _crash_point(name: str) -> None:
     if os.environ.get(CRASH_ENV) == name:
         os._exit(137)
+
+
+# Recommendations that stand (a replaced check-in's are kept as "superseded").
+_CURRENT = RecommendationRow.status != "superseded"
 
 
 class StoreError(Exception):
@@ -322,6 +326,31 @@ class Store:
                 query = query.where(RecommendationRow.date >= since)
             rows = session.scalars(query.order_by(RecommendationRow.date, RecommendationRow.id))
             return [self._stored(row) for row in rows]
+
+    def count_stored_requests(self) -> int:
+        """How many non-superseded recommendations there are (what a replay reads)."""
+        with self.reading() as session:
+            query = select(func.count()).select_from(RecommendationRow)
+            return int(session.execute(query.where(_CURRENT)).scalar_one())
+
+    def stored_requests(
+        self, limit: int, after: tuple[dt.date, int] | None = None
+    ) -> list[tuple[int, dt.date, str]]:
+        """One page of (recommendation id, date, request as JSON text) of the non-superseded
+        recommendations, by date then id, after the (date, id) key ``after``.
+
+        Keyset pages, each its own short read: a replay of a large history never holds one
+        long read open (on SQLite that would hold back the WAL checkpoint for its duration),
+        and the request stays JSON text for the reader to parse.
+        """
+        row = RecommendationRow
+        query = select(row.id, row.date, cast(row.request, Text)).where(_CURRENT)
+        if after is not None:
+            day, last_id = after
+            query = query.where(or_(row.date > day, and_(row.date == day, row.id > last_id)))
+        with self.reading() as session:
+            rows = session.execute(query.order_by(row.date, row.id).limit(limit)).all()
+        return [(int(rec_id), day, str(text)) for rec_id, day, text in rows]
 
     # --- session logs ---
 
