@@ -99,3 +99,4 @@ def test_a_batch_with_a_broken_line_is_still_a_batch() -> None:
     assert is_json_lines("anything", "requests.jsonl")
     assert not is_json_lines("athlete:\n  id: x\n", "request.yaml")
     assert not is_json_lines(good, "<stdin>")  # one JSON document
+    assert not is_json_lines(f"{good}\n# a YAML comment\n", "request.yaml")

@@ -21,6 +21,7 @@ from engine.loading.inputs import looks_like_json_lines
 from engine.loading.yamlio import problems_from_validation
 
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ def is_json_lines(text: str, name: str) -> bool:
     """
     if name.lower().endswith(JSON_LINES_SUFFIXES) or looks_like_json_lines(text):
         return True
+    if name.lower().endswith(YAML_SUFFIXES):
+        return False
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) < 2 or not lines[0].lstrip().startswith("{"):
         return False

@@ -3,8 +3,16 @@
 Run:  python tests/benchmarks/bench_evaluate.py [--latency-runs N] [--batch N]
 
 Prints figures; it asserts nothing (machines here are shared and noisy, so speed targets are
-read from these figures, not enforced by timed tests). Targets: p50 <= 2 ms in-process, the
-batch at >= 1,000 evaluations/s on one core.
+read from these figures, not enforced by timed tests). Target: the batch at >= 1,500
+evaluations/s on one core.
+
+Besides the latency and the batch rate it prints, in the same run, what evaluation cannot go
+below: durable_rules' raw assert-and-delete rate, and the CPU time of one evaluation with
+matching excluded (parse + features + planner + output, the firings computed beforehand), so
+the ratio to that floor is visible; and durable_rules' traffic per evaluation (actions, JSON in
+and out), counted at its C extension, which does not depend on the machine's load. The script
+uses only the Evaluator's API, so it also runs against an older checkout (``PYTHONPATH=that
+checkout``) for before/after figures.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime as dt
+import io
 import json
 import random
 import statistics
@@ -23,7 +32,6 @@ from durable.engine import Host
 
 from engine.app.evaluators import get_evaluator
 from engine.contract.models import EvaluationRequest
-from engine.loading.inputs import parse_documents
 from engine.loading.paths import rules_dir
 
 
@@ -109,23 +117,109 @@ def bench_latency(runs: int) -> tuple[float, float, int]:
     return statistics.median(samples) * 1000, samples[int(len(samples) * 0.99)] * 1000, rules_fired
 
 
-def bench_batch(count: int) -> tuple[float, float]:
-    evaluator = get_evaluator()
+def batch_lines(count: int) -> list[str]:
     rng = random.Random(11)
     base = realistic_request_data()
-    text = "\n".join(json.dumps(varied(base, rng), default=str) for _ in range(count)) + "\n"
-    start = time.perf_counter()
-    requests, is_lines = parse_documents(
-        text, "batch.jsonl", EvaluationRequest, {"kb": evaluator.kb}
-    )
-    assert is_lines
-    out = [evaluator.evaluate(request).model_dump_json(by_alias=True) for request in requests]
-    elapsed = time.perf_counter() - start
-    assert len(out) == count
-    return count / elapsed, elapsed
+    return [json.dumps(varied(base, rng), default=str) for _ in range(count)]
+
+
+def bench_batch(lines: list[str]) -> tuple[float, float, float]:
+    """A JSON Lines batch as ``evaluate --input batch.jsonl`` runs it: parse and validate each
+    line, evaluate, write the JSON line. Returns (evaluations/s wall, per CPU second, s)."""
+    evaluator = get_evaluator()
+    context = {"kb": evaluator.kb}
+    sink = io.StringIO()
+    wall, cpu = time.perf_counter(), time.process_time()
+    for line in lines:
+        request = EvaluationRequest.model_validate_json(line, context=context)
+        sink.write(evaluator.evaluate(request).model_dump_json(by_alias=True))
+        sink.write("\n")
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return len(lines) / wall, len(lines) / cpu, wall
+
+
+def floor_and_matching(lines: list[str]) -> tuple[float, float, float]:
+    """CPU ms per evaluation of (everything but matching: parse + features + planner + output,
+    with the firings computed beforehand), (durable_rules matching alone), (all of it)."""
+    evaluator = get_evaluator()
+    context = {"kb": evaluator.kb}
+    requests = [EvaluationRequest.model_validate_json(line, context=context) for line in lines]
+    fired = [evaluator.fire(request) for request in requests]
+    facts = [bundle.as_dicts() for bundle, _ in fired]
+
+    def cpu_ms(work: Any) -> float:
+        best = float("inf")
+        for _ in range(3):  # the best of three: the least disturbed by other work
+            start = time.process_time()
+            work()
+            best = min(best, time.process_time() - start)
+        return best / len(lines) * 1000
+
+    def no_matching() -> None:
+        for line, (bundle, firings) in zip(lines, fired, strict=True):
+            request = EvaluationRequest.model_validate_json(line, context=context)
+            evaluator.facts(request).as_dicts()
+            evaluator.recommend(request, bundle, firings).model_dump_json(by_alias=True)
+
+    def matching() -> None:
+        for one in facts:
+            evaluator.engine.run(one)
+
+    def everything() -> None:
+        for line in lines:
+            request = EvaluationRequest.model_validate_json(line, context=context)
+            evaluator.evaluate(request).model_dump_json(by_alias=True)
+
+    return cpu_ms(no_matching), cpu_ms(matching), cpu_ms(everything)
+
+
+def engine_traffic(lines: list[str]) -> tuple[float, float, float]:
+    """Per evaluation: durable_rules actions, JSON bytes sent in (asserted facts), and JSON
+    bytes of the action messages it sends back. Counted at the C extension's functions, which
+    every version of the runtime calls; these do not depend on the machine's load."""
+    import durable_rules_engine as dre
+
+    evaluator = get_evaluator()
+    context = {"kb": evaluator.kb}
+    requests = [EvaluationRequest.model_validate_json(line, context=context) for line in lines]
+    counts = {"actions": 0, "in": 0, "out": 0}
+    originals = {name: getattr(dre, name) for name in _COUNTED}
+
+    def counted(name: str) -> Any:
+        original = originals[name]
+
+        def call(*args: Any) -> Any:
+            if name in ("assert_fact", "assert_facts"):
+                counts["in"] += len(args[1])
+            result = original(*args)
+            if name == "start_action_for_state" and result:
+                counts["actions"] += 1
+                counts["out"] += len(result[1])
+            elif name == "complete_and_start_action" and result:
+                counts["actions"] += 1
+                counts["out"] += len(result)
+            return result
+
+        return call
+
+    try:
+        for name in _COUNTED:
+            setattr(dre, name, counted(name))
+        for request in requests:
+            evaluator.fire(request)
+    finally:
+        for name, original in originals.items():
+            setattr(dre, name, original)
+    return tuple(counts[key] / len(requests) for key in ("actions", "in", "out"))  # type: ignore[return-value]
+
+
+_COUNTED = ("assert_fact", "assert_facts", "start_action_for_state", "complete_and_start_action")
 
 
 def bench_durable_raw(count: int) -> float:
+    """durable_rules' own floor: assert one fact that one rule matches, then delete the
+    session, through its Python API (sessions/s)."""
+
     class QuietHost(Host):  # type: ignore[misc]
         def _run(self) -> None:
             return None
@@ -141,21 +235,40 @@ def bench_durable_raw(count: int) -> float:
     return count / (time.perf_counter() - start)
 
 
+def print_floor(lines: list[str]) -> None:
+    """The figures that say how far evaluation is from what it cannot go below."""
+    raw = bench_durable_raw(20_000)
+    floor, matching, everything = floor_and_matching(lines)
+    actions, sent, received = engine_traffic(lines)
+    print(f"durable_rules raw assert+delete: {raw:,.0f} sessions/s ({1000 / raw:.3f} ms each)")
+    print(
+        f"CPU per evaluation: {everything:.3f} ms; without matching (parse + features + planner"
+        f" + output): {floor:.3f} ms; durable_rules matching alone: {matching:.3f} ms; "
+        f"ratio to the floor: {everything / floor:.2f}x"
+    )
+    print(
+        f"durable_rules traffic per evaluation: {actions:.1f} actions, {sent / 1024:.1f} KB "
+        f"of facts in, {received / 1024:.1f} KB of action messages out"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--latency-runs", type=int, default=3000)
     parser.add_argument("--batch", type=int, default=10_000)
+    parser.add_argument("--floor-sample", type=int, default=2000)
     args = parser.parse_args()
     evaluator = get_evaluator()
     print(f"rules: {len(evaluator.ruleset.rules)} ({evaluator.ruleset.version})")
     p50, p99, fired = bench_latency(args.latency_runs)
     print(f"latency, realistic request ({fired} rules fired): p50 {p50:.3f} ms, p99 {p99:.3f} ms")
-    rate, elapsed = bench_batch(args.batch)
+    lines = batch_lines(args.batch)
+    rate, cpu_rate, elapsed = bench_batch(lines)
     print(
-        f"JSON Lines batch of {args.batch}: {rate:,.0f} evaluations/s "
-        f"({elapsed:.1f} s, one process)"
+        f"JSON Lines batch of {args.batch}: {rate:,.0f} evaluations/s wall "
+        f"({elapsed:.1f} s, one process), {cpu_rate:,.0f} per CPU second"
     )
-    print(f"durable_rules raw assert+delete: {bench_durable_raw(20_000):,.0f} sessions/s")
+    print_floor(lines[: args.floor_sample])
 
 
 if __name__ == "__main__":

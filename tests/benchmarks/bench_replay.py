@@ -17,8 +17,14 @@ Run:  python tests/benchmarks/bench_replay.py [--sizes 10000,50000,100000] [--wo
    the peak RSS of the parent and of the largest worker (``getrusage`` maxrss), so growing N
    shows whether memory stays flat.
 
+4. In the same run, on the first 2,000 requests: durable_rules' raw assert-and-delete rate, the
+   CPU time of one evaluation with and without matching (parse + features + planner + output)
+   and durable_rules' traffic per evaluation (see ``bench_evaluate.py``), so the replay's CPU
+   per check-in can be read against what one evaluation cannot go below.
+
 It prints figures and asserts nothing (machines here are shared and noisy). Target: >= 2,000
-check-ins/s on a 2-core machine, memory flat in N.
+check-ins/s on a 2-core machine, memory flat in N. Like ``bench_evaluate.py`` it runs against
+an older checkout too (``PYTHONPATH=that checkout``) for before/after figures.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:  # run as a script from anywhere
+if str(REPO) not in sys.path and not os.environ.get("PYTHONPATH"):  # run from anywhere
     sys.path.insert(0, str(REPO))
 
 from engine.app.demo import MINUTES  # noqa: E402
@@ -457,6 +463,11 @@ def main() -> None:
             "is the CPU time of the parent and all workers per check-in, which does not depend "
             "on what else the machine runs: cores / CPU per check-in bounds the throughput"
         )
+        with requests.open(encoding="utf-8") as handle:
+            sample = [line for _, line in zip(range(2000), handle, strict=False)]
+        from bench_evaluate import print_floor
+
+        print_floor(sample)
         print(HEADER)
         if args.single:
             figures = run(["--requests", str(requests)], head, args.single, 1)
