@@ -12,7 +12,7 @@ from engine.knowledge.base import KnowledgeBase
 from engine.knowledge.schema import Dose, Exercise, Ladder, Program
 
 
-def _dose_text(item: PrescribedExercise | Dose) -> str:
+def dose_text(item: PrescribedExercise | Dose) -> str:
     parts: list[str] = []
     side = " per side" if item.per_side else ""
     if item.sets is not None and item.reps is not None:
@@ -37,7 +37,7 @@ def _dose_text(item: PrescribedExercise | Dose) -> str:
     return ", ".join(parts)
 
 
-def _rest_text(block: SessionBlock) -> str:
+def rest_text(block: SessionBlock) -> str:
     parts = []
     if block.rest_between_exercises_s is not None:
         parts.append(f"rest {fmt_value(block.rest_between_exercises_s)} s between exercises")
@@ -57,12 +57,12 @@ def recommendation_text(rec: Recommendation) -> str:
     for block in session.blocks:
         header = f"  {block.name}"
         details = [f"{block.rounds} round{'s' if block.rounds != 1 else ''}"]
-        rest = _rest_text(block)
+        rest = rest_text(block)
         if rest:
             details.append(rest)
         lines.append(f"{header} ({'; '.join(details)})")
         for exercise in block.exercises:
-            dose = _dose_text(exercise)
+            dose = dose_text(exercise)
             lines.append(f"    - {exercise.name}" + (f": {dose}" if dose else ""))
             for note in exercise.notes:
                 lines.append(f"        {note}")
@@ -129,7 +129,7 @@ def exercise_text(kb: KnowledgeBase, exercise: Exercise) -> str:
         options = " or ".join(" + ".join(option) for option in exercise.equipment)
         lines.append(f"  equipment: {options}")
     if exercise.dose:
-        lines.append(f"  dose: {_dose_text(exercise.dose)}")
+        lines.append(f"  dose: {dose_text(exercise.dose)}")
     for cue in exercise.cues:
         lines.append(f"  cue: {cue}")
     for relation in ("regressions", "progressions", "alternatives"):
@@ -150,7 +150,7 @@ def ladder_text(kb: KnowledgeBase, ladder: Ladder) -> str:
         name = exercise.name if exercise else stage.exercise
         lines.append(f"  Stage {stage.number}: {name} ({stage.exercise})")
         if stage.dose:
-            lines.append(f"    dose: {_dose_text(stage.dose)}")
+            lines.append(f"    dose: {dose_text(stage.dose)}")
             lines.extend(_sources_text(kb, stage.dose.sources, "      "))
         if stage.frequency:
             frequency = []
@@ -214,6 +214,6 @@ def program_text(kb: KnowledgeBase, program: Program) -> str:
                 + (f"; rest {', '.join(rest)}" if rest else "")
             )
             for entry in block.exercises:
-                lines.append(f"      - {entry.exercise}: {_dose_text(entry.dose)}")
+                lines.append(f"      - {entry.exercise}: {dose_text(entry.dose)}")
     lines.extend(_sources_text(kb, program.sources, "  "))
     return "\n".join(lines)
