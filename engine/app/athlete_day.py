@@ -79,7 +79,8 @@ def _whole_number(value: Any, where: str, problems: list[Problem]) -> Any:
 
 def read_checkin(data: dict[str, Any]) -> CheckIn:
     """A check-in from form values (strings): numbers and yes/no answers are converted, then
-    validated by the same model, with the same messages, as ``runstrong checkin``."""
+    validated by the same model, with the same messages, as ``runstrong checkin``. Every
+    problem is reported at once."""
     problems: list[Problem] = []
     fields = {key: value for key, value in data.items() if value not in (None, "")}
     for key in _WHOLE_NUMBERS:
@@ -91,13 +92,29 @@ def read_checkin(data: dict[str, Any]) -> CheckIn:
             problems.append(Problem(f"{answer!r}: answer yes or no", field="slept_well"))
         fields["slept_well"] = answer in ("yes", "true")
     for index, pain in enumerate(fields.get("pain", [])):
-        pain["severity"] = _whole_number(pain.get("severity"), f"pain[{index}].severity", problems)
+        where = f"pain[{index}].severity"
+        pain["severity"] = _whole_number(pain.get("severity", ""), where, problems)
+    unreadable = {problem.field for problem in problems if problem.field}
+    try:
+        checkin = CheckIn.model_validate(fields)
+    except ValidationError as error:
+        problems += [
+            problem
+            for problem in problems_from_validation(error, None)
+            if not _reported(problem.field, unreadable)
+        ]
+        raise InputError(problems) from error
     if problems:
         raise InputError(problems)
-    try:
-        return CheckIn.model_validate(fields)
-    except ValidationError as error:
-        raise InputError(problems_from_validation(error, None)) from error
+    return checkin
+
+
+def _reported(where: str | None, unreadable: set[str]) -> bool:
+    """Whether a model error is about a value already reported as unreadable."""
+    if where is None:
+        return False
+    normal = where.replace("[", ".").replace("]", "")
+    return any(normal == field.replace("[", ".").replace("]", "") for field in unreadable)
 
 
 # --- done as recommended -----------------------------------------------------------------------
