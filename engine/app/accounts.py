@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
 import secrets
 import threading
@@ -183,7 +184,7 @@ class LoginThrottle:
             waits = [self._locked_until.get(key, 0.0) - now for key in keys]
         wait = max(waits, default=0.0)
         if wait > 0:
-            raise Throttled(int(wait) + 1)
+            raise Throttled(math.ceil(wait))
 
     def failed(self, keys: list[str]) -> None:
         now = self.clock()

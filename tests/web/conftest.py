@@ -24,6 +24,8 @@ from engine.storage.store import Store
 from engine.web.app import create_app
 
 PASSWORD = "correct horse battery"
+# The production hasher, kept before the tests swap in a cheap one.
+REAL_HASHER = accounts._hasher
 EQUIPMENT = ["kettlebell", "kettlebell_pair", "box", "mat", "mini_band", "loop_band"]
 
 
