@@ -15,6 +15,7 @@ from engine.contract.models import CheckIn
 from engine.web.api_models import (
     AmendIn,
     ApproveIn,
+    AthleteIdPath,
     CheckInIn,
     CheckInOut,
     DecisionOut,
@@ -23,6 +24,7 @@ from engine.web.api_models import (
     LoggedOut,
     MeOut,
     QueueItemOut,
+    RecommendationId,
     RecommendationOut,
     RejectIn,
     StatusFilter,
@@ -71,7 +73,7 @@ def list_recommendations(
 
 @router.get("/recommendations/{recommendation_id}")
 def get_recommendation(
-    request: Request, principal: User, recommendation_id: int
+    request: Request, principal: User, recommendation_id: RecommendationId
 ) -> RecommendationOut:
     """Everything behind one recommendation: check-in, features, rules, sources, decisions."""
     state = web_state(request)
@@ -87,7 +89,7 @@ def _decision(event: ReviewEvent) -> DecisionOut:
 
 @router.post("/recommendations/{recommendation_id}/approve", responses=_decision_errors)
 def approve(
-    request: Request, principal: User, recommendation_id: int, body: ApproveIn
+    request: Request, principal: User, recommendation_id: RecommendationId, body: ApproveIn
 ) -> DecisionOut:
     """Approve (a proposed ladder advance then takes effect); you are the reviewer."""
     event = access.approve_as(
@@ -98,7 +100,7 @@ def approve(
 
 @router.post("/recommendations/{recommendation_id}/reject", responses=_decision_errors)
 def reject(
-    request: Request, principal: User, recommendation_id: int, body: RejectIn
+    request: Request, principal: User, recommendation_id: RecommendationId, body: RejectIn
 ) -> DecisionOut:
     """Reject with a coded reason."""
     event = access.reject_as(
@@ -116,7 +118,9 @@ def reject(
     "/recommendations/{recommendation_id}/amend",
     responses={**_decision_errors, 422: {"description": "the amendment is not valid"}},
 )
-def amend(request: Request, principal: User, recommendation_id: int, body: AmendIn) -> DecisionOut:
+def amend(
+    request: Request, principal: User, recommendation_id: RecommendationId, body: AmendIn
+) -> DecisionOut:
     """Change the session; checked against the knowledge base and the athlete's equipment."""
     amendment = Amendment(
         kind=body.kind,
@@ -137,7 +141,7 @@ def amend(request: Request, principal: User, recommendation_id: int, body: Amend
 def list_checkins(
     request: Request,
     principal: User,
-    athlete_id: str,
+    athlete_id: AthleteIdPath,
     since: Annotated[dt.date | None, Query()] = None,
 ) -> list[CheckIn]:
     """The athlete's check-ins, oldest first."""
@@ -149,7 +153,9 @@ def list_checkins(
     status_code=201,
     responses={409: {"model": ErrorOut, "description": "already checked in that day"}},
 )
-def post_checkin(request: Request, principal: User, athlete_id: str, body: CheckInIn) -> CheckInOut:
+def post_checkin(
+    request: Request, principal: User, athlete_id: AthleteIdPath, body: CheckInIn
+) -> CheckInOut:
     """Check in: the check-in is stored with the recommendation computed from it."""
     state = web_state(request)
     result = access.check_in_as(
@@ -166,7 +172,7 @@ def post_checkin(request: Request, principal: User, athlete_id: str, body: Check
 
 
 @router.get("/athletes/{athlete_id}/today")
-def today(request: Request, principal: User, athlete_id: str) -> TodayOut:
+def today(request: Request, principal: User, athlete_id: AthleteIdPath) -> TodayOut:
     """Today's session (the coach's version when amended), its review status and note."""
     day = dt.date.today()
     card = access.visible_today(web_state(request).store, principal, athlete_id, day)
@@ -187,7 +193,7 @@ def today(request: Request, principal: User, athlete_id: str) -> TodayOut:
     status_code=201,
     responses={422: {"description": "nothing to log"}},
 )
-def done(request: Request, principal: User, athlete_id: str) -> LoggedOut:
+def done(request: Request, principal: User, athlete_id: AthleteIdPath) -> LoggedOut:
     """Log today's session as recommended."""
     state = web_state(request)
     log_id, log = access.done_as_recommended_as(

@@ -7,8 +7,9 @@ Recommendations, check-ins, sessions and session logs are the engine's own publi
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.app.access import ReviewEvent
@@ -27,6 +28,12 @@ from engine.contract.models import (
 
 ReasonCode = Literal["athlete_context", "disagree_with_rule", "data_error", "other"]
 StatusFilter = Literal["pending", "approved", "amended", "rejected", "all"]
+
+
+# Ids in paths: within the database's integer range (a larger one is simply not found), and
+# athlete ids as long as the profile allows.
+RecommendationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+AthleteIdPath = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 class ApiModel(BaseModel):
@@ -82,7 +89,8 @@ class EventOut(ApiModel):
             athlete=event.athlete_id,
             action=event.action,
             reviewer=event.reviewer,
-            at=event.at,
+            # Stored as naive UTC; RFC 3339 (and the schema) needs the offset.
+            at=event.at.replace(tzinfo=dt.UTC),
             from_=event.previous_status,
             to=event.new_status,
             reason_code=event.reason_code,

@@ -14,7 +14,7 @@ from engine.app.accounts import Principal
 from engine.app.coach_view import STATUSES
 from engine.contract.errors import InputError
 from engine.contract.models import INTENSITY_ORDER, SESSION_KINDS
-from engine.web.api_models import StatusFilter
+from engine.web.api_models import AthleteIdPath, RecommendationId, StatusFilter
 from engine.web.auth import check_form_csrf, page_user
 from engine.web.charts import readiness_chart, week_chart
 from engine.web.forms import amendment_from_form
@@ -58,7 +58,10 @@ def review_queue(
 
 
 def _detail_page(
-    request: Request, principal: Principal, recommendation_id: int, error: InputError | None = None
+    request: Request,
+    principal: Principal,
+    recommendation_id: RecommendationId,
+    error: InputError | None = None,
 ) -> Response:
     state = web_state(request)
     detail = access.visible_detail(state.store, state.evaluator, principal, recommendation_id)
@@ -76,12 +79,14 @@ def _detail_page(
 
 
 @router.get("/recommendations/{recommendation_id}")
-def recommendation_page(request: Request, principal: User, recommendation_id: int) -> Response:
+def recommendation_page(
+    request: Request, principal: User, recommendation_id: RecommendationId
+) -> Response:
     _coach(principal)
     return _detail_page(request, principal, recommendation_id)
 
 
-def _back(recommendation_id: int) -> Response:
+def _back(recommendation_id: RecommendationId) -> Response:
     return RedirectResponse(f"/recommendations/{recommendation_id}#decisions", status_code=303)
 
 
@@ -89,7 +94,7 @@ def _back(recommendation_id: int) -> Response:
 def approve_form(
     request: Request,
     principal: User,
-    recommendation_id: int,
+    recommendation_id: RecommendationId,
     csrf: Annotated[str, Form()] = "",
     note: Note = "",
     force: Annotated[bool, Form()] = False,
@@ -103,7 +108,7 @@ def approve_form(
 def reject_form(
     request: Request,
     principal: User,
-    recommendation_id: int,
+    recommendation_id: RecommendationId,
     reason_code: Annotated[str, Form(max_length=40)],
     csrf: Annotated[str, Form()] = "",
     note: Note = "",
@@ -120,7 +125,7 @@ def reject_form(
 def amend_form(
     request: Request,
     principal: User,
-    recommendation_id: int,
+    recommendation_id: RecommendationId,
     csrf: Annotated[str, Form()] = "",
     kind: Annotated[str, Form(max_length=32)] = "",
     intensity: Annotated[str, Form(max_length=16)] = "",
@@ -152,7 +157,7 @@ def amend_form(
 def athlete_page(
     request: Request,
     principal: User,
-    athlete_id: str,
+    athlete_id: AthleteIdPath,
     weeks: Annotated[int | None, Query(ge=1, le=52)] = None,
 ) -> Response:
     state = web_state(request)
