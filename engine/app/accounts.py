@@ -29,7 +29,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from engine.contract.errors import InputError, Problem
 from engine.storage.accounts import AccountStore, UserRecord
-from engine.storage.store import NotFound, Store
+from engine.storage.store import Store
 
 Role = Literal["coach", "athlete"]
 ROLES: tuple[str, ...] = ("coach", "athlete")
@@ -264,5 +264,3 @@ def csrf_matches(principal: Principal, given: str | None) -> bool:
     expected = principal.csrf_token
     return bool(expected and given and secrets.compare_digest(expected, given))
 
-
-__all__ = ["NotFound"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,11 +16,13 @@ from engine.app.access import Forbidden, NotFound, StoreError
 from engine.app.accounts import LoginThrottle
 from engine.contract.errors import InputError
 from engine.core.evaluator import Evaluator
-from engine.storage.store import Store
 from engine.web import api, athlete_pages, coach_pages, login_pages
 from engine.web.auth import LoginRequired
 from engine.web.state import WebSettings, WebState
 from engine.web.templating import render_error
+
+if TYPE_CHECKING:  # the handle only; the web app reads and writes through engine.app
+    from engine.storage.store import Store
 
 STATIC = Path(__file__).resolve().parent / "static"
 

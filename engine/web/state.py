@@ -4,13 +4,15 @@ and the login throttle."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from fastapi import Request
 
 from engine.app.accounts import AccessSettings, LoginThrottle
 from engine.core.evaluator import Evaluator
-from engine.storage.store import Store
+
+if TYPE_CHECKING:  # the handle only; the web app reads and writes through engine.app
+    from engine.storage.store import Store
 
 
 @dataclass(frozen=True)
