@@ -9,6 +9,8 @@ import os
 import pytest
 from click.testing import CliRunner
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 from engine.cli.main import cli
 from tests.web.browser import PHONE, browser_available, chromium, log_in, running_server
@@ -29,11 +31,13 @@ def test_a_coach_approves_in_the_browser_and_the_audit_log_shows_it(world: World
         log_in(driver, base, "sam", PASSWORD)
         assert driver.current_url.endswith("/review")
         driver.find_element(By.LINK_TEXT, f"#{world.ana_rec}").click()
+        driver.find_element(By.ID, "approve-form")  # waits for the recommendation page
         assert "Rules fired, in order" in driver.page_source
         driver.find_element(By.CSS_SELECTOR, "#approve-form textarea").send_keys("Nice work")
         driver.find_element(By.ID, "approve").click()
-        status = driver.find_element(By.ID, "status")
-        assert status.text == "approved"
+        # The old page has a status too: wait (up to 20 s) for the reloaded one to say so.
+        approved = expected_conditions.text_to_be_present_in_element((By.ID, "status"), "approved")
+        WebDriverWait(driver, 20).until(approved)
         # Another coach's athlete is not there for sam.
         driver.get(f"{base}/recommendations/{world.ben_rec}")
         assert driver.find_element(By.TAG_NAME, "h1").text == "Not found"
