@@ -263,4 +263,3 @@ def log_out(store: Store, token: str) -> None:
 def csrf_matches(principal: Principal, given: str | None) -> bool:
     expected = principal.csrf_token
     return bool(expected and given and secrets.compare_digest(expected, given))
-
