@@ -17,9 +17,9 @@ from engine.cli.kb_cmd import kb_group
 from engine.cli.review_cmd import review_group
 from engine.cli.rules_cmd import rules_group
 from engine.cli.schema_cmd import schema_command
-from engine.cli.week_cmd import week_command
 from engine.cli.serve_cmd import serve_command
 from engine.cli.user_cmd import coach_group, user_group
+from engine.cli.week_cmd import week_command
 
 
 @click.group(
