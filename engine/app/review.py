@@ -23,49 +23,86 @@ from engine.contract.models import (
     Session,
 )
 from engine.knowledge.base import KnowledgeBase
+from engine.storage.listing import (
+    CURRENT,
+    RecommendationDigest,
+    RecommendationFilter,
+    count_recommendations,
+    recommendation_digests,
+)
 from engine.storage.reviews import Decision, ReviewEvent, ReviewStore
 from engine.storage.store import Store, StoredRecommendation
 
 
 @dataclass(frozen=True)
 class QueueItem:
-    recommendation: StoredRecommendation
+    recommendation: RecommendationDigest
     summary: str
     flags: list[str]
 
 
-def attention_flags(stored: StoredRecommendation) -> list[str]:
+def attention_flags(digest: RecommendationDigest) -> list[str]:
     """What a coach should look at first."""
     flags = []
-    checkin = stored.request.get("checkin", {})
-    if checkin.get("pain"):
-        areas = ", ".join(sorted({pain["area"] for pain in checkin["pain"]}))
-        flags.append(f"pain: {areas}")
-    recommendation = stored.recommendation
-    if not recommendation.hiit.allowed and checkin.get("planned") == "hiit":
+    if digest.pain_areas:
+        flags.append(f"pain: {', '.join(digest.pain_areas)}")
+    if not digest.hiit_allowed and digest.planned == "hiit":
         flags.append("HIIT blocked")
-    for progression in recommendation.progressions:
+    for progression in digest.progressions:
         if progression.action in {"advance", "regress"}:
             flags.append(f"{progression.ladder} {progression.action}")
-    if any(warning.code == "severe_pain" for warning in recommendation.warnings):
+    if "severe_pain" in digest.warning_codes:
         flags.append("severe pain")
     return flags
 
 
 def session_summary(session: Session) -> str:
-    program = f" {session.program}" if session.program else ""
-    return f"{session.kind}{program} ({session.intensity})"
+    return _summary(session.kind, session.program, session.intensity)
+
+
+def _summary(kind: str, program: str | None, intensity: str) -> str:
+    return f"{kind}{f' {program}' if program else ''} ({intensity})"
+
+
+def _queue_filter(
+    status: str | None, athlete_id: str | None, since: dt.date | None, until: dt.date | None
+) -> RecommendationFilter:
+    return RecommendationFilter(status or CURRENT, athlete_id, since, until)
 
 
 def queue(
-    store: Store, status: str | None = "pending", athlete_id: str | None = None
+    store: Store,
+    status: str | None = "pending",
+    athlete_id: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[QueueItem]:
-    items = [
-        QueueItem(stored, session_summary(stored.recommendation.session), attention_flags(stored))
-        for stored in store.recommendations(athlete_id)
-        if status is None or stored.status == status
+    """One page of the queue (``status`` None: every status but superseded), oldest first.
+
+    Filtered, ordered and paged in the database; only the fields a queue line shows are read.
+    """
+    which = _queue_filter(status, athlete_id, since, until)
+    return [
+        QueueItem(
+            digest,
+            _summary(digest.session_kind, digest.session_program, digest.session_intensity),
+            attention_flags(digest),
+        )
+        for digest in recommendation_digests(store, which, limit, offset)
     ]
-    return sorted(items, key=lambda item: (item.recommendation.date, item.recommendation.id))
+
+
+def queue_size(
+    store: Store,
+    status: str | None = "pending",
+    athlete_id: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> int:
+    """How many recommendations the same :func:`queue` filter matches, over all pages."""
+    return count_recommendations(store, _queue_filter(status, athlete_id, since, until))
 
 
 def _advanced_profile(

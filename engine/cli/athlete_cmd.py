@@ -9,7 +9,7 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from engine.cli.context import app
+from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, fail_input, format_option
 from engine.cli.parsing import parse_ladder, parse_one_rep_max, parse_program, parse_weights
 from engine.contract.errors import InputError
@@ -123,6 +123,7 @@ def athlete_group() -> None:
 )
 @click.argument("athlete_id")
 @profile_options
+@database_option(create=True)
 @click.pass_context
 def athlete_add(ctx: click.Context, /, athlete_id: str, source: str | None, **flags: Any) -> None:
     """Add an athlete."""
@@ -153,6 +154,7 @@ def athlete_add(ctx: click.Context, /, athlete_id: str, source: str | None, **fl
 )
 @click.argument("athlete_id")
 @profile_options
+@database_option()
 @click.pass_context
 def athlete_edit(ctx: click.Context, /, athlete_id: str, source: str | None, **flags: Any) -> None:
     """Change an athlete's profile (flags change only what they name)."""
@@ -177,6 +179,7 @@ def athlete_edit(ctx: click.Context, /, athlete_id: str, source: str | None, **f
 @athlete_group.command("show", epilog="Example:\n\n  runstrong athlete show ana --format json")
 @click.argument("athlete_id")
 @format_option
+@database_option()
 @click.pass_context
 def athlete_show(ctx: click.Context, athlete_id: str, output_format: str) -> None:
     """Show an athlete's profile."""
@@ -193,6 +196,7 @@ def athlete_show(ctx: click.Context, athlete_id: str, output_format: str) -> Non
 
 @athlete_group.command("list", epilog="Example:\n\n  runstrong athlete list --format json")
 @format_option
+@database_option()
 @click.pass_context
 def athlete_list(ctx: click.Context, output_format: str) -> None:
     """List the athletes."""

@@ -10,7 +10,7 @@ import click
 from pydantic import ValidationError
 
 from engine.app.checkin import check_in, todays_recommendation
-from engine.cli.context import app
+from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, fail_input, format_option
 from engine.cli.parsing import parse_date, parse_exercise, parse_pain, parse_upcoming
 from engine.contract.errors import InputError, Problem
@@ -74,6 +74,7 @@ def _validated(model: Any, data: dict[str, Any], context: dict[str, Any] | None 
 @click.option("--file", "source", help="Check-in as YAML or JSON (or - for stdin).")
 @click.option("--replace", is_flag=True, help="Replace today's check-in without asking.")
 @format_option
+@database_option()
 @click.pass_context
 def checkin_command(
     ctx: click.Context,
@@ -211,6 +212,7 @@ def checkin_command(
     help="HIIT: recovered within the planned rest?",
 )
 @click.option("--file", "source", help="Session as YAML or JSON (or - for stdin).")
+@database_option()
 @click.pass_context
 def log_command(
     ctx: click.Context,
@@ -275,6 +277,7 @@ def log_command(
 @click.argument("athlete_id")
 @click.option("--date", "day", help="Another day's recommendation (default: today).")
 @format_option
+@database_option()
 @click.pass_context
 def today_command(ctx: click.Context, athlete_id: str, day: str | None, output_format: str) -> None:
     """Show today's recommendation."""

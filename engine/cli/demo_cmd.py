@@ -8,7 +8,7 @@ import click
 from click.core import ParameterSource
 
 from engine.app.demo import DEMO_WEEKS, create_demo
-from engine.cli.context import app
+from engine.cli.context import app, database_option
 from engine.cli.options import fail_input
 from engine.contract.errors import InputError
 from engine.storage.store import StoreError
@@ -16,9 +16,11 @@ from engine.views.cards import recommendation_text
 
 
 def _db_given_on_command_line(ctx: click.Context) -> bool:
-    parent = ctx.parent
-    return parent is not None and parent.get_parameter_source("db_url") == (
-        ParameterSource.COMMANDLINE
+    """--db was typed, before or after 'demo'."""
+    return any(
+        context.get_parameter_source("db_url") == ParameterSource.COMMANDLINE
+        for context in (ctx, ctx.parent)
+        if context is not None
     )
 
 
@@ -28,9 +30,10 @@ def _db_given_on_command_line(ctx: click.Context) -> bool:
 
 \b
   runstrong demo
-  runstrong --db sqlite:///demo.db demo
+  runstrong demo --db demo.db
 """,
 )
+@database_option(create=True)
 @click.pass_context
 def demo_command(ctx: click.Context) -> None:
     """Create the demo athlete 'demo-runner' with four weeks of history, and check in today.

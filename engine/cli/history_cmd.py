@@ -17,7 +17,7 @@ from engine.app.history import (
     rich_report,
     summarise_weeks,
 )
-from engine.cli.context import app
+from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, fail_input, format_option
 from engine.core.features import SessionClassifier
 from engine.storage.store import StoreError
@@ -48,6 +48,7 @@ from engine.storage.store import StoreError
     help="Last day shown, as YYYY-MM-DD (default: today).",
 )
 @format_option
+@database_option()
 @click.pass_context
 def history_command(
     ctx: click.Context,

@@ -8,7 +8,8 @@ from engine import __version__
 from engine.cli.athlete_cmd import athlete_group
 from engine.cli.calendar_cmd import calendar_group
 from engine.cli.checkin_cmd import checkin_command, log_command, today_command
-from engine.cli.context import AppContext
+from engine.cli.context import DB_HELP, AppContext
+from engine.cli.db_cmd import db_group, init_command
 from engine.cli.demo_cmd import demo_command
 from engine.cli.evaluate_cmd import evaluate_command
 from engine.cli.history_cmd import history_command
@@ -31,8 +32,8 @@ from engine.cli.week_cmd import week_command
     "--db",
     "db_url",
     envvar="RUNSTRONG_DB",
-    help="Database URL (default: an SQLite file in your user data directory; "
-    "postgresql://... works too). Also RUNSTRONG_DB.",
+    metavar="PATH|URL",
+    help=DB_HELP,
 )
 @click.pass_context
 def cli(ctx: click.Context, db_url: str | None) -> None:
@@ -57,6 +58,8 @@ cli.add_command(week_command)
 cli.add_command(serve_command)
 cli.add_command(user_group)
 cli.add_command(coach_group)
+cli.add_command(init_command)
+cli.add_command(db_group)
 
 
 def main() -> None:

@@ -6,8 +6,8 @@ from typing import Any
 
 import click
 
-from engine.app.review import Amendment, amend, approve, queue, reject, rule_stats
-from engine.cli.context import app
+from engine.app.review import Amendment, amend, approve, queue, queue_size, reject, rule_stats
+from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, fail_input, format_option
 from engine.cli.parsing import parse_date
 from engine.contract.errors import InputError
@@ -68,6 +68,10 @@ def review_group() -> None:
     """The coach's review of recommendations."""
 
 
+# A page of the queue: what a coach reads at once (more with --offset).
+PAGE_SIZE = 50
+
+
 @review_group.command(
     "list",
     epilog="""Examples:
@@ -75,19 +79,46 @@ def review_group() -> None:
 \b
   runstrong review list
   runstrong review list --status rejected --athlete ana --format json
+  runstrong review list --status all --since 2026-11-01 --until 2026-11-30 --offset 50
 """,
 )
 @click.option(
     "--status", type=click.Choice([*STATUSES, "all"]), default="pending", show_default=True
 )
 @click.option("--athlete", "athlete_id")
+@click.option("--since", help="First day shown, YYYY-MM-DD.")
+@click.option("--until", help="Last day shown, YYYY-MM-DD.")
+@click.option(
+    "--limit", type=click.IntRange(1), default=PAGE_SIZE, show_default=True, help="Lines shown."
+)
+@click.option(
+    "--offset", type=click.IntRange(0), default=0, show_default=True, help="Lines skipped."
+)
 @format_option
+@database_option()
 @click.pass_context
 def review_list(
-    ctx: click.Context, status: str, athlete_id: str | None, output_format: str
+    ctx: click.Context,
+    status: str,
+    athlete_id: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+    offset: int,
+    output_format: str,
 ) -> None:
-    """The review queue, oldest first, with what needs attention."""
-    items = queue(app(ctx).store(), None if status == "all" else status, athlete_id)
+    """The review queue, oldest first, with what needs attention, a page at a time."""
+    store = app(ctx).store()
+    chosen = None if status == "all" else status
+    first = parse_date(since, "--since") if since else None
+    last = parse_date(until, "--until") if until else None
+    try:
+        items = queue(store, chosen, athlete_id, first, last, limit=limit, offset=offset)
+        full_page = len(items) == limit or offset
+        total = queue_size(store, chosen, athlete_id, first, last) if full_page else len(items)
+    except StoreError as error:
+        fail_input(str(error))
+        return
     if output_format == "json":
         echo_json(
             [
@@ -112,11 +143,16 @@ def review_list(
             f"#{stored.id:<5} {stored.date}  {stored.athlete_id:<16} {stored.status:<9} "
             f"{item.summary}{flags}"
         )
+    if items and (offset or total > offset + len(items)):
+        shown = f"{offset + 1}-{offset + len(items)} of {total}"
+        more = f"; next: --offset {offset + len(items)}" if total > offset + len(items) else ""
+        click.echo(f"({shown}{more})")
 
 
 @review_group.command("show", epilog="Example:\n\n  runstrong review show 12")
 @click.argument("recommendation_id", type=int)
 @format_option
+@database_option()
 @click.pass_context
 def review_show(ctx: click.Context, recommendation_id: int, output_format: str) -> None:
     """Everything behind one recommendation: check-in, features, rules, sources, decisions."""
@@ -226,6 +262,7 @@ def _decided(event: ReviewEvent) -> None:
 @reviewer_option
 @note_option
 @force_option
+@database_option()
 @click.pass_context
 def review_approve(
     ctx: click.Context, recommendation_id: int, reviewer: str, note: str | None, force: bool
@@ -251,6 +288,7 @@ Example:
 @reviewer_option
 @note_option
 @force_option
+@database_option()
 @click.pass_context
 def review_reject(
     ctx: click.Context,
@@ -306,6 +344,7 @@ def _parse_dose(value: str) -> tuple[str, dict[str, Any]]:
 @reviewer_option
 @note_option
 @force_option
+@database_option()
 @click.pass_context
 def review_amend(
     ctx: click.Context,
@@ -351,6 +390,7 @@ def review_amend(
 @review_group.command("log", epilog="Example:\n\n  runstrong review log 12")
 @click.argument("recommendation_id", type=int)
 @format_option
+@database_option()
 @click.pass_context
 def review_log(ctx: click.Context, recommendation_id: int, output_format: str) -> None:
     """The audit trail of one recommendation: who decided what, when, and why."""
@@ -380,6 +420,7 @@ Example:
 )
 @click.option("--since", help="Only recommendations from this date on.")
 @format_option
+@database_option()
 @click.pass_context
 def review_stats(ctx: click.Context, since: str | None, output_format: str) -> None:
     """How the recommendations each rule shaped were judged."""

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.contract.models import AthleteProfile, Session
-from engine.storage.schema import RecommendationRow, ReviewEventRow
-from engine.storage.store import NotFound, Store, StoreError
+from engine.storage.schema import ReviewEventRow
+from engine.storage.store import Store, StoreError, recommendation_row
 
 REASON_CODES = ("athlete_context", "disagree_with_rule", "data_error", "other")
 DECISIONS = {"approve": "approved", "amend": "amended", "reject": "rejected"}
@@ -85,9 +85,7 @@ class ReviewStore:
                 f"use one of {', '.join(REASON_CODES)}"
             )
         with self.store.transaction() as session:
-            row = session.get(RecommendationRow, recommendation_id)
-            if row is None:
-                raise NotFound(f"no recommendation {recommendation_id}")
+            row = recommendation_row(session, recommendation_id)
             if row.status == "superseded":
                 raise AlreadyDecided(
                     f"recommendation {recommendation_id} was superseded by a later check-in"
@@ -130,8 +128,7 @@ class ReviewStore:
 
     def events(self, recommendation_id: int) -> list[ReviewEvent]:
         with self.store.reading() as session:
-            if session.get(RecommendationRow, recommendation_id) is None:
-                raise NotFound(f"no recommendation {recommendation_id}")
+            recommendation_row(session, recommendation_id)
             rows = session.scalars(
                 select(ReviewEventRow)
                 .where(ReviewEventRow.recommendation_id == recommendation_id)
@@ -149,8 +146,6 @@ class ReviewStore:
     def review_state(self, recommendation_id: int) -> tuple[Session | None, str | None]:
         """The coach's amended session and note, if any."""
         with self.store.reading() as session:
-            row = session.get(RecommendationRow, recommendation_id)
-            if row is None:
-                raise NotFound(f"no recommendation {recommendation_id}")
+            row = recommendation_row(session, recommendation_id)
             amended = Session.model_validate(row.amended_session) if row.amended_session else None
             return amended, row.coach_note

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -70,9 +71,11 @@ class CheckInRow(Base):
 
 class SessionLogRow(Base):
     __tablename__ = "session_logs"
+    # The composite indexes come from migration 0003 (see there for which query uses each).
+    __table_args__ = (Index("ix_session_logs_athlete_date", "athlete_id", "date"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    athlete_id: Mapped[str] = mapped_column(ForeignKey("athletes.id"), index=True)
+    athlete_id: Mapped[str] = mapped_column(ForeignKey("athletes.id"))
     date: Mapped[dt.date] = mapped_column(Date, index=True)
     kind: Mapped[str] = mapped_column(String(32))
     program: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -92,13 +95,17 @@ class RecommendationRow(Base):
     """A recommendation with the request it was computed from, so it can be recomputed."""
 
     __tablename__ = "recommendations"
+    __table_args__ = (
+        Index("ix_recommendations_status_date", "status", "date", "id"),
+        Index("ix_recommendations_athlete_date", "athlete_id", "date", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    athlete_id: Mapped[str] = mapped_column(ForeignKey("athletes.id"), index=True)
+    athlete_id: Mapped[str] = mapped_column(ForeignKey("athletes.id"))
     checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id"), index=True)
     date: Mapped[dt.date] = mapped_column(Date, index=True)
     # pending | approved | amended | rejected | superseded (a replaced check-in's)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     rules_version: Mapped[str] = mapped_column(String(120))
     request: Mapped[dict[str, Any]] = mapped_column(JSON)
     recommendation: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -14,11 +14,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.contract.models import AthleteProfile, CheckIn, PlannedRun, Recommendation, SessionLog
-from engine.storage.db import READ_ONLY_OPTION, open_database
+from engine.storage.db import (
+    READ_ONLY_OPTION,
+    connect,
+    damaged_message,
+    database_error,
+    integrity_problems,
+)
+from engine.storage.errors import (
+    AlreadyExists,
+    DatabaseDamaged,
+    DatabaseFull,
+    DatabaseReadOnly,
+    NotFound,
+    StoreError,
+)
 from engine.storage.schema import (
     AthleteRow,
     CheckInRow,
@@ -38,16 +52,29 @@ def _crash_point(name: str) -> None:
         os._exit(137)
 
 
-class StoreError(Exception):
-    """A request the store refuses; the message says why and names the record."""
+__all__ = [
+    "AlreadyExists",
+    "NotFound",
+    "Store",
+    "StoreError",
+    "StoredRecommendation",
+    "is_unique_violation",
+]
+# Row ids are INTEGER columns (32-bit on PostgreSQL); a larger number names no row, and
+# passing it on would overflow the driver instead.
+MAX_ROW_ID = 2**31 - 1
 
 
-class NotFound(StoreError):
-    pass
-
-
-class AlreadyExists(StoreError):
-    pass
+def recommendation_row(session: Session, recommendation_id: int) -> RecommendationRow:
+    """The recommendation's row, or NotFound (an id no INTEGER column can hold included)."""
+    row = (
+        session.get(RecommendationRow, recommendation_id)
+        if 1 <= recommendation_id <= MAX_ROW_ID
+        else None
+    )
+    if row is None:
+        raise NotFound(f"no such recommendation: {recommendation_id}")
+    return row
 
 
 @dataclass(frozen=True)
@@ -67,26 +94,91 @@ def _dump(model: Any) -> Any:
 
 
 class Store:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        label: str | None = None,
+        read_only_reason: str = "",
+    ) -> None:
         self.engine = engine
+        self.label = label or engine.url.render_as_string(hide_password=True)
+        # Why writes are impossible ("" when they are not): see db._read_only_reason.
+        self.read_only_reason = read_only_reason
+        self._checked = False
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str | None = None) -> Store:
-        return cls(open_database(url))
+    def open(cls, url: str | None = None, *, create: bool = False) -> Store:
+        """The store of the database at ``url``; only ``create`` makes a new database."""
+        database = connect(url, create=create)
+        return cls(database.engine, database.label, database.read_only_reason)
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self.read_only_reason)
+
+    def check_sound(self) -> None:
+        """Refuse to write into a damaged database (checked once per store, before its first
+        write): a write there can spread the damage and would be reported as a success."""
+        if self._checked:
+            return
+        problems = integrity_problems(self.engine)
+        if problems:
+            raise DatabaseDamaged(damaged_message(self.label, problems[0]))
+        self._checked = True
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A read-write transaction: commits at the end, or rolls back on an error."""
-        with self._sessions.begin() as session:
-            yield session
+        """A read-write transaction: commits at the end, or rolls back on an error.
+
+        A failed write is one line naming the database (full, damaged), never half-written:
+        the transaction is rolled back before the error leaves here.
+        """
+        if self.read_only:
+            raise DatabaseReadOnly(
+                f"cannot write to the database {self.label}: {self.read_only_reason}. Reading "
+                "it works; copy it somewhere writable (or fix the permissions) to change it"
+            )
+        self.check_sound()
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except DBAPIError as error:
+            raise self._write_failure(error) from error
+
+    def _write_failure(self, error: DBAPIError) -> Exception:
+        if isinstance(error, IntegrityError):
+            return error  # the caller's business (a duplicate, a missing athlete)
+        message = str(error.orig).splitlines()[0] if error.orig is not None else str(error)
+        if "full" in message.lower():  # SQLITE_FULL; PostgreSQL's "No space left on device"
+            return DatabaseFull(
+                f"the database {self.label} is full ({message}); nothing was written. Free "
+                "some disk space and try again"
+            )
+        if "no space left" in message.lower():
+            return DatabaseFull(f"the disk holding {self.label} is full; nothing was written")
+        known = database_error(error, self.label)
+        if known is not None:
+            return known
+        # Any other write error may come from damage the pre-write check could not see yet.
+        self._checked = False
+        problems = integrity_problems(self.engine)
+        if problems:
+            return DatabaseDamaged(damaged_message(self.label, problems[0]))
+        return error
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only transaction (on SQLite it takes no write lock)."""
-        with self._sessions() as session:
-            session.connection(execution_options={READ_ONLY_OPTION: True})
-            yield session
+        try:
+            with self._sessions() as session:
+                session.connection(execution_options={READ_ONLY_OPTION: True})
+                yield session
+        except DBAPIError as error:
+            known = database_error(error, self.label)
+            if known is None:
+                raise
+            raise known from error
 
     @contextmanager
     def _refuse_duplicate(self, message: str) -> Iterator[None]:
@@ -306,10 +398,7 @@ class Store:
 
     def get_recommendation(self, recommendation_id: int) -> StoredRecommendation:
         with self.reading() as session:
-            row = session.get(RecommendationRow, recommendation_id)
-            if row is None:
-                raise NotFound(f"no recommendation {recommendation_id}")
-            return self._stored(row)
+            return self._stored(recommendation_row(session, recommendation_id))
 
     def recommendations(
         self, athlete_id: str | None = None, since: dt.date | None = None
