@@ -270,7 +270,7 @@ def _counts(store: Store) -> tuple[Counter[dt.date], int, int]:
 
 
 def test_create_demo_is_idempotent_and_tops_up_later(tmp_path, evaluator) -> None:
-    store = Store.open(f"sqlite:///{tmp_path / 'demo.db'}")
+    store = Store.open(f"sqlite:///{tmp_path / 'demo.db'}", create=True)
     assert create_demo(store, evaluator, WED) == DEMO_ATHLETE_ID
     first = _counts(store)
     sessions, checkins, recommendations = first
@@ -351,6 +351,7 @@ def test_history_until_and_weeks(db) -> None:
 
 
 def test_history_of_an_unknown_athlete_exits_2(db) -> None:
+    assert CliRunner().invoke(cli, [*db, "init"]).exit_code == 0
     result = CliRunner().invoke(cli, [*db, "history", "nobody"])
     assert result.exit_code == 2
     assert result.stdout == ""

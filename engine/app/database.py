@@ -3,24 +3,53 @@ it up. The CLI goes through here rather than importing storage itself."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
 
 from engine.storage.db import connect, current_revision, describe, integrity_problems, resolve_url
 from engine.storage.errors import DatabaseMissing, StoreError
+from engine.storage.listing import CURRENT, RecommendationFilter, recommendation_digests
 from engine.storage.store import Store
 
-__all__ = ["CheckReport", "DatabaseMissing", "Store", "StoreError", "backup", "check", "open_store"]
+if TYPE_CHECKING:
+    from engine.app.history import RecommendedDay
+
+__all__ = [
+    "CheckReport",
+    "DatabaseMissing",
+    "Store",
+    "StoreError",
+    "backup",
+    "check",
+    "open_store",
+    "recommended_days_between",
+]
 
 
 def open_store(url: str | None, create: bool = False) -> Store:
     """The store of ``url`` (``--db``, ``RUNSTRONG_DB`` or the default file). Without
     ``create`` a database that does not exist is an error naming where it was looked for."""
     return Store.open(url, create=create)
+
+
+def recommended_days_between(
+    store: Store, athlete_id: str, since: dt.date, until: dt.date
+) -> list[RecommendedDay]:
+    """The recommended session kind and review status of each day in the window, read from
+    SQL without loading the recommendations themselves."""
+    from engine.app.history import RecommendedDay  # its rich import is for history only
+
+    which = RecommendationFilter(CURRENT, athlete_id, since, until)
+    return [
+        RecommendedDay(digest.date, digest.session_kind, digest.status)
+        for digest in recommendation_digests(store, which)
+    ]
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,8 @@ class AppContext:
             except Exception as error:  # a URL SQLAlchemy cannot parse
                 fail_input(f"cannot open the database: {error}")
                 raise AssertionError("unreachable") from error
+            for warning in self._store.warnings:
+                click.echo(f"warning: {warning}", err=True)
         return self._store
 
     def store_if_present(self) -> Store | None:

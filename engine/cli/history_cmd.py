@@ -8,12 +8,12 @@ import sys
 import click
 from rich.console import Console
 
+from engine.app.database import recommended_days_between
 from engine.app.history import (
     build_days,
     history_json,
     history_text,
     history_window,
-    recommended_days,
     rich_report,
     summarise_weeks,
 )
@@ -68,15 +68,15 @@ def history_command(
     start, last = history_window(until.date() if until else dt.date.today(), weeks)
     try:
         store.get_athlete(athlete_id)
-        checkins = [c for c in store.checkins(athlete_id, since=start) if c.date <= last]
+        checkins = store.checkins(athlete_id, since=start, until=last)
         sessions = store.sessions(athlete_id, since=start, until=last)
-        stored = [r for r in store.recommendations(athlete_id, since=start) if r.date <= last]
+        advice = recommended_days_between(store, athlete_id, start, last)
     except StoreError as error:
         fail_input(str(error))
         return
     evaluator = context.evaluator()
     classifier = SessionClassifier.from_kb(evaluator.kb, evaluator.ruleset.settings)
-    days = build_days(start, last, checkins, sessions, recommended_days(stored), classifier)
+    days = build_days(start, last, checkins, sessions, advice, classifier)
     summaries = summarise_weeks(days)
     if output_format == "json":
         echo_json(history_json(athlete_id, days, summaries))

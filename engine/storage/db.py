@@ -20,7 +20,6 @@ it is sound, and migrations on first use.
 
 from __future__ import annotations
 
-import logging
 import os
 import sqlite3
 import stat
@@ -59,8 +58,6 @@ PG_INVALID_CATALOG = "3D000"
 OWNER_ONLY = 0o600
 CREATE_HINT = "check --db / RUNSTRONG_DB, or create it with 'runstrong init'"
 
-log = logging.getLogger("runstrong.storage")
-
 
 def default_url() -> str:
     directory = Path(user_data_dir("runstrong", appauthor=False))
@@ -92,6 +89,8 @@ class Database:
     read_only: bool = False
     # Why it is read-only, for the message a refused write shows.
     read_only_reason: str = ""
+    # What the user should know but that does not stop the command (a file mode too loose).
+    warnings: tuple[str, ...] = ()
 
 
 def _sqlite_files(path: Path) -> list[Path]:
@@ -111,8 +110,10 @@ def _create_sqlite_file(path: Path) -> None:
         os.close(descriptor)
 
 
-def _tighten_modes(path: Path) -> None:
-    """Files of an existing database that others can read become owner-only, or we warn."""
+def _tighten_modes(path: Path) -> list[str]:
+    """Files of an existing database that others can read become owner-only; the warnings
+    say which could not be."""
+    warnings = []
     for file in _sqlite_files(path):
         try:
             mode = stat.S_IMODE(file.stat().st_mode)
@@ -123,13 +124,11 @@ def _tighten_modes(path: Path) -> None:
         try:
             os.chmod(file, OWNER_ONLY)
         except OSError as error:
-            log.warning(
-                "warning: %s is readable by other users (mode %04o) and could not be made "
-                "owner-only: %s",
-                file,
-                mode,
-                error.strerror or error,
+            warnings.append(
+                f"{file} is readable by other users (mode {mode:04o}) and could not be made "
+                f"owner-only: {error.strerror or error}"
             )
+    return warnings
 
 
 def _read_only_reason(path: Path) -> str:
@@ -217,10 +216,12 @@ def _open(url: str, create: bool) -> Database:
                 )
             raise DatabaseMissing(f"no database at {path} ({CREATE_HINT})")
         _create_sqlite_file(path)
+        warnings = []
     else:
-        _tighten_modes(path)
+        warnings = _tighten_modes(path)
     reason = _read_only_reason(path)
-    return Database(_sqlite_engine(url, path, bool(reason)), label, bool(reason), reason)
+    engine = _sqlite_engine(url, path, bool(reason))
+    return Database(engine, label, bool(reason), reason, tuple(warnings))
 
 
 def database_error(error: DBAPIError, label: str) -> StoreError | None:

@@ -99,11 +99,14 @@ class Store:
         engine: Engine,
         label: str | None = None,
         read_only_reason: str = "",
+        warnings: tuple[str, ...] = (),
     ) -> None:
         self.engine = engine
         self.label = label or engine.url.render_as_string(hide_password=True)
         # Why writes are impossible ("" when they are not): see db._read_only_reason.
         self.read_only_reason = read_only_reason
+        # Found on opening, for the user: e.g. a file mode that could not be tightened.
+        self.warnings = warnings
         self._checked = False
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
@@ -111,7 +114,7 @@ class Store:
     def open(cls, url: str | None = None, *, create: bool = False) -> Store:
         """The store of the database at ``url``; only ``create`` makes a new database."""
         database = connect(url, create=create)
-        return cls(database.engine, database.label, database.read_only_reason)
+        return cls(database.engine, database.label, database.read_only_reason, database.warnings)
 
     @property
     def read_only(self) -> bool:
@@ -296,13 +299,17 @@ class Store:
             ).first()
             return None if row is None else CheckIn.model_validate(row.data)
 
-    def checkins(self, athlete_id: str, since: dt.date | None = None) -> list[CheckIn]:
+    def checkins(
+        self, athlete_id: str, since: dt.date | None = None, until: dt.date | None = None
+    ) -> list[CheckIn]:
         with self.reading() as session:
-            query = select(CheckInRow).where(CheckInRow.athlete_id == athlete_id)
+            query = select(CheckInRow.data).where(CheckInRow.athlete_id == athlete_id)
             if since is not None:
                 query = query.where(CheckInRow.date >= since)
+            if until is not None:
+                query = query.where(CheckInRow.date <= until)
             rows = session.scalars(query.order_by(CheckInRow.date))
-            return [CheckIn.model_validate(row.data) for row in rows]
+            return [CheckIn.model_validate(data) for data in rows]
 
     def save_checkin(
         self,
