@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
 
-from engine.storage.db import connect, current_revision, describe, integrity_problems, resolve_url
+from engine.storage.db import connect, current_revision, describe, resolve_url
 from engine.storage.errors import DatabaseMissing, StoreError
+from engine.storage.integrity import integrity_problems, record_pass
 from engine.storage.listing import CURRENT, RecommendationFilter, recommendation_digests
 from engine.storage.store import Store
 
@@ -66,15 +67,19 @@ class CheckReport:
 
 
 def check(url: str | None, full: bool = False) -> CheckReport:
-    """SQLite's own check of every page (``full``: and every index entry)."""
+    """SQLite's own check of every page (``full``: and every index entry). Scheduled daily on
+    a large database, it keeps that scan off the writes (see engine.storage.integrity)."""
     database = connect(url)
     try:
+        problems = integrity_problems(database.engine, full=full)
+        if not problems and not database.read_only:
+            record_pass(database.engine)  # spares the next writes of a large file the scan
         return CheckReport(
             label=database.label,
             backend=database.engine.dialect.name,
             revision=current_revision(database.engine),
             read_only=database.read_only,
-            problems=integrity_problems(database.engine, full=full),
+            problems=problems,
         )
     finally:
         database.engine.dispose()

@@ -77,9 +77,7 @@ def import_days(store: Store, athlete_id: str, days: Sequence[PastDay]) -> list[
             ],
         ).all()
         recommendation_ids = session.scalars(
-            insert(RecommendationRow).returning(
-                RecommendationRow.id, sort_by_parameter_order=True
-            ),
+            insert(RecommendationRow).returning(RecommendationRow.id, sort_by_parameter_order=True),
             [
                 {
                     "athlete_id": athlete_id,
@@ -109,4 +107,3 @@ def import_days(store: Store, athlete_id: str, days: Sequence[PastDay]) -> list[
         if logs:
             session.execute(insert(SessionLogRow), logs)
         return list(recommendation_ids)
-

@@ -43,6 +43,7 @@ from engine.storage.errors import (
     DatabaseUnavailable,
     StoreError,
 )
+from engine.storage.integrity import damaged_message
 
 DB_ENV = "RUNSTRONG_DB"
 # Execution option that marks a read-only transaction (see Store.reading).
@@ -238,14 +239,6 @@ def database_error(error: DBAPIError, label: str) -> StoreError | None:
     return None
 
 
-def damaged_message(label: str, problem: str) -> str:
-    return (
-        f"the database {label} is damaged ({problem}); nothing was written to it. To recover, "
-        "restore your last copy from 'runstrong db backup', or rebuild what can still be read "
-        f"with: sqlite3 {label} .recover | sqlite3 repaired.db"
-    )
-
-
 def _alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -307,21 +300,3 @@ def connect(url: str | None = None, *, create: bool = False) -> Database:
 def open_database(url: str | None = None, *, create: bool = False) -> Engine:
     """An engine for the database, migrated to the newest schema."""
     return connect(url, create=create).engine
-
-
-def integrity_problems(engine: Engine, full: bool = False) -> list[str]:
-    """What SQLite's own check finds wrong with the file ([] when sound).
-
-    ``quick_check`` reads every page but skips matching indexes to rows, so it is fast enough
-    to run before a write; ``integrity_check`` (``full``) does that too. PostgreSQL checks its
-    pages itself (checksums, WAL), so there is nothing to run here.
-    """
-    if engine.dialect.name != "sqlite":
-        return []
-    pragma = "integrity_check" if full else "quick_check"
-    try:
-        with engine.connect() as connection:
-            rows = _reading(connection).exec_driver_sql(f"PRAGMA {pragma}").scalars().all()
-    except DBAPIError as error:
-        return [str(error.orig).splitlines()[0] if error.orig is not None else str(error)]
-    return [] if list(rows) == ["ok"] else [str(row) for row in rows]

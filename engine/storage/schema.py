@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -153,3 +154,14 @@ class CalendarEntryRow(Base):
     source: Mapped[str] = mapped_column(String(200), default="cli")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class IntegrityCheckRow(Base):
+    """A passed integrity check of a large SQLite file (migration 0003): the store skips the
+    full scan before a write while the last one is recent (see ``Store.check_sound``)."""
+
+    __tablename__ = "integrity_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    file_bytes: Mapped[int] = mapped_column(BigInteger)

@@ -18,13 +18,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.contract.models import AthleteProfile, CheckIn, PlannedRun, Recommendation, SessionLog
-from engine.storage.db import (
-    READ_ONLY_OPTION,
-    connect,
-    damaged_message,
-    database_error,
-    integrity_problems,
-)
+from engine.storage.db import READ_ONLY_OPTION, connect, database_error
 from engine.storage.errors import (
     AlreadyExists,
     DatabaseDamaged,
@@ -32,6 +26,12 @@ from engine.storage.errors import (
     DatabaseReadOnly,
     NotFound,
     StoreError,
+)
+from engine.storage.integrity import (
+    damaged_message,
+    integrity_problems,
+    record_pass,
+    write_needs_check,
 )
 from engine.storage.schema import (
     AthleteRow,
@@ -122,12 +122,14 @@ class Store:
 
     def check_sound(self) -> None:
         """Refuse to write into a damaged database (checked once per store, before its first
-        write): a write there can spread the damage and would be reported as a success."""
+        write; see engine.storage.integrity for when a large file is checked)."""
         if self._checked:
             return
-        problems = integrity_problems(self.engine)
-        if problems:
-            raise DatabaseDamaged(damaged_message(self.label, problems[0]))
+        if write_needs_check(self.engine):
+            problems = integrity_problems(self.engine)
+            if problems:
+                raise DatabaseDamaged(damaged_message(self.label, problems[0]))
+            record_pass(self.engine)
         self._checked = True
 
     @contextmanager

@@ -143,3 +143,32 @@ def test_sqlite_pages_the_queue_on_its_index(store, filled, backend) -> None:
             )
         )
     assert "ix_recommendations_status_date" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_import_days_stores_a_batch_whole_or_not_at_all(store, evaluator, profile, checkin):
+    from engine.app.checkin import build_request
+    from engine.storage.bulk import PastDay, import_days
+    from engine.storage.store import AlreadyExists
+    from tests.storage.conftest import row_counts
+
+    store.add_athlete(profile("cy"))
+    request = build_request(store, evaluator, "cy", checkin(DAYS[0]), [])
+    recommendation = evaluator.evaluate(request)
+    request_json = request.model_dump(mode="json", by_alias=True)
+    days = [
+        PastDay(checkin(day), request_json, recommendation, status)
+        for day, status in zip(DAYS[:3], ("approved", "rejected", "pending"), strict=True)
+    ]
+    ids = import_days(store, "cy", days)
+    assert _ids(queue(store, None, "cy")) == ids
+    assert [item.recommendation.status for item in queue(store, None, "cy")] == [
+        "approved",
+        "rejected",
+        "pending",
+    ]
+    assert store.get_recommendation(ids[1]).recommendation == recommendation
+    before = row_counts(store.engine)
+    again = [PastDay(checkin(DAYS[3]), request_json, recommendation), days[0]]
+    with pytest.raises(AlreadyExists):
+        import_days(store, "cy", again)
+    assert row_counts(store.engine) == before

@@ -316,3 +316,60 @@ def test_store_refuses_to_write_read_only_without_touching_the_file(filled, read
         assert store.read_only and store.get_athlete("ana").id == "ana"
     finally:
         store.engine.dispose()
+
+
+# --- when a large file is checked --------------------------------------------------------------
+
+
+def test_a_large_file_is_scanned_once_a_day_and_after_a_scheduled_check(
+    filled, monkeypatch
+) -> None:
+    from engine.storage import integrity
+
+    monkeypatch.setattr(integrity, "CHECK_EVERY_WRITE_BYTES", 0)  # every file counts as large
+    scans: list[str] = []
+    real = integrity.integrity_problems
+
+    def counted(engine, full=False):
+        scans.append(str(engine.url))
+        return real(engine, full)
+
+    monkeypatch.setattr("engine.storage.store.integrity_problems", counted)
+
+    def write(day: dt.date) -> None:
+        store = Store.open(str(filled))
+        try:
+            store.update_athlete(store.get_athlete("ana"), reason=f"touch {day}")
+        finally:
+            store.engine.dispose()
+
+    write(TODAY)
+    assert len(scans) == 1  # never checked: scanned, and the pass recorded
+    write(TODAY)
+    assert len(scans) == 1  # passed less than a day ago
+    connection = sqlite3.connect(filled)
+    connection.execute("UPDATE integrity_checks SET checked_at = '2000-01-01 00:00:00'")
+    connection.commit()
+    connection.close()
+    write(TODAY)
+    assert len(scans) == 2  # the last pass is too old
+    # A damaged file whose last pass is old is refused.
+    connection = sqlite3.connect(filled)
+    connection.execute("UPDATE integrity_checks SET checked_at = '2000-01-01 00:00:00'")
+    connection.commit()
+    connection.close()
+    _damage(filled)
+    result = _checkin(str(filled), TODAY)
+    _one_line_error(result, "damaged")
+
+
+def test_db_check_records_its_pass_for_large_files(filled, monkeypatch) -> None:
+    from engine.storage import integrity
+
+    monkeypatch.setattr(integrity, "CHECK_EVERY_WRITE_BYTES", 0)
+    assert runstrong("db", "check", "--db", str(filled)).exit_code == 0
+    store = Store.open(str(filled))
+    try:
+        assert not integrity.write_needs_check(store.engine)
+    finally:
+        store.engine.dispose()

@@ -10,6 +10,9 @@ athlete's session logs by date, each ordered the way the query pages through it.
 The single-column indexes each of these starts with are dropped: the composite serves the
 same lookups.
 
+Also ``integrity_checks``: when SQLite's check of a large database last passed, so a write
+need not scan gigabytes every time (see ``Store.check_sound``).
+
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-01
@@ -17,6 +20,7 @@ Create Date: 2026-12-01
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
@@ -37,6 +41,12 @@ REPLACED = [
 
 
 def upgrade() -> None:
+    op.create_table(
+        "integrity_checks",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("checked_at", sa.DateTime(), nullable=False),
+        sa.Column("file_bytes", sa.BigInteger(), nullable=False),
+    )
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
     for name, table, _ in REPLACED:
@@ -48,3 +58,4 @@ def downgrade() -> None:
         op.create_index(name, table, columns)
     for name, table, _ in INDEXES:
         op.drop_index(name, table_name=table)
+    op.drop_table("integrity_checks")
