@@ -1,7 +1,7 @@
 """Benchmark: the daily commands on a 500-athlete x 365-day database beside the demo database.
 
 Run:  python tests/benchmarks/bench_scale.py [--athletes 500] [--days 365] [--runs 5]
-          [--dir DIR] [--db URL]
+          [--dir DIR] [--db URL] [--only COMMAND ...]
 
 Builds the demo database (``runstrong demo``) and a large one through the store's own API
 (``engine.storage.bulk.import_days``: one transaction and three multi-row inserts per athlete,
@@ -153,6 +153,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dir", type=Path, help="Keep (and reuse) the databases here.")
     parser.add_argument("--db", help="Build the large database at this URL instead.")
+    parser.add_argument(
+        "--only", action="append", help="Time only this command (repeat), e.g. checkin."
+    )
     options = parser.parse_args()
     directory = options.dir or Path(tempfile.mkdtemp(prefix="runstrong-scale-"))
     directory.mkdir(parents=True, exist_ok=True)
@@ -178,6 +181,8 @@ def main() -> None:
     print(f"{header[0]:<22}" + "".join(f"{name:>11}" for name in header[1:]), end="")
     print(f"{'large worst':>12}{'demo MB':>9}{'large MB':>9}")
     for name, args in large_commands.items():
+        if options.only and name not in options.only:
+            continue
         demo = measure([*runstrong(), "--db", demo_url, *demo_commands[name]], options.runs)
         large = measure([*runstrong(), "--db", large_url, *args], options.runs)
         print(
