@@ -231,7 +231,9 @@ def database_error(error: DBAPIError, label: str) -> StoreError | None:
     lowered = message.lower()
     if "malformed" in lowered or "not a database" in lowered:
         return DatabaseDamaged(damaged_message(label, message))
-    if getattr(error.orig, "sqlstate", None) == PG_INVALID_CATALOG:
+    # psycopg gives no SQLSTATE for a refused connection, only the server's message.
+    missing = 'database "' in lowered and "does not exist" in lowered
+    if getattr(error.orig, "sqlstate", None) == PG_INVALID_CATALOG or missing:
         return DatabaseMissing(
             f"no database {label}: it does not exist on the server (create it with "
             "'createdb', or check --db / RUNSTRONG_DB)"

@@ -132,7 +132,7 @@ def test_a_missing_postgresql_database_is_named_without_its_password() -> None:
     rendered = url.render_as_string(hide_password=False)
     for args in (("review", "list"), ("athlete", *ATHLETE[1:])):
         result = runstrong("--db", rendered, *args)
-        _one_line_error(result, "runstrong_no_such_database", "***")
+        _one_line_error(result, "runstrong_no_such_database", "***", "does not exist on the server")
         assert "s3cret-pw" not in result.output
 
 
