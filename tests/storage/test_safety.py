@@ -196,11 +196,11 @@ def test_db_check_and_backup_of_a_sound_database(filled, tmp_path) -> None:
 
 
 def test_backup_of_postgresql_points_to_pg_dump(db_url, open_store) -> None:
-    open_store()  # create the schema
-    result = runstrong("db", "backup", "copy.db", "--db", db_url)
     if make_url(db_url).get_backend_name() == "sqlite":
         pytest.skip("the SQLite backup is tested above")
-    _one_line_error(result, "pg_dump")
+    open_store()  # create the schema
+    _one_line_error(runstrong("db", "backup", "copy.db", "--db", db_url), "pg_dump")
+    assert not Path("copy.db").exists()
 
 
 def test_a_file_that_is_not_a_database(tmp_path) -> None:
