@@ -110,6 +110,17 @@ def build_large(url: str, athletes: int, days: int, today: dt.date, demo_url: st
     return time.perf_counter() - start
 
 
+def already_built(url: str) -> bool:
+    """Whether the large database is there from an earlier run (then it is reused)."""
+    if "://" not in url and not Path(url).exists():
+        return False
+    store = Store.open(url, create=True)
+    try:
+        return any(athlete.id == "athlete-000" for athlete in store.list_athletes())
+    finally:
+        store.engine.dispose()
+
+
 def measure(args: list[str], runs: int) -> dict[str, float]:
     walls, cpus, peaks = [], [], []
     for _ in range(runs):
@@ -163,7 +174,7 @@ def main() -> None:
     demo_path = directory / "demo.db"
     demo_url = str(demo_path) if demo_path.exists() else build_demo(demo_path)
     large_url = options.db or str(directory / f"scale-{options.athletes}x{options.days}.db")
-    if options.db or not Path(large_url).exists():
+    if not already_built(large_url):
         print(f"building {options.athletes} athletes x {options.days} days at {large_url} ...")
         seconds = build_large(large_url, options.athletes, options.days, today, demo_url)
         rows = options.athletes * options.days
