@@ -72,8 +72,6 @@ class CheckInRow(Base):
 
 class SessionLogRow(Base):
     __tablename__ = "session_logs"
-    # The composite indexes come from migration 0003 (see there for which query uses each).
-    __table_args__ = (Index("ix_session_logs_athlete_date", "athlete_id", "date"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     athlete_id: Mapped[str] = mapped_column(ForeignKey("athletes.id"))
@@ -89,6 +87,8 @@ class SessionLogRow(Base):
     sport: Mapped[str | None] = mapped_column(String(32), nullable=True)
     __table_args__ = (
         UniqueConstraint("athlete_id", "sport", "started_at", name="uq_session_log_activity"),
+        # The index for an athlete's history window (migration 0003).
+        Index("ix_session_logs_athlete_date", "athlete_id", "date"),
     )
 
 

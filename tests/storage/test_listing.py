@@ -124,7 +124,7 @@ def test_migration_0003_indexes_the_list_queries(store) -> None:
     config = _alembic_config()
     with store.engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0002")
+        command.downgrade(config, "-1")
     upgrade(store.engine)
     assert current_revision(store.engine) == upgrade_to
 
