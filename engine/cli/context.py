@@ -45,14 +45,6 @@ class AppContext:
                 click.echo(f"warning: {warning}", err=True)
         return self._store
 
-    def store_if_present(self) -> Store | None:
-        """The store, or None when there is no usable database (for optional extras, such as
-        how often a rule fired)."""
-        try:
-            return self._store or open_store(self.db_url)
-        except StoreError:
-            return None
-
     def evaluator(self) -> Evaluator:
         return get_evaluator(self.rules_dir)
 
