@@ -72,7 +72,7 @@ def checkin(today: dt.date, **changes: object) -> CheckIn:
 
 
 def build_world(url: str) -> World:
-    store = Store.open(url)
+    store = Store.open(url, create=True)
     evaluator = get_evaluator()
     today = dt.date.today()
     for athlete_id in ("ana", "ben", "cleo"):
@@ -125,7 +125,7 @@ def world(tmp_path: Path, world_template: tuple[Path, World]) -> World:
     shutil.copyfile(source, target)
     target.chmod(0o600)
     url = f"sqlite:///{target}"
-    return dataclasses.replace(template, url=url, store=Store.open(url))
+    return dataclasses.replace(template, url=url, store=Store.open(url, create=True))
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from tests.web.conftest import profile
 
 
 def test_accounts_round_trip(db_url: str) -> None:  # noqa: F811
-    store = Store.open(db_url)
+    store = Store.open(db_url, create=True)
     store.add_athlete(profile("ana", dt.date(2026, 11, 1)))
     accounts = AccountStore(store)
     coach = accounts.add_user("sam", "coach", None, "hash-1")

@@ -26,7 +26,7 @@ def api_world(
     target = tmp_path_factory.mktemp("schemathesis") / "web.db"
     shutil.copyfile(source, target)
     template.url = f"sqlite:///{target}"
-    template.store = Store.open(template.url)
+    template.store = Store.open(template.url, create=True)
     return template
 
 
