@@ -12,21 +12,28 @@ from pydantic import ValidationError
 from engine.app.checkin import check_in, todays_recommendation
 from engine.cli.context import app
 from engine.cli.options import echo_json, fail_input, format_option
-from engine.cli.parsing import parse_date, parse_exercise, parse_pain, parse_upcoming
+from engine.cli.parsing import (
+    ASCII_INT,
+    AsciiIntRange,
+    parse_date,
+    parse_exercise,
+    parse_pain,
+    parse_upcoming,
+)
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import SESSION_KINDS, CheckIn, PlannedRun, SessionLog
-from engine.loading.inputs import read_text
-from engine.loading.yamlio import load_yaml_text, problems_from_validation
+from engine.loading.inputs import load_text, read_text
+from engine.loading.yamlio import problems_from_validation
 from engine.storage.reviews import ReviewStore
 from engine.storage.store import StoreError
 from engine.views.cards import recommendation_text
 
 # What the check-in asks for when a flag is missing and someone is at the terminal.
 PROMPTS: list[tuple[str, str, click.ParamType[Any]]] = [
-    ("recovery_pct", "How recovered do you feel (0-100 %)?", click.IntRange(0, 100)),
+    ("recovery_pct", "How recovered do you feel (0-100 %)?", AsciiIntRange(0, 100)),
     ("slept_well", "Did you sleep well?", click.BOOL),
-    ("soreness", "Muscle soreness (0 none - 10 very sore)?", click.IntRange(0, 10)),
-    ("life_stress", "Life stress outside training (0-10)?", click.IntRange(0, 10)),
+    ("soreness", "Muscle soreness (0 none - 10 very sore)?", AsciiIntRange(0, 10)),
+    ("life_stress", "Life stress outside training (0-10)?", AsciiIntRange(0, 10)),
 ]
 
 
@@ -36,9 +43,15 @@ def _interactive() -> bool:
 
 def _load_file(source: str) -> dict[str, Any]:
     text, name = read_text(source)
-    located = load_yaml_text(text, name)
+    located = load_text(text, name)
     if not isinstance(located.data, dict):
         raise InputError([Problem("expected a mapping at the top level", file=name, line=1)])
+    upcoming = located.data.get("upcoming", [])
+    if upcoming is not None and not isinstance(upcoming, list):
+        line = located.line_for(("upcoming",))
+        raise InputError(
+            [Problem("should be a list of planned runs", file=name, line=line, field="upcoming")]
+        )
     return located.data
 
 
@@ -63,10 +76,10 @@ def _validated(model: Any, data: dict[str, Any], context: dict[str, Any] | None 
 )
 @click.argument("athlete_id")
 @click.option("--date", "day", help="Day of the check-in (default: today).")
-@click.option("--recovery", type=int, help="How recovered, 0-100 %.")
+@click.option("--recovery", type=ASCII_INT, help="How recovered, 0-100 %.")
 @click.option("--slept-well/--slept-badly", default=None)
-@click.option("--soreness", type=int, help="0-10.")
-@click.option("--stress", type=int, help="Life stress outside training, 0-10.")
+@click.option("--soreness", type=ASCII_INT, help="0-10.")
+@click.option("--stress", type=ASCII_INT, help="Life stress outside training, 0-10.")
 @click.option("--pain", "pains", multiple=True, help="AREA:SEVERITY[:DURING] (repeat).")
 @click.option("--planned", type=click.Choice(SESSION_KINDS), help="What you planned today.")
 @click.option("--upcoming", "upcoming", multiple=True, help="Planned run KIND@DATE (repeat).")
@@ -198,7 +211,7 @@ def checkin_command(
     multiple=True,
     help="ID:SETSxREPS[@KG][:posture-ok|posture-lost][:easy|hard] (repeat).",
 )
-@click.option("--duration", type=int, help="Minutes.")
+@click.option("--duration", type=ASCII_INT, help="Minutes.")
 @click.option(
     "--hr-settled/--hr-stayed-high",
     default=None,

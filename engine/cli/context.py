@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from engine.app.evaluators import get_evaluator
 from engine.cli.options import fail_input
-from engine.core.evaluator import Evaluator
-from engine.storage.store import Store
+
+# Imported when first used: a command that needs no database (evaluate, rules, kb) should not
+# pay for importing SQLAlchemy and Alembic, nor the engine for a database-only command.
+if TYPE_CHECKING:
+    from engine.core.evaluator import Evaluator
+    from engine.storage.store import Store
 
 
 @dataclass
@@ -21,6 +25,8 @@ class AppContext:
 
     def store(self) -> Store:
         if self._store is None:
+            from engine.storage.store import Store
+
             try:
                 self._store = Store.open(self.db_url)
             except Exception as error:  # a bad URL or an unreachable server
@@ -29,6 +35,8 @@ class AppContext:
         return self._store
 
     def evaluator(self) -> Evaluator:
+        from engine.app.evaluators import get_evaluator
+
         return get_evaluator(self.rules_dir)
 
 

@@ -19,6 +19,7 @@ from engine.app.history import (
 )
 from engine.cli.context import app
 from engine.cli.options import echo_json, fail_input, format_option
+from engine.cli.parsing import AsciiIntRange
 from engine.core.features import SessionClassifier
 from engine.storage.store import StoreError
 
@@ -36,7 +37,7 @@ from engine.storage.store import StoreError
 @click.argument("athlete_id")
 @click.option(
     "--weeks",
-    type=click.IntRange(1, 104),
+    type=AsciiIntRange(1, 104),
     default=4,
     show_default=True,
     help="How many ISO weeks to show, the last one ending at --until.",

@@ -9,7 +9,7 @@ import click
 from engine.app.review import Amendment, amend, approve, queue, reject, rule_stats
 from engine.cli.context import app
 from engine.cli.options import echo_json, fail_input, format_option
-from engine.cli.parsing import parse_date
+from engine.cli.parsing import ASCII_INT, decimal_number, parse_date, whole_number
 from engine.contract.errors import InputError
 from engine.contract.formatting import fmt_value
 from engine.contract.models import SESSION_KINDS, Session
@@ -115,7 +115,7 @@ def review_list(
 
 
 @review_group.command("show", epilog="Example:\n\n  runstrong review show 12")
-@click.argument("recommendation_id", type=int)
+@click.argument("recommendation_id", type=ASCII_INT)
 @format_option
 @click.pass_context
 def review_show(ctx: click.Context, recommendation_id: int, output_format: str) -> None:
@@ -222,7 +222,7 @@ def _decided(event: ReviewEvent) -> None:
 @review_group.command(
     "approve", epilog="Example:\n\n  runstrong review approve 12 --reviewer sam --note 'Nice work'"
 )
-@click.argument("recommendation_id", type=int)
+@click.argument("recommendation_id", type=ASCII_INT)
 @reviewer_option
 @note_option
 @force_option
@@ -246,7 +246,7 @@ Example:
   runstrong review reject 12 --reason athlete_context --reviewer sam --note 'Travelling today'
 """,
 )
-@click.argument("recommendation_id", type=int)
+@click.argument("recommendation_id", type=ASCII_INT)
 @click.option("--reason", "reason_code", type=click.Choice(REASON_CODES), required=True)
 @reviewer_option
 @note_option
@@ -272,9 +272,9 @@ def _parse_dose(value: str) -> tuple[str, dict[str, Any]]:
     sets, _, rest = dose.partition("x")
     reps, _, load = rest.partition("@")
     try:
-        changes: dict[str, Any] = {"sets": int(sets), "reps": int(reps)}
+        changes: dict[str, Any] = {"sets": whole_number(sets), "reps": whole_number(reps)}
         if load:
-            changes["load_kg"] = float(load)
+            changes["load_kg"] = decimal_number(load)
     except ValueError:
         raise click.BadParameter(
             f"{value!r} should look like EXERCISE=SETSxREPS[@KG]", param_hint="--dose"
@@ -293,7 +293,7 @@ def _parse_dose(value: str) -> tuple[str, dict[str, Any]]:
   runstrong review amend 12 --reviewer sam --file session.yaml
 """,
 )
-@click.argument("recommendation_id", type=int)
+@click.argument("recommendation_id", type=ASCII_INT)
 @click.option(
     "--kind",
     type=click.Choice(SESSION_KINDS),
@@ -349,7 +349,7 @@ def review_amend(
 
 
 @review_group.command("log", epilog="Example:\n\n  runstrong review log 12")
-@click.argument("recommendation_id", type=int)
+@click.argument("recommendation_id", type=ASCII_INT)
 @format_option
 @click.pass_context
 def review_log(ctx: click.Context, recommendation_id: int, output_format: str) -> None:

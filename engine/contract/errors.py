@@ -23,8 +23,16 @@ class Problem:
         return f"{prefix}: {self.message}" if prefix else self.message
 
 
+class UserError(Exception):
+    """A problem the person running runstrong can fix (bad input, a missing athlete ...).
+
+    The command line reports it in plain words with exit status 2; every other exception that
+    reaches it is a bug. Subclass this for any error a user is expected to meet.
+    """
+
+
 @dataclass
-class InputError(Exception):
+class InputError(UserError):
     """Bad input: one or more problems, each with its location."""
 
     problems: list[Problem] = field(default_factory=list)
