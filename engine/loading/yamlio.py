@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from engine.contract.errors import InputError, Problem
+from engine.contract.errors import InputError, Problem, plain_message
 from engine.contract.limits import (
     ALIAS_EXPANSION_ALLOWANCE,
     MAX_ALIAS_EXPANSION_RATIO,
@@ -249,7 +249,6 @@ _SHORT_EXPECTATIONS = {
     "model_type": "a mapping",
     "list_type": "a list",
     "tuple_type": "a list",
-    "string_pattern_mismatch": "an id (lower snake_case)",
     "literal_error": "one of the allowed words",
 }
 
@@ -273,16 +272,10 @@ def problems_from_validation(
     for loc, items in grouped.items():
         field_name = format_loc(loc) or None
         if len(items) == 1:
-            only = items[0]
-            if only["type"] == "extra_forbidden":
-                message = "unknown field (not allowed here)"
-            elif only["type"] == "missing":
-                message = "required field is missing"
-            else:
-                message = str(only["msg"])
+            message = plain_message(items[0])
         else:
             expected = sorted(
-                {_SHORT_EXPECTATIONS.get(each["type"], str(each["msg"])) for each in items}
+                {_SHORT_EXPECTATIONS.get(each["type"], plain_message(each)) for each in items}
             )
             message = f"invalid value {items[0].get('input')!r}; expected {' or '.join(expected)}"
         line = located.line_for(loc) if located is not None else None
