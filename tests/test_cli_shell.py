@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli import main as main_module
-from engine.cli.crash import DURABLE_REPAIR, EXIT_BUG
+from engine.cli.crash import EXIT_BUG, durable_repair_command
 from engine.cli.main import COMMANDS, cli
 from engine.contract.errors import PATTERN_WORDS
 
@@ -140,7 +140,8 @@ def test_a_broken_durable_rules_build_prints_the_repair_command(monkeypatch, log
     monkeypatch.delitem(cli.commands, "evaluate", raising=False)  # loaded by an earlier test
     result = CliRunner().invoke(cli, ["evaluate", "--input", "x.yaml"])
     assert result.exit_code == EXIT_BUG
-    assert DURABLE_REPAIR in result.stderr
+    assert durable_repair_command() in result.stderr
+    assert sys.executable in result.stderr
     assert "Traceback" not in result.output
 
 

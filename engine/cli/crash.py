@@ -18,11 +18,17 @@ from pathlib import Path
 EXIT_BUG = 70
 
 # durable_rules built without the define that Python 3.13 needs (see README, Install).
-DURABLE_REPAIR = (
-    "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject "
-    "python -m pip install --force-reinstall --no-deps --no-cache-dir "
+DURABLE_REPAIR_ARGS = (
+    "-m pip install --force-reinstall --no-deps --no-cache-dir "
     "--no-binary durable-rules durable-rules==2.0.28"
 )
+
+
+def durable_repair_command() -> str:
+    """The exact command that rebuilds durable_rules for the interpreter running now."""
+    return (
+        f"CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject {sys.executable} {DURABLE_REPAIR_ARGS}"
+    )
 
 
 def log_dir() -> Path:
@@ -62,7 +68,7 @@ def report_bug(error: BaseException, command: str, args: list[str]) -> str:
     if durable_rules_broken(error):
         return (
             f"error: the durable_rules engine does not import ({error}). "
-            f"Rebuild it in this environment with: {DURABLE_REPAIR}"
+            f"Rebuild it in this environment with: {durable_repair_command()}"
         )
     path = write_log(error, command, args)
     where = f"the details are in {path}" if path else "the details could not be logged"
