@@ -33,8 +33,10 @@ def read_text(source: str) -> tuple[str, str]:
     if source == "-":
         import sys
 
-        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
         name = "<stdin>"
+        if sys.stdin is None:  # started with standard input closed
+            raise InputError([Problem("there is no standard input to read", file=name)])
+        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
         if len(raw) > MAX_INPUT_BYTES:
             raise InputError(
                 [Problem(f"input is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB", file=name)]

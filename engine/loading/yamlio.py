@@ -148,6 +148,8 @@ def _syntax_problem(error: yaml.YAMLError, file: str) -> Problem:
 
 def check_size(text: str, file: str, limit: int = MAX_DOCUMENT_BYTES) -> None:
     """Refuse a document larger than ``limit`` bytes (UTF-8) before parsing it."""
+    if len(text) * 4 <= limit:  # a character is at most 4 bytes: no need to encode
+        return
     if len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit:
         raise InputError(
             [Problem(f"input is larger than the limit of {limit // (1024 * 1024)} MB", file=file)]
