@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -21,9 +22,11 @@ from engine.contract.models import (
     PlannedRun,
     Recommendation,
 )
-from engine.core.evaluator import Evaluator
 from engine.loading.yamlio import problems_from_validation
 from engine.storage.store import Store, StoredRecommendation
+
+if TYPE_CHECKING:  # `today` reads the store only: it need not import the engine
+    from engine.core.evaluator import Evaluator
 
 # How much history an evaluation sees. The longest look-back among the features is the run of
 # consecutive heavy weeks (3 by default), so eight weeks leaves room for a longer setting.
