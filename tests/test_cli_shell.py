@@ -171,7 +171,7 @@ def _patterns(schema: object) -> set[str]:
 
 def test_every_pattern_in_a_published_schema_has_plain_words() -> None:
     from engine.cli.schema_cmd import SCHEMAS, schema_for
-    from engine.ruletools.invariants import InvariantFile
+    from engine.ruletools.invariants.spec import InvariantFile
 
     patterns: set[str] = set()
     for name in [*SCHEMAS, "rule-cases"]:
