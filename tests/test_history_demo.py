@@ -18,19 +18,15 @@ from engine.app.history import (
     SessionClassifier,
     build_days,
     history_json,
-    history_text,
     history_window,
     iso_week_label,
-    readiness_chart,
-    rich_report,
-    sparkline,
     summarise_week,
     summarise_weeks,
-    week_bars,
 )
 from engine.cli.main import cli
 from engine.contract.models import CheckIn, ExerciseLog, SessionLog
 from engine.storage.store import Store
+from engine.views.history import history_text, readiness_chart, rich_report, sparkline, week_bars
 
 WED = dt.date(2026, 11, 18)  # a Wednesday in ISO week 47
 

@@ -7,13 +7,14 @@ import click
 from engine import __version__
 from engine.cli.athlete_cmd import athlete_group
 from engine.cli.calendar_cmd import calendar_group
-from engine.cli.checkin_cmd import checkin_command, log_command, today_command
-from engine.cli.context import AppContext
+from engine.cli.checkin_cmd import checkin_command, today_command
+from engine.cli.context import AppContext, AppGroup
 from engine.cli.demo_cmd import demo_command
 from engine.cli.evaluate_cmd import evaluate_command
 from engine.cli.history_cmd import history_command
 from engine.cli.import_cmd import import_command
 from engine.cli.kb_cmd import kb_group
+from engine.cli.log_cmd import log_command
 from engine.cli.review_cmd import review_group
 from engine.cli.rules_cmd import rules_group
 from engine.cli.schema_cmd import schema_command
@@ -21,6 +22,7 @@ from engine.cli.week_cmd import week_command
 
 
 @click.group(
+    cls=AppGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Run 'runstrong COMMAND --help' for a command's options and examples.",
 )
