@@ -33,7 +33,12 @@ from engine.contract.models import (
 )
 from engine.core.evaluator import Evaluator
 from engine.core.loads import owned_load
-from engine.core.planner import LOWER_BODY_STRENGTH_CATEGORIES, SESSION_TITLES
+from engine.core.planner import (
+    LOWER_BODY_STRENGTH_CATEGORIES,
+    SESSION_TITLES,
+    Conclusions,
+    Planner,
+)
 from engine.ruletools.invariants import build_document, evaluate_invariant, load_for
 
 
@@ -97,11 +102,25 @@ def _rebuilt_for_kind(
     """The session of ``kind`` the engine builds for that day when the athlete plans it."""
     data = request.model_dump(mode="json", by_alias=True)
     data["checkin"]["planned"] = kind
-    replanned = evaluator.evaluate(
-        EvaluationRequest.model_validate(data, context={"kb": evaluator.kb})
-    ).session
+    replanned_request = EvaluationRequest.model_validate(data, context={"kb": evaluator.kb})
+    bundle, firings = evaluator.fire(replanned_request)
+    replanned = evaluator.recommend(replanned_request, bundle, firings).session
     if replanned.kind == kind:
         return replanned
+    # Another kind won; build the best proposal of this kind that the rules made, as the
+    # planner would have had it won.
+    conclusions = Conclusions.from_firings(firings)
+    proposals = [item for item in conclusions.of("proposal") if item.fields.get("session") == kind]
+    if proposals:
+        best = max(proposals, key=lambda item: item.fields.get("preference", 0))
+        planner = Planner(
+            replanned_request,
+            evaluator.kb,
+            evaluator.ruleset.settings,
+            conclusions,
+            hiit_last_7_days=int(bundle.features()["history"]["hiit_last_7_days"]),
+        )
+        return planner.session_for(best)
     # The rules will not build this kind today: no blocks of another kind under its title.
     return Session(
         kind=kind,  # type: ignore[arg-type]
