@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.app.review_view import readable_feature
 from engine.contract.formatting import fmt_dose, fmt_value, plural
 from engine.contract.models import Recommendation, SessionBlock
 from engine.knowledge.base import KnowledgeBase
@@ -15,9 +16,10 @@ from engine.knowledge.schema import Equipment, Exercise, Ladder, Program, Source
 
 
 def matched_text(values: dict[str, Any]) -> str:
-    """The fact values a rule matched, as ``key=value`` pairs; empty values are left out."""
+    """The fact values a rule matched, as ``key=value`` pairs; empty values are left out and
+    a sentinel (9999 hours to a quality run nobody planned) is said in words."""
     return ", ".join(
-        f"{key}={fmt_value(value)}"
+        f"{key}={fmt_value(readable_feature(key, value))}"
         for key, value in values.items()
         if key != "fact" and value not in ("", None)
     )
