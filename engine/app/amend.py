@@ -33,12 +33,9 @@ from engine.contract.models import (
 )
 from engine.core.evaluator import Evaluator
 from engine.core.loads import owned_load
-from engine.core.planner import (
-    LOWER_BODY_STRENGTH_CATEGORIES,
-    SESSION_TITLES,
-    Conclusions,
-    Planner,
-)
+from engine.core.planner import Conclusions, Planner
+from engine.core.planner.constraints import LOWER_BODY_STRENGTH_CATEGORIES
+from engine.core.planner.sessions import SESSION_TITLES, session_for
 from engine.ruletools.invariants import build_document, evaluate_invariant, load_for
 
 
@@ -120,7 +117,7 @@ def _rebuilt_for_kind(
             conclusions,
             hiit_last_7_days=int(bundle.features()["history"]["hiit_last_7_days"]),
         )
-        return planner.session_for(best)
+        return session_for(planner.ctx, best)
     # The rules will not build this kind today: no blocks of another kind under its title.
     return Session(
         kind=kind,  # type: ignore[arg-type]
