@@ -95,3 +95,8 @@ def review_detail(store: Store, kb: KnowledgeBase, recommendation_id: int) -> Re
         },
         sources={source: kb.describe_source(source) for source in cited},
     )
+
+
+def review_events(store: Store, recommendation_id: int) -> list[ReviewEvent]:
+    """The audit trail of one recommendation, oldest first."""
+    return ReviewStore(store).events(recommendation_id)

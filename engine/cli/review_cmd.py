@@ -14,7 +14,7 @@ from engine.app.review import (
     reject,
     rule_stats,
 )
-from engine.app.review_view import review_detail
+from engine.app.review_view import review_detail, review_events
 from engine.cli.context import app
 from engine.cli.options import echo_json, format_option
 from engine.cli.parsing import parse_date, parse_dose
@@ -210,7 +210,7 @@ def review_amend(
 @click.pass_context
 def review_log(ctx: click.Context, recommendation_id: int, output_format: str) -> None:
     """The audit trail of one recommendation: who decided what, when, and why."""
-    events = review_detail(app(ctx).store(), app(ctx).evaluator().kb, recommendation_id).events
+    events = review_events(app(ctx).store(), recommendation_id)
     if output_format == "json":
         echo_json([event.model_dump(mode="json", by_alias=True) for event in events])
         return
