@@ -416,7 +416,15 @@ class Store:
         superseded. Returns the new version's id."""
         with self.transaction() as session:
             row = self._changeable_log(session, log_id)
+            # An imported activity's identity (sport, start) moves to the new version, so a
+            # second import of the same file still finds it (and the unique key holds).
+            started_at, sport = row.started_at, row.sport
+            row.started_at, row.sport = None, None
+            session.flush()
             new_id = self._add_log(session, row.athlete_id, log)
+            added = session.get(SessionLogRow, new_id)
+            assert added is not None
+            added.started_at, added.sport = started_at, sport
             row.status = "superseded"
             row.superseded_by = new_id
             row.changed_at = utcnow()
