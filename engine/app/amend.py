@@ -34,9 +34,8 @@ from engine.contract.models import (
 from engine.core.evaluator import Evaluator
 from engine.core.loads import owned_load
 from engine.core.planner import Conclusions, Planner
-from engine.core.planner.constraints import LOWER_BODY_STRENGTH_CATEGORIES
 from engine.core.planner.sessions import SESSION_TITLES, session_for
-from engine.ruletools.invariants import build_document, evaluate_invariant, load_for
+from engine.ruletools.invariants import build_document, evaluate_invariant, invariants_for
 
 
 @dataclass
@@ -107,9 +106,9 @@ def _rebuilt_for_kind(
     # Another kind won; build the best proposal of this kind that the rules made, as the
     # planner would have had it won.
     conclusions = Conclusions.from_firings(firings)
-    proposals = [item for item in conclusions.of("proposal") if item.fields.get("session") == kind]
+    proposals = [item for item in conclusions.proposals if item.fact.session == kind]
     if proposals:
-        best = max(proposals, key=lambda item: item.fields.get("preference", 0))
+        best = max(proposals, key=lambda item: item.fact.preference)
         planner = Planner(
             replanned_request,
             evaluator.kb,
@@ -257,6 +256,7 @@ def constraint_breaches(
         if item.id in kb.exercises
     ]
     found: list[BreachFound] = []
+    lower_body_categories = evaluator.ruleset.settings["planning.lower_body_strength_categories"]
 
     def breach(rule: str, what: str) -> None:
         summary = _rule_summary(recommendation, rule)
@@ -287,7 +287,7 @@ def constraint_breaches(
             hits = [
                 item.id
                 for item, known in exercises
-                if known.region == "lower" and known.category in LOWER_BODY_STRENGTH_CATEGORIES
+                if known.region == "lower" and known.category in lower_body_categories
             ]
             if hits or (program is not None and program.lower_body):
                 breach(
@@ -309,7 +309,7 @@ def invariant_breaches(
     original = build_document(request, recommendation, evaluator.kb)
     settings = evaluator.ruleset.settings
     found = []
-    for loaded in load_for(evaluator):
+    for loaded in invariants_for(evaluator):
         verdict = evaluate_invariant(loaded.spec, document, settings)
         # Only what the amendment broke: an invariant the engine's own session already failed
         # is the rules' bug, not the coach's.
