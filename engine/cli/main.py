@@ -18,6 +18,8 @@ from engine.cli.log_cmd import log_command
 from engine.cli.review_cmd import review_group
 from engine.cli.rules_cmd import rules_group
 from engine.cli.schema_cmd import schema_command
+from engine.cli.serve_cmd import serve_command
+from engine.cli.user_cmd import coach_group, user_group
 from engine.cli.week_cmd import week_command
 
 
@@ -54,6 +56,9 @@ cli.add_command(history_command)
 cli.add_command(import_command)
 cli.add_command(calendar_group)
 cli.add_command(week_command)
+cli.add_command(serve_command)
+cli.add_command(user_group)
+cli.add_command(coach_group)
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ def matched_text(values: dict[str, Any]) -> str:
     )
 
 
-def _rest_text(block: SessionBlock) -> str:
+def rest_text(block: SessionBlock) -> str:
     parts = []
     if block.rest_between_exercises_s is not None:
         parts.append(f"rest {fmt_value(block.rest_between_exercises_s)} s between exercises")
@@ -45,7 +45,7 @@ def recommendation_text(rec: Recommendation) -> str:
     for block in session.blocks:
         header = f"  {block.name}"
         details = [f"{block.rounds} round{'s' if block.rounds != 1 else ''}"]
-        rest = _rest_text(block)
+        rest = rest_text(block)
         if rest:
             details.append(rest)
         lines.append(f"{header} ({'; '.join(details)})")

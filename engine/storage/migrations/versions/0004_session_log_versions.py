@@ -4,7 +4,7 @@ An edit adds a row and marks the old one ``superseded`` (with the id of its succ
 delete marks the row ``deleted``. Existing logs become ``current``.
 
 Revision ID: 0004
-Revises: 0007
+Revises: 0006
 Create Date: 2026-12-01
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
