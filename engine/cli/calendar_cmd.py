@@ -8,12 +8,12 @@ from pathlib import Path
 import click
 
 from engine.app import calendar as calendar_app
+from engine.app.errors import StoreError
 from engine.cli.context import app
 from engine.cli.options import echo_json, fail_input, format_option
 from engine.cli.parsing import ASCII_INT
 from engine.contract.calendar import Calendar
 from engine.contract.errors import InputError
-from engine.storage.store import StoreError
 from engine.views.week import calendar_text
 
 

@@ -1,4 +1,10 @@
-"""What every database command shares: the ``--db`` URL and the store opened from it."""
+"""What every database command shares: the ``--db`` URL and the store opened from it.
+
+The store and the evaluator are imported when first used: a command that needs no database
+(evaluate, rules, kb) should not pay for importing SQLAlchemy and Alembic, nor a database-only
+command for the engine. Refusals become exit status 2 in one place, ``RunstrongGroup.invoke``
+in ``engine/cli/main.py``.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from engine.cli.options import fail_input
-
-# Imported when first used: a command that needs no database (evaluate, rules, kb) should not
-# pay for importing SQLAlchemy and Alembic, nor the engine for a database-only command.
 if TYPE_CHECKING:
+    from engine.app.database import Store
     from engine.core.evaluator import Evaluator
-    from engine.storage.store import Store
 
 
 @dataclass
@@ -24,14 +26,11 @@ class AppContext:
     _store: Store | None = field(default=None, repr=False)
 
     def store(self) -> Store:
+        """The store; raises (never exits) when the database cannot be opened."""
         if self._store is None:
-            from engine.storage.store import Store
+            from engine.app.database import open_store
 
-            try:
-                self._store = Store.open(self.db_url)
-            except Exception as error:  # a bad URL or an unreachable server
-                fail_input(f"cannot open the database: {error}")
-                raise AssertionError("unreachable") from error
+            self._store = open_store(self.db_url)
         return self._store
 
     def evaluator(self) -> Evaluator:

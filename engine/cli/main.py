@@ -60,13 +60,24 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "kb_group",
         "Browse the knowledge base: exercises, ladders, programs and their sources.",
     ),
-    "log": ("engine.cli.checkin_cmd", "log_command", "Record a completed session."),
+    "log": (
+        "engine.cli.log_cmd",
+        "log_command",
+        "Record a completed session (runstrong log ATHLETE ...), or look after the log.",
+    ),
     "review": ("engine.cli.review_cmd", "review_group", "The coach's review of recommendations."),
     "rules": (
         "engine.cli.rules_cmd",
         "rules_group",
         "Inspect, validate and test the coaching rules.",
     ),
+    "serve": (
+        "engine.cli.serve_cmd",
+        "serve_command",
+        "Serve the web app; pages and the API need a login or an API token (runstrong user).",
+    ),
+    "coach": ("engine.cli.user_cmd", "coach_group", "Who coaches whom."),
+    "user": ("engine.cli.user_cmd", "user_group", "Accounts for the web app (runstrong serve)."),
     "schema": (
         "engine.cli.schema_cmd",
         "schema_command",
@@ -115,15 +126,19 @@ class RunstrongGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except UserError as error:
+        except Exception as error:
+            # A refusal from the app layer (a store error) is bad input too; imported only on
+            # this path so that --help and --version never import storage.
+            from engine.app.errors import StoreError
+
+            if not isinstance(error, UserError | StoreError):
+                click.echo(report_bug(error, ctx.command_path, ctx.args), err=True)
+                ctx.exit(EXIT_BUG)
             message = str(error)
             click.echo(
                 f"error: {message}" if "\n" not in message else f"error:\n{message}", err=True
             )
             ctx.exit(EXIT_BAD_INPUT)
-        except Exception as error:
-            click.echo(report_bug(error, ctx.command_path, ctx.args), err=True)
-            ctx.exit(EXIT_BUG)
 
 
 @click.group(

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 import click
+from pydantic import BaseModel, ValidationError
 
+from engine.contract.errors import InputError, Problem
 from engine.contract.models import SESSION_KINDS
+from engine.loading.inputs import read_text
+from engine.loading.yamlio import load_yaml_text, problems_from_validation
 
 _WHOLE = re.compile(r"[0-9]+", re.ASCII)
 _DECIMAL = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
@@ -144,16 +148,8 @@ def parse_exercise(value: str) -> dict[str, Any]:
             f"{value!r} should look like ID:SETSxREPS[@KG][:flags], {example}",
             param_hint="--exercise",
         )
-    dose, _, load = parts[1].partition("@")
-    sets, _, reps = dose.partition("x")
     try:
-        item: dict[str, Any] = {
-            "id": parts[0],
-            "sets": whole_number(sets),
-            "reps": whole_number(reps),
-        }
-        if load:
-            item["load_kg"] = decimal_number(load)
+        item: dict[str, Any] = {"id": parts[0], **_sets_reps_load(parts[1])}
     except ValueError:
         raise click.BadParameter(
             f"{value!r}: sets, reps and load must be numbers, {example}", param_hint="--exercise"
@@ -173,3 +169,52 @@ def parse_exercise(value: str) -> dict[str, Any]:
         key, setting = flags[flag]
         item[key] = setting
     return item
+
+
+def _sets_reps_load(text: str) -> dict[str, Any]:
+    """``SETSxREPS[@KG]`` as ``sets``, ``reps`` and ``load_kg``; ValueError when malformed.
+
+    The one parser of this form, for a logged exercise and a coach's dose alike.
+    """
+    dose, _, load = text.partition("@")
+    sets, separator, reps = dose.partition("x")
+    if not separator:
+        raise ValueError(text)
+    parsed: dict[str, Any] = {"sets": whole_number(sets), "reps": whole_number(reps)}
+    if load:
+        parsed["load_kg"] = decimal_number(load)
+    return parsed
+
+
+def parse_dose(value: str) -> tuple[str, dict[str, Any]]:
+    """``EXERCISE=SETSxREPS[@KG]``, e.g. ``goblet_squat=3x8@16``."""
+    exercise, _, dose = value.partition("=")
+    try:
+        if not exercise:
+            raise ValueError(value)
+        return exercise, _sets_reps_load(dose)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} should look like EXERCISE=SETSxREPS[@KG], e.g. goblet_squat=3x8@16",
+            param_hint="--dose",
+        ) from None
+
+
+def load_mapping(source: str) -> dict[str, Any]:
+    """A YAML or JSON mapping from a file (or - for stdin); InputError names file and line."""
+    text, name = read_text(source)
+    located = load_yaml_text(text, name)
+    if not isinstance(located.data, dict):
+        raise InputError([Problem("expected a mapping at the top level", file=name, line=1)])
+    return located.data
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def validated(model: type[ModelT], data: dict[str, Any], context: Any = None) -> ModelT:
+    """``data`` as ``model``; InputError naming each bad field."""
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as error:
+        raise InputError(problems_from_validation(error, None)) from error
