@@ -11,31 +11,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from engine.app.readable import readable_feature
 from engine.contract.models import Recommendation, Session
-from engine.core.features import NO_SESSION_DAYS, NO_SESSION_HOURS
 from engine.knowledge.base import KnowledgeBase
-from engine.rulebook.facts import NO_UPCOMING_HOURS
 from engine.storage.reviews import ReviewEvent, ReviewStore
 from engine.storage.store import Store
-
-# What "nothing there" means for each sentinel feature, in words.
-NOT_PLANNED = "none planned"
-NOT_RECORDED = "none recorded"
-_SENTINELS = {
-    "hours_to_next_quality": (NO_UPCOMING_HOURS, NOT_PLANNED),
-    "hours_since_last_lower_body": (NO_SESSION_HOURS, NOT_RECORDED),
-    "hours_since_last_quality": (NO_SESSION_HOURS, NOT_RECORDED),
-    "days_since_last_session": (NO_SESSION_DAYS, NOT_RECORDED),
-    "days_since_last_hiit": (NO_SESSION_DAYS, NOT_RECORDED),
-}
-
-
-def readable_feature(key: str, value: Any) -> Any:
-    """A feature value as a person should read it: a sentinel becomes words."""
-    sentinel = _SENTINELS.get(key)
-    if sentinel is not None and value == sentinel[0]:
-        return sentinel[1]
-    return value
 
 
 class ReviewDetail(BaseModel):

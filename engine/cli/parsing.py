@@ -19,8 +19,8 @@ from pydantic import BaseModel, ValidationError
 
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import SESSION_KINDS
-from engine.loading.inputs import read_text
-from engine.loading.yamlio import load_yaml_text, problems_from_validation
+from engine.loading.inputs import load_text, read_text
+from engine.loading.yamlio import problems_from_validation
 
 _WHOLE = re.compile(r"[0-9]+", re.ASCII)
 _DECIMAL = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
@@ -203,9 +203,15 @@ def parse_dose(value: str) -> tuple[str, dict[str, Any]]:
 def load_mapping(source: str) -> dict[str, Any]:
     """A YAML or JSON mapping from a file (or - for stdin); InputError names file and line."""
     text, name = read_text(source)
-    located = load_yaml_text(text, name)
+    located = load_text(text, name)  # JSON as JSON, YAML as YAML
     if not isinstance(located.data, dict):
         raise InputError([Problem("expected a mapping at the top level", file=name, line=1)])
+    upcoming = located.data.get("upcoming", [])
+    if upcoming is not None and not isinstance(upcoming, list):
+        line = located.line_for(("upcoming",))
+        raise InputError(
+            [Problem("should be a list of planned runs", file=name, line=line, field="upcoming")]
+        )
     return located.data
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.app.review_view import readable_feature
+from engine.app.readable import readable_feature
 from engine.contract.formatting import fmt_dose, fmt_value, plural
 from engine.contract.models import Recommendation, SessionBlock
 from engine.knowledge.base import KnowledgeBase
