@@ -21,7 +21,7 @@ from engine.app.coach_view import (
     athlete_history,
     recommendation_detail,
 )
-from engine.app.review import Amendment, QueueItem, amend, approve, queue, reject
+from engine.app.review import Amendment, Decided, QueueItem, amend, approve, queue, reject
 from engine.contract.models import CheckIn, PlannedRun, SessionLog
 from engine.core.evaluator import Evaluator
 from engine.storage.reviews import AlreadyDecided, ReviewEvent
@@ -125,7 +125,7 @@ def visible_checkins(
 
 def approve_as(
     store: Store, principal: Principal, recommendation_id: int, note: str | None, force: bool
-) -> ReviewEvent:
+) -> Decided:
     _coach(principal)
     _see_recommendation(store, principal, recommendation_id)
     return approve(store, recommendation_id, principal.user.name, note, force)
@@ -138,7 +138,7 @@ def reject_as(
     reason_code: str,
     note: str | None,
     force: bool,
-) -> ReviewEvent:
+) -> Decided:
     _coach(principal)
     _see_recommendation(store, principal, recommendation_id)
     return reject(store, recommendation_id, principal.user.name, reason_code, note, force)
@@ -152,12 +152,10 @@ def amend_as(
     amendment: Amendment,
     note: str | None,
     force: bool,
-) -> ReviewEvent:
+) -> Decided:
     _coach(principal)
     _see_recommendation(store, principal, recommendation_id)
-    return amend(
-        store, evaluator.kb, recommendation_id, amendment, principal.user.name, note, force
-    )
+    return amend(store, evaluator, recommendation_id, amendment, principal.user.name, note, force)
 
 
 # --- the athlete's day -------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.app.checkin import todays_recommendation
+from engine.app.today import todays_recommendation
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import (
     CheckIn,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
 
+from engine.app.errors import DatabaseUnavailable
 from engine.storage.db import connect, current_revision, describe, resolve_url
 from engine.storage.errors import DatabaseMissing, StoreError
 from engine.storage.integrity import integrity_problems, record_pass
@@ -36,7 +37,12 @@ __all__ = [
 def open_store(url: str | None, create: bool = False) -> Store:
     """The store of ``url`` (``--db``, ``RUNSTRONG_DB`` or the default file). Without
     ``create`` a database that does not exist is an error naming where it was looked for."""
-    return Store.open(url, create=create)
+    try:
+        return Store.open(url, create=create)
+    except StoreError:
+        raise
+    except Exception as error:  # a bad URL, an unreachable server, a file that is no database
+        raise DatabaseUnavailable(f"cannot open the database: {error}") from error
 
 
 def recommended_days_between(

@@ -8,11 +8,12 @@ from pathlib import Path
 import click
 
 from engine.app import calendar as calendar_app
+from engine.app.errors import StoreError
 from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, fail_input, format_option
+from engine.cli.parsing import ASCII_INT
 from engine.contract.calendar import Calendar
 from engine.contract.errors import InputError
-from engine.storage.store import StoreError
 from engine.views.week import calendar_text
 
 
@@ -81,7 +82,7 @@ def list_command(ctx: click.Context, athlete_id: str, output_format: str) -> Non
 
 @calendar_group.command("remove", epilog="Example:\n\n\b\n  runstrong calendar remove ivo 3 4")
 @click.argument("athlete_id")
-@click.argument("entry_ids", nargs=-1, type=int)
+@click.argument("entry_ids", nargs=-1, type=ASCII_INT)
 @format_option
 @database_option()
 @click.pass_context

@@ -1,19 +1,24 @@
 """What every database command shares: the ``--db`` option (before or after the subcommand)
-and the store opened from it, created only by commands that create data on purpose."""
+and the store opened from it, created only by commands that create data on purpose.
+
+The store and the evaluator are imported when first used: a command that needs no database
+(evaluate, rules, kb) should not pay for importing SQLAlchemy and Alembic, nor a database-only
+command for the engine. Refusals become exit status 2 in one place, ``RunstrongGroup.invoke``
+in ``engine/cli/main.py``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from engine.app.database import Store, StoreError, open_store
-from engine.app.evaluators import get_evaluator
-from engine.cli.options import fail_input
-from engine.core.evaluator import Evaluator
+if TYPE_CHECKING:
+    from engine.app.database import Store
+    from engine.core.evaluator import Evaluator
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,20 +37,19 @@ class AppContext:
     _store: Store | None = field(default=None, repr=False)
 
     def store(self) -> Store:
+        """The store; raises (never exits) when the database is missing, damaged or
+        unreachable, with a message that names it."""
         if self._store is None:
-            try:
-                self._store = open_store(self.db_url, create=self.create)
-            except StoreError as error:  # missing, damaged, unreachable: named in the message
-                fail_input(str(error))
-                raise AssertionError("unreachable") from error
-            except Exception as error:  # a URL SQLAlchemy cannot parse
-                fail_input(f"cannot open the database: {error}")
-                raise AssertionError("unreachable") from error
+            from engine.app.database import open_store
+
+            self._store = open_store(self.db_url, create=self.create)
             for warning in self._store.warnings:
                 click.echo(f"warning: {warning}", err=True)
         return self._store
 
     def evaluator(self) -> Evaluator:
+        from engine.app.evaluators import get_evaluator
+
         return get_evaluator(self.rules_dir)
 
 

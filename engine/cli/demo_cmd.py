@@ -8,10 +8,9 @@ import click
 from click.core import ParameterSource
 
 from engine.app.demo import DEMO_WEEKS, create_demo
+from engine.app.today import todays_recommendation
 from engine.cli.context import app, database_option
 from engine.cli.options import fail_input
-from engine.contract.errors import InputError
-from engine.storage.store import StoreError
 from engine.views.cards import recommendation_text
 
 
@@ -45,12 +44,8 @@ def demo_command(ctx: click.Context) -> None:
     context = app(ctx)
     store = context.store()
     today = dt.date.today()
-    try:
-        athlete_id = create_demo(store, context.evaluator(), today)
-        stored = store.recommendation_for(athlete_id, today)
-    except (InputError, StoreError) as error:
-        fail_input(error if isinstance(error, InputError) else str(error))
-        return
+    athlete_id = create_demo(store, context.evaluator(), today)
+    stored = todays_recommendation(store, athlete_id, today)
     if stored is None:  # create_demo always checks in today
         fail_input(f"no recommendation stored for {athlete_id} on {today}")
         return

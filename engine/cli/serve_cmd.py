@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from engine.cli.context import app
+from engine.cli.context import app, database_option
 
 
 @click.command(
@@ -26,6 +26,7 @@ from engine.cli.context import app
     show_default=True,
     help="Secure cookies: auto = when the request came over HTTPS (or X-Forwarded-Proto).",
 )
+@database_option()
 @click.pass_context
 def serve_command(ctx: click.Context, host: str, port: int, secure_cookies: str) -> None:
     """Serve the web app; pages and the API need a login or an API token (runstrong user)."""

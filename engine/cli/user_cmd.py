@@ -8,7 +8,7 @@ import click
 
 from engine.app.access import StoreError
 from engine.app.accounts import ROLES, add_user, assign_coach, issue_token
-from engine.cli.context import app
+from engine.cli.context import app, database_option
 from engine.cli.options import fail_input
 from engine.contract.errors import InputError
 
@@ -36,6 +36,7 @@ def user_group() -> None:
     required=True,
     help="Read the password from standard input (never from the command line).",
 )
+@database_option()
 @click.pass_context
 def user_add(
     ctx: click.Context, name: str, role: str, athlete_id: str | None, password_stdin: bool
@@ -56,6 +57,7 @@ def user_add(
 
 @user_group.command("token", epilog="Example:\n\n  runstrong user token sam")
 @click.argument("name")
+@database_option()
 @click.pass_context
 def user_token(ctx: click.Context, name: str) -> None:
     """Print a new API token for NAME (Authorization: Bearer TOKEN). Only its hash is kept,
@@ -74,6 +76,7 @@ def coach_group() -> None:
 @coach_group.command("assign", epilog="Example:\n\n  runstrong coach assign sam ana")
 @click.argument("coach")
 @click.argument("athlete_id")
+@database_option()
 @click.pass_context
 def coach_assign(ctx: click.Context, coach: str, athlete_id: str) -> None:
     """Let COACH see and decide for ATHLETE (whose ladder advances then wait for review)."""

@@ -6,13 +6,13 @@ import datetime as dt
 
 import click
 
+from engine.app.errors import StoreError
 from engine.app.week import plan_week
 from engine.calendar.ics import export_ics
 from engine.cli.context import app, database_option
 from engine.cli.options import fail_input
 from engine.cli.parsing import parse_date
 from engine.contract.errors import InputError
-from engine.storage.store import StoreError
 from engine.views.week import day_card, week_text
 
 

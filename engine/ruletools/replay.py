@@ -58,7 +58,7 @@ from sqlalchemy.engine import make_url
 
 from engine.app.evaluators import get_evaluator
 from engine.contract.errors import EngineError, InputError, Problem
-from engine.contract.formatting import fmt_value
+from engine.contract.formatting import fmt_dose, fmt_value
 from engine.contract.models import EvaluationRequest, PrescribedExercise, Recommendation, Session
 from engine.core.evaluator import Evaluator
 from engine.core.features import FactBundle
@@ -141,7 +141,12 @@ def export_git_rules(ref: str, target: Path, repo: Path | None = None) -> RuleSo
         message = archive.stderr.decode(errors="replace").strip()
         raise InputError([Problem(f"git archive {ref!r} failed: {message}")])
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(target, filter="data")
+        try:
+            tar.extractall(target, filter="data")
+        except tarfile.FilterError as error:  # e.g. a rule file that links outside the tree
+            raise InputError(
+                [Problem(f"git ref {ref!r}: {error}; links outside the tree are refused")]
+            ) from None
     label = f"{ref} ({sha[:10]})"
     kb_dir: Path | None = None
     note = ""
@@ -347,24 +352,7 @@ def _load(item: PrescribedExercise) -> str:
 
 
 def _dose(item: PrescribedExercise) -> str:
-    parts = []
-    if item.sets is not None:
-        parts.append(
-            f"{fmt_value(item.sets)}x{fmt_value(item.reps) if item.reps is not None else '?'}"
-        )
-    elif item.reps is not None:
-        parts.append(f"{fmt_value(item.reps)} reps")
-    if item.per_side:
-        parts.append("per side")
-    if item.duration_s is not None:
-        parts.append(f"{fmt_value(item.duration_s)} s")
-    if item.distance_yd is not None:
-        parts.append(f"{item.distance_yd} yd")
-    if item.tempo:
-        parts.append(f"tempo {item.tempo}")
-    if item.pause_s is not None:
-        parts.append(f"pause {fmt_value(item.pause_s)} s")
-    return " ".join(parts) or "no dose"
+    return fmt_dose(item) or "no dose"
 
 
 def _first_difference(

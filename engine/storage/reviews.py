@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 from sqlalchemy import select
 
 from engine.contract.models import AthleteProfile, Session
@@ -26,20 +27,28 @@ class AlreadyDecided(StoreError):
     pass
 
 
-@dataclass(frozen=True)
-class ReviewEvent:
+class ReviewEvent(BaseModel):
+    """One coach decision as read back from the audit log. The field list lives here only:
+    rows are read by attribute, and the JSON a front end shows uses the aliases."""
+
+    model_config = ConfigDict(from_attributes=True, frozen=True, populate_by_name=True)
+
     id: int
-    recommendation_id: int
-    athlete_id: str
+    recommendation_id: int = Field(serialization_alias="recommendation")
+    athlete_id: str = Field(serialization_alias="athlete")
     action: str
     reviewer: str
     at: dt.datetime
-    previous_status: str
-    new_status: str
+    previous_status: str = Field(serialization_alias="from")
+    new_status: str = Field(serialization_alias="to")
     reason_code: str | None
     note: str | None
     changes: dict[str, Any]
     forced: bool
+
+    @field_serializer("at")
+    def _at_seconds(self, value: dt.datetime) -> str:
+        return value.isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -53,23 +62,6 @@ class Decision:
     # An approved ladder advance: the athlete's profile with the new stage.
     profile_update: AthleteProfile | None = None
     force: bool = False
-
-
-def _event(row: ReviewEventRow) -> ReviewEvent:
-    return ReviewEvent(
-        id=row.id,
-        recommendation_id=row.recommendation_id,
-        athlete_id=row.athlete_id,
-        action=row.action,
-        reviewer=row.reviewer,
-        at=row.at,
-        previous_status=row.previous_status,
-        new_status=row.new_status,
-        reason_code=row.reason_code,
-        note=row.note,
-        changes=row.changes,
-        forced=row.forced,
-    )
 
 
 class ReviewStore:
@@ -86,6 +78,11 @@ class ReviewStore:
             )
         with self.store.transaction() as session:
             row = recommendation_row(session, recommendation_id)
+            if row.status == "final":
+                raise AlreadyDecided(
+                    f"recommendation {recommendation_id} is final: {row.athlete_id} has no "
+                    "coach, so there is nothing to review"
+                )
             if row.status == "superseded":
                 raise AlreadyDecided(
                     f"recommendation {recommendation_id} was superseded by a later check-in"
@@ -104,7 +101,7 @@ class ReviewStore:
             elif decision.action != "amend":
                 row.amended_session = None
             if decision.profile_update is not None:
-                self.store._update_athlete(
+                self.store.update_athlete_in(
                     session,
                     decision.profile_update,
                     f"advance approved by {decision.reviewer}",
@@ -124,7 +121,7 @@ class ReviewStore:
             )
             session.add(event)
             session.flush()
-            return _event(event)
+            return ReviewEvent.model_validate(event)
 
     def events(self, recommendation_id: int) -> list[ReviewEvent]:
         with self.store.reading() as session:
@@ -134,14 +131,17 @@ class ReviewStore:
                 .where(ReviewEventRow.recommendation_id == recommendation_id)
                 .order_by(ReviewEventRow.id)
             )
-            return [_event(row) for row in rows]
+            return [ReviewEvent.model_validate(row) for row in rows]
 
     def all_events(self, since: dt.date | None = None) -> list[ReviewEvent]:
         with self.store.reading() as session:
             query = select(ReviewEventRow)
             if since is not None:
                 query = query.where(ReviewEventRow.at >= dt.datetime.combine(since, dt.time.min))
-            return [_event(row) for row in session.scalars(query.order_by(ReviewEventRow.id))]
+            return [
+                ReviewEvent.model_validate(row)
+                for row in session.scalars(query.order_by(ReviewEventRow.id))
+            ]
 
     def review_state(self, recommendation_id: int) -> tuple[Session | None, str | None]:
         """The coach's amended session and note, if any."""

@@ -71,6 +71,10 @@ class CheckInRow(Base):
 
 
 class SessionLogRow(Base):
+    """One version of a logged session. An edit adds a new row and marks the old one
+    ``superseded`` (pointing at its successor); a delete marks the row ``deleted``. The data of
+    a row is never changed, so every earlier version stays readable (migration 0004)."""
+
     __tablename__ = "session_logs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -90,6 +94,10 @@ class SessionLogRow(Base):
         # The index for an athlete's history window (migration 0003).
         Index("ix_session_logs_athlete_date", "athlete_id", "date"),
     )
+    # current | superseded | deleted
+    status: Mapped[str] = mapped_column(String(16), default="current", index=True)
+    superseded_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class RecommendationRow(Base):
@@ -105,7 +113,8 @@ class RecommendationRow(Base):
     athlete_id: Mapped[str] = mapped_column(ForeignKey("athletes.id"))
     checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id"), index=True)
     date: Mapped[dt.date] = mapped_column(Date, index=True)
-    # pending | approved | amended | rejected | superseded (a replaced check-in's)
+    # pending | approved | amended | rejected | superseded (a replaced check-in's) | final (an
+    # athlete without a coach: nothing to review). Indexed with date and id (migration 0003).
     status: Mapped[str] = mapped_column(String(16), default="pending")
     rules_version: Mapped[str] = mapped_column(String(120))
     request: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -262,15 +262,17 @@ class Store:
         recommendation_id: int | None = None,
     ) -> None:
         with self.transaction() as session:
-            self._update_athlete(session, profile, reason, recommendation_id)
+            self.update_athlete_in(session, profile, reason, recommendation_id)
 
-    def _update_athlete(
+    def update_athlete_in(
         self,
         session: Session,
         profile: AthleteProfile,
         reason: str,
         recommendation_id: int | None,
     ) -> None:
+        """Update a profile inside a transaction the caller holds (a coach's decision changes
+        the recommendation and the athlete's stage together)."""
         row = self._athlete_row(session, profile.id)
         before = AthleteProfile.model_validate(row.profile)
         row.profile = _dump(profile)
@@ -321,10 +323,12 @@ class Store:
         request: dict[str, Any],
         recommendation: Recommendation,
         replace: bool,
+        status: str = "pending",
     ) -> int:
         """Store a check-in and its recommendation together; return the recommendation id.
 
-        With ``replace``, an existing check-in for that day is overwritten and its
+        ``status`` is ``pending`` (a coach will review it) or ``final`` (no coach). With
+        ``replace``, an existing check-in for that day is overwritten and its
         recommendation marked superseded (never deleted: it may carry a coach's decision).
         """
         duplicate = (
@@ -368,7 +372,7 @@ class Store:
                 athlete_id=athlete_id,
                 checkin_id=row.id,
                 date=checkin.date,
-                status="pending",
+                status=status,
                 rules_version=recommendation.rules_version,
                 request=request,
                 recommendation=_dump(recommendation),
@@ -423,31 +427,155 @@ class Store:
 
     # --- session logs ---
 
-    def log_session(self, athlete_id: str, log: SessionLog) -> int:
+    def log_session(self, athlete_id: str, log: SessionLog, again: bool = False) -> int:
+        """Store a completed session; return its id.
+
+        An identical session already logged that day is refused (an accidental repeat is
+        commoner than a real double day) unless ``again`` is given.
+        """
         with self.transaction() as session:
             self._athlete_row(session, athlete_id)
-            row = SessionLogRow(
-                athlete_id=athlete_id,
-                date=log.date,
-                kind=log.kind,
-                program=log.program,
-                data=_dump(log),
+            if not again:
+                document = _dump(log)
+                for row in self._current_logs(session, athlete_id, log.date):
+                    if row.data == document:
+                        raise AlreadyExists(
+                            f"{athlete_id} already logged this {log.kind} session on {log.date} "
+                            f"(#{row.id}); give --again to log it a second time"
+                        )
+            return self._add_log(session, athlete_id, log)
+
+    def _add_log(self, session: Session, athlete_id: str, log: SessionLog) -> int:
+        row = SessionLogRow(
+            athlete_id=athlete_id,
+            date=log.date,
+            kind=log.kind,
+            program=log.program,
+            data=_dump(log),
+            status="current",
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+    def _current_logs(self, session: Session, athlete_id: str, day: dt.date) -> list[SessionLogRow]:
+        return list(
+            session.scalars(
+                select(SessionLogRow).where(
+                    SessionLogRow.athlete_id == athlete_id,
+                    SessionLogRow.date == day,
+                    SessionLogRow.status == "current",
+                )
             )
-            session.add(row)
+        )
+
+    def _log_row(self, session: Session, log_id: int) -> SessionLogRow:
+        row = session.get(SessionLogRow, log_id)
+        if row is None:
+            raise NotFound(f"no session log #{log_id}")
+        return row
+
+    def get_log(self, log_id: int) -> StoredLog:
+        with self.reading() as session:
+            return _stored_log(self._log_row(session, log_id))
+
+    def logs(
+        self,
+        athlete_id: str,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        include_old: bool = False,
+    ) -> list[StoredLog]:
+        """An athlete's logs by date; with ``include_old``, superseded and deleted ones too."""
+        with self.reading() as session:
+            self._athlete_row(session, athlete_id)
+            query = select(SessionLogRow).where(SessionLogRow.athlete_id == athlete_id)
+            if not include_old:
+                query = query.where(SessionLogRow.status == "current")
+            if since is not None:
+                query = query.where(SessionLogRow.date >= since)
+            if until is not None:
+                query = query.where(SessionLogRow.date <= until)
+            rows = session.scalars(query.order_by(SessionLogRow.date, SessionLogRow.id))
+            return [_stored_log(row) for row in rows]
+
+    def _changeable_log(self, session: Session, log_id: int) -> SessionLogRow:
+        row = self._log_row(session, log_id)
+        if row.status == "superseded":
+            raise AlreadyExists(
+                f"session log #{log_id} was edited into #{row.superseded_by}; change that one"
+            )
+        if row.status == "deleted":
+            raise AlreadyExists(f"session log #{log_id} is deleted")
+        return row
+
+    def edit_log(self, log_id: int, log: SessionLog) -> int:
+        """Store ``log`` as the new version of log ``log_id``; the old row is kept, marked
+        superseded. Returns the new version's id."""
+        with self.transaction() as session:
+            row = self._changeable_log(session, log_id)
+            # An imported activity's identity (sport, start) moves to the new version, so a
+            # second import of the same file still finds it (and the unique key holds).
+            started_at, sport = row.started_at, row.sport
+            row.started_at, row.sport = None, None
             session.flush()
-            return row.id
+            new_id = self._add_log(session, row.athlete_id, log)
+            added = session.get(SessionLogRow, new_id)
+            assert added is not None
+            added.started_at, added.sport = started_at, sport
+            row.status = "superseded"
+            row.superseded_by = new_id
+            row.changed_at = utcnow()
+            return new_id
+
+    def delete_log(self, log_id: int) -> StoredLog:
+        """Mark a log deleted: it leaves the history the engine sees, and stays readable."""
+        with self.transaction() as session:
+            row = self._changeable_log(session, log_id)
+            row.status = "deleted"
+            row.changed_at = utcnow()
+            session.flush()
+            return _stored_log(row)
 
     def sessions(
         self, athlete_id: str, until: dt.date | None = None, since: dt.date | None = None
     ) -> list[SessionLog]:
+        """The current version of every logged session (none superseded or deleted)."""
         with self.reading() as session:
-            query = select(SessionLogRow).where(SessionLogRow.athlete_id == athlete_id)
+            query = select(SessionLogRow).where(
+                SessionLogRow.athlete_id == athlete_id, SessionLogRow.status == "current"
+            )
             if until is not None:
                 query = query.where(SessionLogRow.date <= until)
             if since is not None:
                 query = query.where(SessionLogRow.date >= since)
             rows = session.scalars(query.order_by(SessionLogRow.date, SessionLogRow.id))
             return [SessionLog.model_validate(row.data) for row in rows]
+
+
+@dataclass(frozen=True)
+class StoredLog:
+    """One version of a logged session, with where it stands."""
+
+    id: int
+    athlete_id: str
+    status: str  # current | superseded | deleted
+    log: SessionLog
+    superseded_by: int | None
+    created_at: dt.datetime
+    changed_at: dt.datetime | None
+
+
+def _stored_log(row: SessionLogRow) -> StoredLog:
+    return StoredLog(
+        id=row.id,
+        athlete_id=row.athlete_id,
+        status=row.status,
+        log=SessionLog.model_validate(row.data),
+        superseded_by=row.superseded_by,
+        created_at=row.created_at,
+        changed_at=row.changed_at,
+    )
 
 
 def is_unique_violation(error: IntegrityError) -> bool:

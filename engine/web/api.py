@@ -92,10 +92,10 @@ def approve(
     request: Request, principal: User, recommendation_id: RecommendationId, body: ApproveIn
 ) -> DecisionOut:
     """Approve (a proposed ladder advance then takes effect); you are the reviewer."""
-    event = access.approve_as(
+    decided = access.approve_as(
         web_state(request).store, principal, recommendation_id, body.note, body.force
     )
-    return _decision(event)
+    return _decision(decided.event)
 
 
 @router.post("/recommendations/{recommendation_id}/reject", responses=_decision_errors)
@@ -103,7 +103,7 @@ def reject(
     request: Request, principal: User, recommendation_id: RecommendationId, body: RejectIn
 ) -> DecisionOut:
     """Reject with a coded reason."""
-    event = access.reject_as(
+    decided = access.reject_as(
         web_state(request).store,
         principal,
         recommendation_id,
@@ -111,7 +111,7 @@ def reject(
         body.note,
         body.force,
     )
-    return _decision(event)
+    return _decision(decided.event)
 
 
 @router.post(
@@ -129,12 +129,13 @@ def amend(
         swap=list(body.swap.items()),
         dose=[(key, dose.model_dump(exclude_none=True)) for key, dose in body.dose.items()],
         session=body.session,
+        override=body.override,
     )
     state = web_state(request)
-    event = access.amend_as(
+    decided = access.amend_as(
         state.store, state.evaluator, principal, recommendation_id, amendment, body.note, body.force
     )
-    return _decision(event)
+    return _decision(decided.event)
 
 
 @router.get("/athletes/{athlete_id}/checkins")

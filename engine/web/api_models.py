@@ -151,6 +151,11 @@ class AmendIn(ApproveIn):
     swap: dict[KbId, KbId] = Field(default_factory=dict, description="old exercise id: new")
     dose: dict[KbId, DoseIn] = Field(default_factory=dict)
     session: Session | None = Field(default=None, description="a whole replacement session")
+    override: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="the coach's reason to amend past the day's safety rules (audit-logged)",
+    )
 
 
 class DecisionOut(ApiModel):

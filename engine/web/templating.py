@@ -11,15 +11,15 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from engine.app.accounts import Principal
-from engine.contract.formatting import fmt_value
-from engine.views.cards import dose_text, rest_text
+from engine.contract.formatting import fmt_dose, fmt_value
+from engine.views.cards import rest_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 templates = Jinja2Templates(
     env=jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
 )
-templates.env.filters["dose"] = dose_text
+templates.env.filters["dose"] = fmt_dose
 templates.env.filters["rest"] = rest_text
 templates.env.filters["value"] = fmt_value
 
