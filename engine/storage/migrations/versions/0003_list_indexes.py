@@ -14,7 +14,7 @@ Also ``integrity_checks``: when SQLite's check of a large database last passed, 
 need not scan gigabytes every time (see ``Store.check_sound``).
 
 Revision ID: 0003
-Revises: 0006
+Revises: 0004
 Create Date: 2026-12-01
 """
 
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0006"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
