@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from engine.app.database import recommended_days_between
 from engine.contract.models import CheckIn, SessionLog
 from engine.core.evaluator import Evaluator
 from engine.core.features import RUN_KINDS, SessionClassifier
@@ -257,9 +258,10 @@ def athlete_history(
     """The ``weeks`` ISO weeks up to ``until`` of one athlete (who must exist)."""
     start, last = history_window(until, weeks)
     store.get_athlete(athlete_id)
-    checkins = [c for c in store.checkins(athlete_id, since=start) if c.date <= last]
+    checkins = store.checkins(athlete_id, since=start, until=last)
     sessions = store.sessions(athlete_id, since=start, until=last)
-    stored = [r for r in store.recommendations(athlete_id, since=start) if r.date <= last]
+    # Read from SQL without loading whole recommendations: a year of history stays small.
+    advice = recommended_days_between(store, athlete_id, start, last)
     classifier = SessionClassifier.from_kb(evaluator.kb, evaluator.ruleset.settings)
-    days = build_days(start, last, checkins, sessions, recommended_days(stored), classifier)
+    days = build_days(start, last, checkins, sessions, advice, classifier)
     return HistoryView(athlete_id, days, summarise_weeks(days))

@@ -237,7 +237,7 @@ def test_a_full_disk_at_commit_is_one_line_and_writes_nothing(filled, monkeypatc
         store.engine.dispose()  # connections made from now on get the limit
         return store
 
-    monkeypatch.setattr("engine.cli.context.open_store", open_nearly_full)
+    monkeypatch.setattr("engine.app.database.open_store", open_nearly_full)
     before = runstrong("--db", str(filled), "history", "ana", "--format", "json").output
     result = _checkin(str(filled), TODAY, "--note", "x" * 3000)
     _one_line_error(result, "full", str(filled), "nothing was written")
