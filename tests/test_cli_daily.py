@@ -7,6 +7,7 @@ it was (compared table by table).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,7 @@ def ana(run) -> None:
         "ana",
         "--level",
         "intermediate",
+        "--coach",
         "--equipment",
         "kettlebell,kettlebell_pair,box,mat,mini_band,dumbbell,dumbbell_pair",
         "--bells",
@@ -225,25 +227,40 @@ def test_checkin_from_file_with_upcoming_runs(run, ana, tmp_path) -> None:
     assert '"no_lower_body_strength"' in result.output  # a long run within 48 h
 
 
-def test_interactive_prompts_ask_again_on_bad_answers(run, ana, monkeypatch) -> None:
-    monkeypatch.setattr(checkin_cmd, "_interactive", lambda: True)
-    answers = "150\n85\ny\n2\n3\n"  # 150 is refused and asked again
+def test_interactive_prompts_ask_again_in_plain_words(run, ana, monkeypatch) -> None:
+    monkeypatch.setattr(checkin_cmd, "interactive", lambda: True)
+    # 150 and "maybe" are refused and asked again; then the plan and one pain report.
+    answers = "150\n85\nmaybe\ny\n2\n3\nstrength\ny\nknee\n3\nsquats\nn\n"
     result = run("checkin", "ana", input=answers)
     assert result.exit_code == 0, result.output
-    assert "150 is not in the range 0<=x<=100" in result.output
-    assert "TODAY:" in result.output
+    assert "please give a whole number from 0 to 100, not '150'" in result.output
+    assert "please answer y (yes) or n (no), not 'maybe'" in result.output
+    assert "Did you sleep well? [y/n]" in result.output
+    assert "Recognized values" not in result.output and "0<=x<=100" not in result.output
+    assert "What did you plan today?" in result.output and "Any pain today? [y/n]" in result.output
+    rec_id = result.output.rsplit("#", 1)[1].split()[0]
+    shown = json.loads(run("review", "show", rec_id, "--format", "json").output)
+    assert shown["checkin"]["planned"] == "strength"
+    assert shown["checkin"]["pain"] == [{"area": "knee", "severity": 3, "during": "squats"}]
+    assert shown["checkin"]["slept_well"] is True
 
 
-def test_interactive_replace_asks_first(run, ana, monkeypatch) -> None:
-    monkeypatch.setattr(checkin_cmd, "_interactive", lambda: True)
+def test_interactive_replace_is_asked_before_the_questions(run, ana, monkeypatch) -> None:
+    monkeypatch.setattr(checkin_cmd, "interactive", lambda: True)
     assert run("checkin", "ana", *CHECKIN).exit_code == 0
-    declined = run("checkin", "ana", *CHECKIN, input="n\n")
-    assert declined.exit_code != 0 and "Replace it?" in declined.output
-    accepted = run("checkin", "ana", *CHECKIN, input="y\n")
-    assert accepted.exit_code == 0
+    declined = run("checkin", "ana", input="n\n")
+    assert declined.exit_code == 0, declined.output
+    assert declined.output.startswith(
+        f"ana already checked in on {TODAY}. Replace today's check-in? [y/n]"
+    )
+    assert "How recovered" not in declined.output and "kept the check-in" in declined.output
+    accepted = run("checkin", "ana", input="y\n70\nn\n4\n4\n\nn\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert "How recovered" in accepted.output and "TODAY:" in accepted.output
 
 
 def test_without_a_coach_an_advance_takes_effect_at_once(run, ana) -> None:
+    assert run("athlete", "edit", "ana", "--no-coach").exit_code == 0
     for days_back in (2, 5):
         day = TODAY - dt.timedelta(days=days_back)
         assert (

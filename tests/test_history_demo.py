@@ -18,19 +18,15 @@ from engine.app.history import (
     SessionClassifier,
     build_days,
     history_json,
-    history_text,
     history_window,
     iso_week_label,
-    readiness_chart,
-    rich_report,
-    sparkline,
     summarise_week,
     summarise_weeks,
-    week_bars,
 )
 from engine.cli.main import cli
 from engine.contract.models import CheckIn, ExerciseLog, SessionLog
 from engine.storage.store import Store
+from engine.views.history import history_text, readiness_chart, rich_report, sparkline, week_bars
 
 WED = dt.date(2026, 11, 18)  # a Wednesday in ISO week 47
 
@@ -257,7 +253,7 @@ def test_whole_report_text_json_and_rich(classifier) -> None:
 def test_demo_data_is_deterministic_per_day() -> None:
     assert demo_checkin(WED, WED) == demo_checkin(WED, WED)
     thursday = dt.date(2026, 11, 5)
-    # The third week's HIIT day (the demo starts on 21 October) follows a bad night.
+    # The third week's HIIT day (the demo starts on Monday 19 October) follows a bad night.
     assert demo_checkin(thursday, WED).recovery_pct < 80
     assert demo_sessions(thursday, WED, "hiit")[0].kind == "hiit"
     assert demo_sessions(dt.date(2026, 11, 16), WED, "rest") == []
@@ -270,15 +266,16 @@ def _counts(store: Store) -> tuple[Counter[dt.date], int, int]:
 
 
 def test_create_demo_is_idempotent_and_tops_up_later(tmp_path, evaluator) -> None:
-    store = Store.open(f"sqlite:///{tmp_path / 'demo.db'}")
+    store = Store.open(f"sqlite:///{tmp_path / 'demo.db'}", create=True)
     assert create_demo(store, evaluator, WED) == DEMO_ATHLETE_ID
     first = _counts(store)
     sessions, checkins, recommendations = first
-    assert checkins == 29 and recommendations == 29  # 28 days and today
+    # Four whole ISO weeks from a Monday, then this week up to the Wednesday: 31 days.
+    assert checkins == 31 and recommendations == 31
     assert max(sessions.values()) == 1
     logs = store.sessions(DEMO_ATHLETE_ID)
     kinds = Counter(log.kind for log in logs)
-    assert kinds["long_run"] == 4 and kinds["quality_run"] == 4 and kinds["strength"] >= 6
+    assert kinds["long_run"] == 4 and kinds["quality_run"] == 5 and kinds["strength"] >= 6
     assert 3 <= kinds["hiit"] <= 4
     pistol = [
         item
@@ -298,7 +295,7 @@ def test_create_demo_is_idempotent_and_tops_up_later(tmp_path, evaluator) -> Non
     later = WED + dt.timedelta(days=3)
     create_demo(store, evaluator, later)
     sessions, checkins, _ = _counts(store)
-    assert checkins == 32 and max(sessions.values()) == 1
+    assert checkins == 34 and max(sessions.values()) == 1
     assert len(store.list_athletes()) == 1
 
 
@@ -351,6 +348,7 @@ def test_history_until_and_weeks(db) -> None:
 
 
 def test_history_of_an_unknown_athlete_exits_2(db) -> None:
+    assert CliRunner().invoke(cli, [*db, "init"]).exit_code == 0
     result = CliRunner().invoke(cli, [*db, "history", "nobody"])
     assert result.exit_code == 2
     assert result.stdout == ""

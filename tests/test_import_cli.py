@@ -207,6 +207,7 @@ def test_next_checkin_and_history_show_the_running_load(run, ana, exports) -> No
 
 
 def test_an_unknown_athlete_is_refused(run, exports) -> None:
+    assert run("init").exit_code == 0  # a database without bob (a missing one is refused too)
     result = run("import", "bob", *_files(exports))
     assert result.exit_code == 2
     assert "no athlete 'bob'" in result.stderr

@@ -81,14 +81,15 @@ def test_migration_keeps_logs_made_before_it(db_url: str) -> None:
     (kept,) = store.sessions("ana")
     assert (kept.kind, kept.duration_min, kept.distance_km) == ("easy_run", 40, None)
     # Hand-logged sessions have no start time: any number of them never collide.
-    store.log_session("ana", kept)
-    store.log_session("ana", kept)
+    # (an identical session the same day is a second one only when asked for: --again)
+    store.log_session("ana", kept, again=True)
+    store.log_session("ana", kept, again=True)
     assert len(store.sessions("ana")) == 3
     engine.dispose()
 
 
 def test_one_log_per_activity_within_the_window(db_url: str) -> None:
-    store = Store.open(db_url)
+    store = Store.open(db_url, create=True)
     store.add_athlete(AthleteProfile(id="ana", level="intermediate"))
     activities = ActivityStore(store)
     first = activities.add_activity("ana", _log(START), "running", window_s=120)
@@ -104,7 +105,7 @@ def test_one_log_per_activity_within_the_window(db_url: str) -> None:
 def test_the_database_refuses_the_same_activity_twice(db_url: str) -> None:
     """The backstop for two imports of one activity at once (on PostgreSQL both could pass
     the check in Python): a second row with the same athlete, sport and start is refused."""
-    store = Store.open(db_url)
+    store = Store.open(db_url, create=True)
     store.add_athlete(AthleteProfile(id="ana", level="intermediate"))
     ActivityStore(store).add_activity("ana", _log(START), "running", window_s=0)
     with pytest.raises(IntegrityError), store.transaction() as session:
@@ -123,7 +124,7 @@ def test_the_database_refuses_the_same_activity_twice(db_url: str) -> None:
 
 def test_each_activity_is_its_own_transaction(db_url: str, tmp_path: Path, evaluator) -> None:
     """A failure storing the second activity leaves the first stored and nothing of the second."""
-    store = Store.open(db_url)
+    store = Store.open(db_url, create=True)
     store.add_athlete(AthleteProfile(id="ana", level="intermediate"))
     files = [tmp_path / "a.fit", tmp_path / "b.fit"]
     files[0].write_bytes(build_fit(START, long_run_laps(5)))
@@ -156,7 +157,7 @@ def test_each_activity_is_its_own_transaction(db_url: str, tmp_path: Path, evalu
 
 
 def test_an_activity_in_the_future_is_refused(tmp_path: Path, evaluator) -> None:
-    store = Store.open(f"sqlite:///{tmp_path / 'future.db'}")
+    store = Store.open(f"sqlite:///{tmp_path / 'future.db'}", create=True)
     store.add_athlete(AthleteProfile(id="ana", level="intermediate"))
     path = tmp_path / "future.fit"
     path.write_bytes(build_fit(START, long_run_laps(5)))
@@ -171,7 +172,7 @@ def test_an_activity_in_the_future_is_refused(tmp_path: Path, evaluator) -> None
 def test_an_untyped_track_is_read_as_the_settings_sport(tmp_path: Path, evaluator) -> None:
     """A GPX track without a <type> is a run (activity_import.untyped_sport), so the watch's
     FIT file of the same run is recognised as the same activity."""
-    store = Store.open(f"sqlite:///{tmp_path / 'untyped.db'}")
+    store = Store.open(f"sqlite:///{tmp_path / 'untyped.db'}", create=True)
     store.add_athlete(AthleteProfile(id="ana", level="intermediate"))
     data = Path(__file__).parent / "data" / "activities" / "easy_run_strava.gpx"
     gpx = tmp_path / "untyped.gpx"

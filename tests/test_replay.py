@@ -57,7 +57,7 @@ def _copy_rules(target: Path, readiness: int | None = None) -> Path:
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("replay") / "demo.db"
     url = f"sqlite:///{path}"
-    store = Store.open(url)
+    store = Store.open(url, create=True)
     create_demo(store, get_evaluator(), dt.date.today())
     # Run the demo again: today's check-in is replaced, so a superseded row exists too.
     create_demo(store, get_evaluator(), dt.date.today())

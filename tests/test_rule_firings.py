@@ -8,7 +8,11 @@ from engine.app.rule_firings import fired_counts
 
 
 def test_an_empty_database_counts_zero(tmp_path: Path) -> None:
-    counts = fired_counts(f"sqlite:///{tmp_path / 'empty.db'}")
+    from engine.storage.db import open_database
+
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    open_database(url, create=True).dispose()  # counting never creates a database
+    counts = fired_counts(url)
     assert counts.counts is not None
     assert counts.of("RS101") == 0
 

@@ -34,6 +34,9 @@ def test_wheel_carries_rules_and_knowledge_base(wheel: Path) -> None:
     assert "engine/_data/rules/settings.yaml" in names
     assert "engine/_data/knowledge_base/ladders/pistol_squat.yaml" in names
     assert any(name.startswith("engine/_data/rules/cases/") for name in names)
+    # The web app's templates and stylesheet ship in the package (nothing from the internet).
+    assert "engine/web/templates/base.html" in names
+    assert "engine/web/static/app.css" in names
     entry_points = next(name for name in names if name.endswith("entry_points.txt"))
     assert "runstrong = engine.cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from engine.app import calendar
+from engine.app.ladders import apply_moves
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import (
+    AthleteProfile,
     CheckIn,
     EvaluationRequest,
-    LadderPosition,
     PlannedRun,
     Recommendation,
 )
-from engine.core.evaluator import Evaluator
 from engine.loading.yamlio import problems_from_validation
-from engine.storage.store import Store, StoredRecommendation
+from engine.storage.store import Store
+
+if TYPE_CHECKING:  # `today` reads the store only: it need not import the engine
+    from engine.core.evaluator import Evaluator
 
 # How much history an evaluation sees. The longest look-back among the features is the run of
 # consecutive heavy weeks (3 by default), so eight weeks leaves room for a longer setting.
@@ -34,6 +38,7 @@ HISTORY_DAYS = 56
 class CheckInResult:
     recommendation_id: int
     recommendation: Recommendation
+    status: str  # pending (a coach will review it) or final (no coach)
 
 
 def build_request(
@@ -94,6 +99,7 @@ def check_in(
             )
     request = build_request(store, evaluator, athlete_id, checkin, upcoming)
     recommendation = evaluator.evaluate(request)
+    has_coach = request.athlete.has_coach
     recommendation_id = store.save_checkin(
         athlete_id,
         checkin,
@@ -101,41 +107,34 @@ def check_in(
         request.model_dump(mode="json", by_alias=True),
         recommendation,
         replace=replace,
+        status="pending" if has_coach else "final",
     )
-    if not request.athlete.has_coach:
-        _apply_advances(store, request, recommendation, recommendation_id)
-    return CheckInResult(recommendation_id, recommendation)
+    if not has_coach:
+        _apply_at_once(store, request.athlete, recommendation, recommendation_id)
+    return CheckInResult(recommendation_id, recommendation, "pending" if has_coach else "final")
 
 
-def _apply_advances(
+def _apply_at_once(
     store: Store,
-    request: EvaluationRequest,
+    athlete: AthleteProfile,
     recommendation: Recommendation,
     recommendation_id: int,
 ) -> None:
-    """Without a coach to approve it, a ladder advance takes effect at once.
+    """Without a coach there is no review: ladder advances and regressions take effect at once.
 
     A separate transaction after the check-in's: if the process dies between the two, the
-    next check-in simply proposes the same advance again.
+    next check-in simply concludes the same move again.
     """
-    ladders = dict(request.athlete.ladders)
-    moved = False
-    for progression in recommendation.progressions:
-        current = ladders.get(progression.ladder)
-        if progression.action == "advance" and current and current.stage == progression.from_:
-            ladders[progression.ladder] = LadderPosition(
-                stage=progression.to, since=recommendation.date
-            )
-            moved = True
-    if moved:
+    moves = apply_moves(athlete, recommendation.progressions, recommendation.date)
+    if moves.profile is not None:
         store.update_athlete(
-            request.athlete.model_copy(update={"ladders": ladders}),
-            reason="advance (no coach: takes effect at once)",
+            moves.profile,
+            reason="ladder decision (no coach: takes effect at once)",
             recommendation_id=recommendation_id,
         )
 
 
-def todays_recommendation(
-    store: Store, athlete_id: str, day: dt.date | None = None
-) -> StoredRecommendation | None:
-    return store.recommendation_for(athlete_id, day or dt.date.today())
+def has_checked_in(store: Store, athlete_id: str, day: dt.date) -> bool:
+    """Whether the athlete (who must exist) already checked in on ``day``."""
+    store.get_athlete(athlete_id)
+    return store.get_checkin(athlete_id, day) is not None

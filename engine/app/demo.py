@@ -124,8 +124,13 @@ def demo_profile(today: dt.date) -> AthleteProfile:
 
 
 def first_day(today: dt.date) -> dt.date:
-    """The first day of demo history: four weeks before ``today``."""
-    return today - dt.timedelta(weeks=DEMO_WEEKS)
+    """The first day of demo history: the Monday four whole weeks before ``today``'s week.
+
+    Starting on a Monday gives whole ISO weeks and the same recommendation ids on every
+    weekday (#1 is a Monday, #12 the second week's Friday strength session), so the README's
+    examples run as written whatever day the demo is made.
+    """
+    return today - dt.timedelta(days=today.weekday(), weeks=DEMO_WEEKS)
 
 
 def planned_kind(day: dt.date) -> SessionKind:

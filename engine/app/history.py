@@ -1,9 +1,8 @@
 """One athlete's recent history: a row per day, a summary per ISO week, and text charts.
 
-Everything here is a pure function of the check-ins, session logs and stored recommendations
-the caller hands in (the CLI reads them from the store): no I/O, no clock. The text views are
-deterministic, so the same history always prints the same characters; :func:`rich_report`
-builds coloured tables for a terminal from the same rows.
+:func:`athlete_history` reads the check-ins, session logs and stored recommendations from the
+store; everything else here is a pure function of them (no I/O, no clock). The text and
+terminal renderings of the rows live in :mod:`engine.views.history`.
 
 The window is whole ISO weeks (Monday to Sunday), the last one cut at ``until``, so the week
 summaries compare like with like.
@@ -16,22 +15,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rich.console import Group, JustifyMethod, RenderableType
-from rich.table import Table
-from rich.text import Text
-
+from engine.app.database import recommended_days_between
 from engine.contract.models import CheckIn, SessionLog
+from engine.core.evaluator import Evaluator
 from engine.core.features import RUN_KINDS, SessionClassifier
-from engine.storage.store import StoredRecommendation
-
-# Chart characters.
-SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
-BAR_BLOCK = "█"
-MARKERS = {"recovery": "R", "soreness": "S", "stress": "T"}
-OVERLAP_MARKER = "*"
-# Widest bar in the week chart, in characters; longer bars are scaled down.
-MAX_BAR = 40
-
+from engine.storage.store import Store, StoredRecommendation
 
 # --- window ------------------------------------------------------------------------------------
 
@@ -52,9 +40,6 @@ def iso_week_label(day: dt.date) -> str:
     """``2026-W47`` for any day of that ISO week."""
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-# --- classifying sessions ----------------------------------------------------------------------
 
 
 # --- rows --------------------------------------------------------------------------------------
@@ -242,191 +227,6 @@ def summarise_weeks(days: Sequence[DayRow]) -> list[WeekSummary]:
     return [summarise_week(group) for group in groups.values()]
 
 
-# --- charts ------------------------------------------------------------------------------------
-
-
-def _level(value: float, high: float, steps: int) -> int:
-    """``value`` on 0..high as a whole step 0..steps, rounding halves up."""
-    clamped = min(max(value, 0.0), high)
-    return int(clamped / high * steps + 0.5)
-
-
-def sparkline(values: Sequence[float | None], high: float, width: int = 1) -> str:
-    """One block character per value on 0..high (▁ lowest, █ highest); blank for None."""
-    cells: list[str] = []
-    for value in values:
-        if value is None:
-            cells.append(" " * width)
-        else:
-            block = SPARK_BLOCKS[_level(value, high, len(SPARK_BLOCKS) - 1)]
-            cells.append(block.ljust(width))
-    return "".join(cells)
-
-
-def _cell_width(days: Sequence[DayRow]) -> int:
-    """Two characters a day while it fits in about 90 columns, else one."""
-    return 2 if len(days) <= 42 else 1
-
-
-def _points(day: DayRow) -> dict[str, float]:
-    """The day's scores on one 0-100 axis: recovery as is, soreness and stress times ten."""
-    points: dict[str, float] = {}
-    if day.recovery_pct is not None:
-        points["recovery"] = float(day.recovery_pct)
-    if day.soreness is not None:
-        points["soreness"] = day.soreness * 10.0
-    if day.life_stress is not None:
-        points["stress"] = day.life_stress * 10.0
-    return points
-
-
-def _x_labels(days: Sequence[DayRow], width: int) -> str:
-    """Dates (MM-DD) under the first day and under each Monday that has room."""
-    line = [" "] * (len(days) * width + 5)
-    free_from = 0
-    for index, day in enumerate(days):
-        position = index * width
-        if (index == 0 or day.date.weekday() == 0) and position >= free_from:
-            label = day.date.strftime("%m-%d")
-            line[position : position + len(label)] = list(label)
-            free_from = position + len(label) + 1
-    return ("     " + "".join(line)).rstrip()
-
-
-def readiness_chart(days: Sequence[DayRow], rows: int = 10) -> str:
-    """A line chart of recovery (R), soreness (S) and stress (T) on one 0-100 axis.
-
-    Soreness and stress (0-10) are multiplied by ten to share the axis. ``rows`` + 1 lines run
-    from 100 down to 0; each day is a column, blank without a check-in, and ``*`` marks a point
-    where two or three scores meet. Trend lines in block characters follow, one per score
-    (rec, sor, str), in the same columns.
-    """
-    if not days:
-        return "(no days)"
-    width = _cell_width(days)
-    grid = [[" "] * (len(days) * width) for _ in range(rows + 1)]
-    for index, day in enumerate(days):
-        for name, value in _points(day).items():
-            row = rows - _level(value, 100.0, rows)
-            cell = grid[row][index * width]
-            grid[row][index * width] = MARKERS[name] if cell == " " else OVERLAP_MARKER
-    lines = ["R recovery %   S soreness x10   T stress x10   * several"]
-    for row_index, cells in enumerate(grid):
-        value = round(100 * (rows - row_index) / rows)
-        lines.append(f"{value:>3} ┤{''.join(cells)}".rstrip())
-    lines.append("    └" + "─" * (len(days) * width))
-    lines.append(_x_labels(days, width))
-    lines.append("")
-    trends = (
-        ("rec", [day.recovery_pct for day in days], 100.0),
-        ("sor", [day.soreness for day in days], 10.0),
-        ("str", [day.life_stress for day in days], 10.0),
-    )
-    for name, values, high in trends:
-        spark = sparkline([None if v is None else float(v) for v in values], high, width)
-        lines.append(f"{name} ┆{spark}".rstrip())
-    return "\n".join(lines)
-
-
-def _bar(count: int, scale: float) -> str:
-    return BAR_BLOCK * round(count * scale)
-
-
-def week_bars(weeks: Sequence[WeekSummary]) -> str:
-    """A horizontal bar chart of HIIT and strength sessions per ISO week.
-
-    One █ per session (scaled down when the longest bar would pass ``MAX_BAR``); the count
-    follows each bar, and the strength line adds how many were lower-body.
-    """
-    if not weeks:
-        return "(no weeks)"
-    longest = max(max(week.hiit, week.strength) for week in weeks)
-    scale = min(1.0, MAX_BAR / longest) if longest else 1.0
-    pad = max(1, round(longest * scale))
-    lines: list[str] = []
-    for week in weeks:
-        lines.append(f"{week.label}  HIIT      {_bar(week.hiit, scale):<{pad}} {week.hiit}")
-        lines.append(
-            f"{'':<8}  strength  {_bar(week.strength, scale):<{pad}} {week.strength}"
-            f" (lower body {week.lower_body_strength})"
-        )
-    return "\n".join(lines)
-
-
-def running_bars(weeks: Sequence[WeekSummary]) -> str:
-    """Horizontal bars of running distance and moving time per ISO week, each scaled to its
-    longest week (``MAX_BAR`` characters), the figure after each bar."""
-    if not weeks:
-        return "(no weeks)"
-    most_km = max(week.running_km for week in weeks)
-    most_min = max(week.running_min for week in weeks)
-    lines: list[str] = []
-    for week in weeks:
-        km_bar = BAR_BLOCK * round(week.running_km / most_km * MAX_BAR) if most_km else ""
-        min_bar = BAR_BLOCK * round(week.running_min / most_min * MAX_BAR) if most_min else ""
-        lines.append(f"{week.label}  km   {km_bar:<{MAX_BAR}} {week.running_km:.1f}")
-        lines.append(f"{'':<8}  min  {min_bar:<{MAX_BAR}} {week.running_min}")
-    return "\n".join(lines)
-
-
-# --- whole report ------------------------------------------------------------------------------
-
-
-def _fmt(value: float | int | None) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    return str(value)
-
-
-def day_table_text(days: Sequence[DayRow]) -> str:
-    """The per-day table as fixed-width text."""
-    header = (
-        f"{'date':<10}  {'day':<3}  {'rec%':>4}  {'sore':>4}  {'stress':>6}  "
-        f"{'done':<24}  {'recommended':<14}  status"
-    )
-    lines = [header]
-    for day in days:
-        done = "+".join(day.sessions) or "-"
-        lines.append(
-            f"{day.date.isoformat():<10}  {day.date.strftime('%a'):<3}  "
-            f"{_fmt(day.recovery_pct):>4}  {_fmt(day.soreness):>4}  {_fmt(day.life_stress):>6}  "
-            f"{done:<24}  {day.recommended or '-':<14}  {day.status or '-'}".rstrip()
-        )
-    return "\n".join(lines)
-
-
-def week_table_text(weeks: Sequence[WeekSummary]) -> str:
-    """The per-week summaries as fixed-width text."""
-    lines = [
-        f"{'week':<8}  {'from':<10}  {'check-ins':>9}  {'rec%':>5}  {'sore':>4}  {'stress':>6}  "
-        f"{'HIIT':>4}  {'strength':>8}  {'lower body':>10}"
-    ]
-    for week in weeks:
-        lines.append(
-            f"{week.label:<8}  {week.start.isoformat():<10}  {week.checkins:>9}  "
-            f"{_fmt(week.avg_recovery):>5}  {_fmt(week.avg_soreness):>4}  "
-            f"{_fmt(week.avg_stress):>6}  {week.hiit:>4}  {week.strength:>8}  "
-            f"{week.lower_body_strength:>10}"
-        )
-    return "\n".join(lines)
-
-
-def history_text(athlete_id: str, days: Sequence[DayRow], weeks: Sequence[WeekSummary]) -> str:
-    """The whole plain-text report: days, weeks, the readiness chart and the session bars."""
-    span = f"{days[0].date} .. {days[-1].date}" if days else "no days"
-    sections = [
-        f"runstrong history: {athlete_id}, {span} ({len(weeks)} weeks)",
-        "DAYS\n" + day_table_text(days),
-        "WEEKS\n" + week_table_text(weeks),
-        "RECOVERY, SORENESS AND STRESS\n" + readiness_chart(days),
-        "SESSIONS PER WEEK\n" + week_bars(weeks),
-        "RUNNING PER WEEK\n" + running_bars(weeks),
-    ]
-    return "\n\n".join(sections)
-
-
 def history_json(
     athlete_id: str, days: Sequence[DayRow], weeks: Sequence[WeekSummary]
 ) -> dict[str, Any]:
@@ -440,107 +240,28 @@ def history_json(
     }
 
 
-# --- rich (terminal) ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class HistoryView:
+    """An athlete's last weeks: a row per day and a summary per ISO week."""
+
+    athlete_id: str
+    days: list[DayRow]
+    weeks: list[WeekSummary]
+
+    def as_json(self) -> dict[str, Any]:
+        return history_json(self.athlete_id, self.days, self.weeks)
 
 
-def _score_style(value: int | None, warn: int, bad: int, higher_is_better: bool) -> str:
-    if value is None:
-        return "dim"
-    if higher_is_better:
-        return "red" if value < bad else "yellow" if value < warn else "green"
-    return "red" if value >= bad else "yellow" if value >= warn else "green"
-
-
-def _table(title: str, columns: Sequence[tuple[str, JustifyMethod]]) -> Table:
-    """A compact table: no borders, underlined headers, cells never wrapped."""
-    table = Table(
-        title=title,
-        title_justify="left",
-        title_style="bold",
-        box=None,
-        pad_edge=False,
-        header_style="bold underline",
-    )
-    for name, justify in columns:
-        table.add_column(name, justify=justify, no_wrap=True)
-    return table
-
-
-def _day_table(days: Sequence[DayRow]) -> Table:
-    table = _table(
-        "Days",
-        (
-            ("date", "left"),
-            ("day", "left"),
-            ("rec%", "right"),
-            ("sore", "right"),
-            ("stress", "right"),
-            ("done", "left"),
-            ("recommended", "left"),
-            ("status", "left"),
-        ),
-    )
-    for day in days:
-        table.add_row(
-            day.date.isoformat(),
-            day.date.strftime("%a"),
-            Text(_fmt(day.recovery_pct), _score_style(day.recovery_pct, 80, 50, True)),
-            Text(_fmt(day.soreness), _score_style(day.soreness, 4, 6, False)),
-            Text(_fmt(day.life_stress), _score_style(day.life_stress, 5, 7, False)),
-            "+".join(day.sessions) or "-",
-            day.recommended or "-",
-            day.status or "-",
-        )
-    return table
-
-
-def _week_table(weeks: Sequence[WeekSummary]) -> Table:
-    numbers = ("check-ins", "rec%", "sore", "stress", "HIIT", "strength", "lower body")
-    table = _table(
-        "Weeks",
-        [("week", "left"), *((name, "right") for name in numbers)],
-    )
-    for week in weeks:
-        table.add_row(
-            week.label,
-            str(week.checkins),
-            _fmt(week.avg_recovery),
-            _fmt(week.avg_soreness),
-            _fmt(week.avg_stress),
-            str(week.hiit),
-            str(week.strength),
-            str(week.lower_body_strength),
-        )
-    return table
-
-
-def _coloured_chart(chart: str) -> Text:
-    text = Text(chart)
-    text.highlight_regex(r"R", "bold green")
-    text.highlight_regex(r"S", "bold yellow")
-    text.highlight_regex(r"T", "bold red")
-    return text
-
-
-def rich_report(
-    athlete_id: str, days: Sequence[DayRow], weeks: Sequence[WeekSummary]
-) -> RenderableType:
-    """The report for a terminal: coloured tables, then the same text charts, coloured."""
-    span = f"{days[0].date} .. {days[-1].date}" if days else "no days"
-    blank = Text("")
-    return Group(
-        Text(f"runstrong history: {athlete_id}, {span} ({len(weeks)} weeks)", style="bold"),
-        blank,
-        _day_table(days),
-        blank,
-        _week_table(weeks),
-        blank,
-        Text("Recovery, soreness and stress", style="bold"),
-        _coloured_chart(readiness_chart(days)),
-        blank,
-        Text("Sessions per week", style="bold"),
-        Text(week_bars(weeks)),
-        blank,
-        Text("Running per week", style="bold"),
-        Text(running_bars(weeks)),
-    )
+def athlete_history(
+    store: Store, evaluator: Evaluator, athlete_id: str, until: dt.date, weeks: int
+) -> HistoryView:
+    """The ``weeks`` ISO weeks up to ``until`` of one athlete (who must exist)."""
+    start, last = history_window(until, weeks)
+    store.get_athlete(athlete_id)
+    checkins = store.checkins(athlete_id, since=start, until=last)
+    sessions = store.sessions(athlete_id, since=start, until=last)
+    # Read from SQL without loading whole recommendations: a year of history stays small.
+    advice = recommended_days_between(store, athlete_id, start, last)
+    classifier = SessionClassifier.from_kb(evaluator.kb, evaluator.ruleset.settings)
+    days = build_days(start, last, checkins, sessions, advice, classifier)
+    return HistoryView(athlete_id, days, summarise_weeks(days))

@@ -2,9 +2,10 @@
 
 - ``queue``: recommendations to judge, oldest pending first, with flags that need attention.
 - ``approve`` / ``amend`` / ``reject``: one decision each, recorded in the audit log. An
-  approved ladder advance moves the athlete's stage; an amendment is checked against the
-  knowledge base and the athlete's equipment before it is stored.
-- ``rule_stats``: per rule, how the recommendations it shaped were judged.
+  approved ladder decision moves the athlete's stage (or says why it no longer can); an
+  amendment is held to the day's safety rules (:mod:`engine.app.amend`).
+- ``rule_stats``: per rule, how the recommendations it shaped were judged, and how often a
+  coach overrode it.
 """
 
 from __future__ import annotations
@@ -12,95 +13,128 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
+from engine.app.amend import Amendment, apply_amendment
+from engine.app.errors import Breach
+from engine.app.ladders import apply_moves
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import (
-    SESSION_KINDS,
-    AthleteProfile,
-    LadderPosition,
-    PrescribedExercise,
+    EvaluationRequest,
     Session,
 )
-from engine.knowledge.base import KnowledgeBase
-from engine.storage.reviews import Decision, ReviewEvent, ReviewStore
-from engine.storage.store import Store, StoredRecommendation
+from engine.core.evaluator import Evaluator
+from engine.storage.listing import (
+    CURRENT,
+    RecommendationDigest,
+    RecommendationFilter,
+    count_recommendations,
+    recommendation_digests,
+)
+from engine.storage.reviews import REASON_CODES, Decision, ReviewEvent, ReviewStore
+from engine.storage.store import Store
+
+__all__ = ["REASON_CODES", "Amendment", "Decided", "ReviewEvent", "amend", "approve", "reject"]
+
+# The statuses a coach's queue shows (final ones have no coach; superseded ones were replaced).
+STATUSES = ("pending", "approved", "amended", "rejected")
 
 
 @dataclass(frozen=True)
 class QueueItem:
-    recommendation: StoredRecommendation
+    recommendation: RecommendationDigest
     summary: str
     flags: list[str]
 
 
-def attention_flags(stored: StoredRecommendation) -> list[str]:
+def attention_flags(digest: RecommendationDigest) -> list[str]:
     """What a coach should look at first."""
     flags = []
-    checkin = stored.request.get("checkin", {})
-    if checkin.get("pain"):
-        areas = ", ".join(sorted({pain["area"] for pain in checkin["pain"]}))
-        flags.append(f"pain: {areas}")
-    recommendation = stored.recommendation
-    if not recommendation.hiit.allowed and checkin.get("planned") == "hiit":
+    if digest.pain_areas:
+        flags.append(f"pain: {', '.join(digest.pain_areas)}")
+    if not digest.hiit_allowed and digest.planned == "hiit":
         flags.append("HIIT blocked")
-    for progression in recommendation.progressions:
+    for progression in digest.progressions:
         if progression.action in {"advance", "regress"}:
             flags.append(f"{progression.ladder} {progression.action}")
-    if any(warning.code == "severe_pain" for warning in recommendation.warnings):
+    if "severe_pain" in digest.warning_codes:
         flags.append("severe pain")
     return flags
 
 
 def session_summary(session: Session) -> str:
-    program = f" {session.program}" if session.program else ""
-    return f"{session.kind}{program} ({session.intensity})"
+    return _summary(session.kind, session.program, session.intensity)
+
+
+def _summary(kind: str, program: str | None, intensity: str) -> str:
+    return f"{kind}{f' {program}' if program else ''} ({intensity})"
+
+
+def _queue_filter(
+    status: str | None, athlete_id: str | None, since: dt.date | None, until: dt.date | None
+) -> RecommendationFilter:
+    return RecommendationFilter(status or CURRENT, athlete_id, since, until)
 
 
 def queue(
-    store: Store, status: str | None = "pending", athlete_id: str | None = None
+    store: Store,
+    status: str | None = "pending",
+    athlete_id: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[QueueItem]:
-    items = [
-        QueueItem(stored, session_summary(stored.recommendation.session), attention_flags(stored))
-        for stored in store.recommendations(athlete_id)
-        if status is None or stored.status == status
+    """One page of the queue (``status`` None: every status but superseded), oldest first.
+
+    Filtered, ordered and paged in the database; only the fields a queue line shows are read.
+    """
+    which = _queue_filter(status, athlete_id, since, until)
+    return [
+        QueueItem(
+            digest,
+            _summary(digest.session_kind, digest.session_program, digest.session_intensity),
+            attention_flags(digest),
+        )
+        for digest in recommendation_digests(store, which, limit, offset)
     ]
-    return sorted(items, key=lambda item: (item.recommendation.date, item.recommendation.id))
 
 
-def _advanced_profile(
-    stored: StoredRecommendation, profile: AthleteProfile
-) -> tuple[AthleteProfile | None, dict[str, Any]]:
-    """The profile with each proposed advance applied, and what changed."""
-    ladders = dict(profile.ladders)
-    changed: dict[str, Any] = {}
-    for progression in stored.recommendation.progressions:
-        if progression.action != "advance":
-            continue
-        current = ladders.get(progression.ladder)
-        if current is None or current.stage != progression.from_:
-            continue  # the athlete has moved on since; nothing to apply
-        ladders[progression.ladder] = LadderPosition(stage=progression.to, since=stored.date)
-        changed[progression.ladder] = {"from": progression.from_, "to": progression.to}
-    if not changed:
-        return None, {}
-    return profile.model_copy(update={"ladders": ladders}), {"ladders": changed}
+def queue_size(
+    store: Store,
+    status: str | None = "pending",
+    athlete_id: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> int:
+    """How many recommendations the same :func:`queue` filter matches, over all pages."""
+    return count_recommendations(store, _queue_filter(status, athlete_id, since, until))
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A decision as recorded, and what the coach should know about it."""
+
+    event: ReviewEvent
+    notices: list[str] = field(default_factory=list)
 
 
 def approve(
     store: Store, recommendation_id: int, reviewer: str, note: str | None, force: bool = False
-) -> ReviewEvent:
+) -> Decided:
+    """Approve; the recommendation's ladder decisions move the athlete's stages, unless the
+    athlete has left those stages since (then the approval says so)."""
     stored = store.get_recommendation(recommendation_id)
-    profile, changes = _advanced_profile(stored, store.get_athlete(stored.athlete_id))
+    athlete = store.get_athlete(stored.athlete_id)
+    moves = apply_moves(athlete, stored.recommendation.progressions, stored.date)
     decision = Decision(
         action="approve",
         reviewer=reviewer,
         note=note,
-        changes=changes,
-        profile_update=profile,
+        changes=moves.changes(),
+        profile_update=moves.profile,
         force=force,
     )
-    return ReviewStore(store).decide(recommendation_id, decision)
+    return Decided(ReviewStore(store).decide(recommendation_id, decision), moves.skipped)
 
 
 def reject(
@@ -110,149 +144,57 @@ def reject(
     reason_code: str,
     note: str | None,
     force: bool = False,
-) -> ReviewEvent:
+) -> Decided:
     decision = Decision(
         action="reject", reviewer=reviewer, note=note, reason_code=reason_code, force=force
     )
-    return ReviewStore(store).decide(recommendation_id, decision)
-
-
-@dataclass
-class Amendment:
-    """Changes a coach makes to a recommended session."""
-
-    kind: str | None = None
-    intensity: str | None = None
-    drop: list[str] = field(default_factory=list)
-    swap: list[tuple[str, str]] = field(default_factory=list)
-    dose: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    session: Session | None = None  # a whole replacement session (from --file)
-
-    def is_empty(self) -> bool:
-        return not (
-            self.kind or self.intensity or self.drop or self.swap or self.dose or self.session
-        )
-
-
-def _exercise_problems(
-    session: Session, kb: KnowledgeBase, athlete: AthleteProfile
-) -> list[Problem]:
-    problems = []
-    for b_index, block in enumerate(session.blocks):
-        for e_index, item in enumerate(block.exercises):
-            where = f"blocks[{b_index}].exercises[{e_index}].id"
-            exercise = kb.exercises.get(item.id)
-            if exercise is None:
-                problems.append(Problem(f"unknown exercise {item.id!r}", field=where))
-            elif not exercise.usable_with(athlete.equipment):
-                needed = " or ".join("+".join(option) for option in exercise.equipment)
-                problems.append(
-                    Problem(f"{item.id} needs {needed}; {athlete.id} does not have it", field=where)
-                )
-    return problems
-
-
-def apply_amendment(
-    original: Session, amendment: Amendment, kb: KnowledgeBase, athlete: AthleteProfile
-) -> tuple[Session, list[str]]:
-    """The amended session and a readable list of what changed; InputError if invalid."""
-    if amendment.session is not None:
-        amended = amendment.session.model_copy(deep=True)
-        changes = ["session replaced from file"]
-    else:
-        amended = original.model_copy(deep=True)
-        changes = []
-    problems: list[Problem] = []
-    if amendment.kind:
-        if amendment.kind not in SESSION_KINDS:
-            problems.append(Problem(f"unknown session kind {amendment.kind!r}", field="kind"))
-        else:
-            changes.append(f"kind: {amended.kind} -> {amendment.kind}")
-            amended.kind = amendment.kind  # type: ignore[assignment]
-    if amendment.intensity:
-        changes.append(f"intensity: {amended.intensity} -> {amendment.intensity}")
-        amended.intensity = amendment.intensity  # type: ignore[assignment]
-    present = {item.id for block in amended.blocks for item in block.exercises}
-    for exercise_id in amendment.drop:
-        if exercise_id not in present:
-            problems.append(Problem(f"{exercise_id!r} is not in the session", field="drop"))
-            continue
-        for block in amended.blocks:
-            block.exercises = [item for item in block.exercises if item.id != exercise_id]
-        changes.append(f"dropped {exercise_id}")
-    for old, new in amendment.swap:
-        if old not in present:
-            problems.append(Problem(f"{old!r} is not in the session", field="swap"))
-            continue
-        if new not in kb.exercises:
-            problems.append(Problem(f"unknown exercise {new!r}", field="swap"))
-            continue
-        for block in amended.blocks:
-            block.exercises = [
-                PrescribedExercise(
-                    **{
-                        **item.model_dump(),
-                        "id": new,
-                        "name": kb.exercises[new].name,
-                        "load_kg": None,
-                        "notes": [f"coach's swap for {item.name}"],
-                    }
-                )
-                if item.id == old
-                else item
-                for item in block.exercises
-            ]
-        changes.append(f"swapped {old} for {new}")
-    for exercise_id, dose in amendment.dose:
-        targets = [
-            item for block in amended.blocks for item in block.exercises if item.id == exercise_id
-        ]
-        if not targets:
-            problems.append(Problem(f"{exercise_id!r} is not in the session", field="dose"))
-            continue
-        for item in targets:
-            for key, value in dose.items():
-                setattr(item, key, value)
-        shown = ", ".join(f"{key}={value}" for key, value in dose.items())
-        changes.append(f"dose of {exercise_id}: {shown}")
-    amended.blocks = [block for block in amended.blocks if block.exercises or block.role == "run"]
-    problems += _exercise_problems(amended, kb, athlete)
-    if problems:
-        raise InputError(problems)
-    try:
-        validated = Session.model_validate(amended.model_dump())
-    except Exception as error:  # a dose outside the model's ranges
-        raise InputError([Problem(str(error), field="session")]) from error
-    return validated, changes
+    return Decided(ReviewStore(store).decide(recommendation_id, decision))
 
 
 def amend(
     store: Store,
-    kb: KnowledgeBase,
+    evaluator: Evaluator,
     recommendation_id: int,
     amendment: Amendment,
     reviewer: str,
     note: str | None,
     force: bool = False,
-) -> ReviewEvent:
+) -> Decided:
+    """Amend the session; a breach of the day's safety rules is refused (:class:`Breach`)
+    unless ``amendment.override`` gives the coach's reason, which the audit log keeps."""
     if amendment.is_empty():
         raise InputError([Problem("nothing to amend: give a change or --file")])
     stored = store.get_recommendation(recommendation_id)
-    athlete = store.get_athlete(stored.athlete_id)
     reviews = ReviewStore(store)
     current, _ = reviews.review_state(recommendation_id)
-    session, changes = apply_amendment(
-        current or stored.recommendation.session, amendment, kb, athlete
+    request = EvaluationRequest.model_validate(stored.request, context={"kb": evaluator.kb})
+    result = apply_amendment(
+        stored.recommendation,
+        current or stored.recommendation.session,
+        amendment,
+        evaluator,
+        request,
     )
+    if result.breaches and not amendment.override:
+        lines = "\n".join(f"  {item.rule}: {item.why}" for item in result.breaches)
+        raise Breach(
+            f"the amendment breaks the safety rules of that day:\n{lines}\n"
+            'give --override "REASON" to amend anyway (the audit log keeps the reason)'
+        )
+    changes: dict[str, object] = {"session": result.changes}
+    if result.breaches:
+        changes["overrides"] = [
+            {**item.as_dict(), "reason": amendment.override} for item in result.breaches
+        ]
     decision = Decision(
         action="amend",
         reviewer=reviewer,
         note=note,
-        changes={"session": changes},
-        amended_session=session,
+        changes=changes,
+        amended_session=result.session,
         force=force,
     )
-    return reviews.decide(recommendation_id, decision)
+    return Decided(reviews.decide(recommendation_id, decision))
 
 
 @dataclass
@@ -261,15 +203,22 @@ class RuleStats:
     shaped: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
+    overrides: int = 0  # amendments that broke this rule with the coach's reason
 
 
 def rule_stats(store: Store, since: dt.date | None = None) -> list[RuleStats]:
-    """Per rule: how often the recommendations it shaped were approved, amended or rejected."""
+    """Per rule: how often the recommendations it shaped were approved, amended or rejected,
+    and how often a coach overrode it (an invariant counts as a rule here)."""
     last_reason: dict[int, str | None] = {}
+    overrides: Counter[str] = Counter()
     for event in ReviewStore(store).all_events():
         last_reason[event.recommendation_id] = event.reason_code
+        for item in event.changes.get("overrides", []):
+            overrides[item["rule"]] += 1
     stats: dict[str, RuleStats] = defaultdict(lambda: RuleStats(rule=""))
     for stored in store.recommendations(since=since):
+        if stored.status == "final":
+            continue  # no coach judged it
         for rule in dict.fromkeys(entry.rule for entry in stored.recommendation.rationale):
             entry = stats[rule]
             entry.rule = rule
@@ -278,4 +227,7 @@ def rule_stats(store: Store, since: dt.date | None = None) -> list[RuleStats]:
             reason = last_reason.get(stored.id)
             if stored.status == "rejected" and reason:
                 entry.reasons[reason] += 1
+    for rule, count in overrides.items():
+        stats[rule].rule = rule
+        stats[rule].overrides = count
     return sorted(stats.values(), key=lambda item: (-item.statuses["rejected"], item.rule))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from engine.storage.store import Store
+from engine.storage.store import Store, StoreError
 
 
 @dataclass(frozen=True)
@@ -39,5 +39,6 @@ def fired_counts(db_url: str | None) -> FiredCounts:
     try:
         store = Store.open(db_url)
         return FiredCounts(count_in(store))
-    except (SQLAlchemyError, OSError, ValueError) as error:  # bad URL, unreachable, unreadable
+    # A bad URL, an unreachable server, a missing or damaged database: counts are an extra.
+    except (SQLAlchemyError, StoreError, OSError, ValueError) as error:
         return FiredCounts(None, f"{type(error).__name__}: {error}")

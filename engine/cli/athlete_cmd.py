@@ -9,14 +9,14 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from engine.cli.context import app
+from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, fail_input, format_option
 from engine.cli.parsing import parse_ladder, parse_one_rep_max, parse_program, parse_weights
 from engine.contract.errors import InputError
 from engine.contract.models import AthleteProfile
 from engine.loading.inputs import load_document
 from engine.loading.yamlio import problems_from_validation
-from engine.storage.store import StoreError
+from engine.views.athlete import profile_text
 
 
 def profile_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -88,23 +88,6 @@ def _profile_file(source: str, athlete_id: str, kb: Any) -> dict[str, Any]:
     return data
 
 
-def _profile_text(profile: AthleteProfile) -> str:
-    lines = [f"{profile.id} ({profile.level}{', has a coach' if profile.has_coach else ''})"]
-    lines.append(f"  equipment: {', '.join(profile.equipment) or '(none)'}")
-    if profile.kettlebells_kg:
-        lines.append(f"  kettlebells: {', '.join(f'{kg:g}' for kg in profile.kettlebells_kg)} kg")
-    if profile.dumbbells_kg:
-        lines.append(f"  dumbbells: {', '.join(f'{kg:g}' for kg in profile.dumbbells_kg)} kg")
-    for exercise, kg in (profile.one_rep_max_kg or {}).items():
-        lines.append(f"  1RM {exercise}: {kg:g} kg")
-    for program in profile.programs:
-        lines.append(f"  program: {program.id}, week {program.week}")
-    for ladder, position in profile.ladders.items():
-        extra = f", assistance: {position.assistance}" if position.assistance else ""
-        lines.append(f"  ladder {ladder}: {position.stage} since {position.since}{extra}")
-    return "\n".join(lines)
-
-
 @click.group("athlete")
 def athlete_group() -> None:
     """Add, show, list and edit athletes."""
@@ -123,6 +106,7 @@ def athlete_group() -> None:
 )
 @click.argument("athlete_id")
 @profile_options
+@database_option(create=True)
 @click.pass_context
 def athlete_add(ctx: click.Context, /, athlete_id: str, source: str | None, **flags: Any) -> None:
     """Add an athlete."""
@@ -134,10 +118,7 @@ def athlete_add(ctx: click.Context, /, athlete_id: str, source: str | None, **fl
     if "level" not in data:
         fail_input("--level is required (beginner, intermediate or advanced)")
     profile = _validate(data, evaluator.kb)
-    try:
-        app(ctx).store().add_athlete(profile)
-    except StoreError as error:
-        fail_input(str(error))
+    app(ctx).store().add_athlete(profile)
     click.echo(f"added {profile.id}")
 
 
@@ -153,46 +134,38 @@ def athlete_add(ctx: click.Context, /, athlete_id: str, source: str | None, **fl
 )
 @click.argument("athlete_id")
 @profile_options
+@database_option()
 @click.pass_context
 def athlete_edit(ctx: click.Context, /, athlete_id: str, source: str | None, **flags: Any) -> None:
     """Change an athlete's profile (flags change only what they name)."""
     store = app(ctx).store()
     evaluator = app(ctx).evaluator()
-    try:
-        current = store.get_athlete(athlete_id)
-    except StoreError as error:
-        fail_input(str(error))
-        return
+    current = store.get_athlete(athlete_id)
     data = current.model_dump(mode="json", by_alias=True)
     if source:
         data = _profile_file(source, athlete_id, evaluator.kb)
     profile = _validate(_apply_flags(data, flags), evaluator.kb)
-    try:
-        store.update_athlete(profile)
-    except StoreError as error:
-        fail_input(str(error))
+    store.update_athlete(profile)
     click.echo(f"updated {profile.id}")
 
 
 @athlete_group.command("show", epilog="Example:\n\n  runstrong athlete show ana --format json")
 @click.argument("athlete_id")
 @format_option
+@database_option()
 @click.pass_context
 def athlete_show(ctx: click.Context, athlete_id: str, output_format: str) -> None:
     """Show an athlete's profile."""
-    try:
-        profile = app(ctx).store().get_athlete(athlete_id)
-    except StoreError as error:
-        fail_input(str(error))
-        return
+    profile = app(ctx).store().get_athlete(athlete_id)
     if output_format == "json":
         echo_json(profile.model_dump(mode="json", by_alias=True))
     else:
-        click.echo(_profile_text(profile))
+        click.echo(profile_text(profile))
 
 
 @athlete_group.command("list", epilog="Example:\n\n  runstrong athlete list --format json")
 @format_option
+@database_option()
 @click.pass_context
 def athlete_list(ctx: click.Context, output_format: str) -> None:
     """List the athletes."""

@@ -8,11 +8,12 @@ from pathlib import Path
 import click
 
 from engine.app import calendar as calendar_app
-from engine.cli.context import app
+from engine.app.errors import StoreError
+from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, fail_input, format_option
+from engine.cli.parsing import ASCII_INT
 from engine.contract.calendar import Calendar
 from engine.contract.errors import InputError
-from engine.storage.store import StoreError
 from engine.views.week import calendar_text
 
 
@@ -43,6 +44,7 @@ def calendar_group() -> None:
 @click.option("--on", "once", multiple=True, help="DATE:KIND[@HH:MM], a one-off run (repeat).")
 @click.option("--skip", multiple=True, help="DATE: no run that day (repeat).")
 @format_option
+@database_option()
 @click.pass_context
 def add_command(
     ctx: click.Context,
@@ -66,6 +68,7 @@ def add_command(
 @calendar_group.command("list")
 @click.argument("athlete_id")
 @format_option
+@database_option()
 @click.pass_context
 def list_command(ctx: click.Context, athlete_id: str, output_format: str) -> None:
     """Show the calendar's entries with their ids."""
@@ -79,8 +82,9 @@ def list_command(ctx: click.Context, athlete_id: str, output_format: str) -> Non
 
 @calendar_group.command("remove", epilog="Example:\n\n\b\n  runstrong calendar remove ivo 3 4")
 @click.argument("athlete_id")
-@click.argument("entry_ids", nargs=-1, type=int)
+@click.argument("entry_ids", nargs=-1, type=ASCII_INT)
 @format_option
+@database_option()
 @click.pass_context
 def remove_command(
     ctx: click.Context, athlete_id: str, entry_ids: tuple[int, ...], output_format: str
@@ -113,6 +117,7 @@ Examples:
     help="YAML mapping of session kinds to title words.",
 )
 @format_option
+@database_option()
 @click.pass_context
 def import_command(
     ctx: click.Context, athlete_id: str, file: Path, mapping: Path | None, output_format: str

@@ -8,17 +8,18 @@ import click
 from click.core import ParameterSource
 
 from engine.app.demo import DEMO_WEEKS, create_demo
-from engine.cli.context import app
+from engine.app.today import todays_recommendation
+from engine.cli.context import app, database_option
 from engine.cli.options import fail_input
-from engine.contract.errors import InputError
-from engine.storage.store import StoreError
 from engine.views.cards import recommendation_text
 
 
 def _db_given_on_command_line(ctx: click.Context) -> bool:
-    parent = ctx.parent
-    return parent is not None and parent.get_parameter_source("db_url") == (
-        ParameterSource.COMMANDLINE
+    """--db was typed, before or after 'demo'."""
+    return any(
+        context.get_parameter_source("db_url") == ParameterSource.COMMANDLINE
+        for context in (ctx, ctx.parent)
+        if context is not None
     )
 
 
@@ -28,9 +29,10 @@ def _db_given_on_command_line(ctx: click.Context) -> bool:
 
 \b
   runstrong demo
-  runstrong --db sqlite:///demo.db demo
+  runstrong demo --db demo.db
 """,
 )
+@database_option(create=True)
 @click.pass_context
 def demo_command(ctx: click.Context) -> None:
     """Create the demo athlete 'demo-runner' with four weeks of history, and check in today.
@@ -42,12 +44,8 @@ def demo_command(ctx: click.Context) -> None:
     context = app(ctx)
     store = context.store()
     today = dt.date.today()
-    try:
-        athlete_id = create_demo(store, context.evaluator(), today)
-        stored = store.recommendation_for(athlete_id, today)
-    except (InputError, StoreError) as error:
-        fail_input(error if isinstance(error, InputError) else str(error))
-        return
+    athlete_id = create_demo(store, context.evaluator(), today)
+    stored = todays_recommendation(store, athlete_id, today)
     if stored is None:  # create_demo always checks in today
         fail_input(f"no recommendation stored for {athlete_id} on {today}")
         return

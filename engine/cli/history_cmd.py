@@ -8,19 +8,11 @@ import sys
 import click
 from rich.console import Console
 
-from engine.app.history import (
-    build_days,
-    history_json,
-    history_text,
-    history_window,
-    recommended_days,
-    rich_report,
-    summarise_weeks,
-)
-from engine.cli.context import app
-from engine.cli.options import echo_json, fail_input, format_option
-from engine.core.features import SessionClassifier
-from engine.storage.store import StoreError
+from engine.app.history import athlete_history
+from engine.cli.context import app, database_option
+from engine.cli.options import echo_json, format_option
+from engine.cli.parsing import AsciiIntRange
+from engine.views.history import history_text, rich_report
 
 
 @click.command(
@@ -36,7 +28,7 @@ from engine.storage.store import StoreError
 @click.argument("athlete_id")
 @click.option(
     "--weeks",
-    type=click.IntRange(1, 104),
+    type=AsciiIntRange(1, 104),
     default=4,
     show_default=True,
     help="How many ISO weeks to show, the last one ending at --until.",
@@ -48,6 +40,7 @@ from engine.storage.store import StoreError
     help="Last day shown, as YYYY-MM-DD (default: today).",
 )
 @format_option
+@database_option()
 @click.pass_context
 def history_command(
     ctx: click.Context,
@@ -63,23 +56,11 @@ def history_command(
     sessions), a chart of recovery, soreness and stress, and a bar chart of sessions per week.
     """
     context = app(ctx)
-    store = context.store()
-    start, last = history_window(until.date() if until else dt.date.today(), weeks)
-    try:
-        store.get_athlete(athlete_id)
-        checkins = [c for c in store.checkins(athlete_id, since=start) if c.date <= last]
-        sessions = store.sessions(athlete_id, since=start, until=last)
-        stored = [r for r in store.recommendations(athlete_id, since=start) if r.date <= last]
-    except StoreError as error:
-        fail_input(str(error))
-        return
-    evaluator = context.evaluator()
-    classifier = SessionClassifier.from_kb(evaluator.kb, evaluator.ruleset.settings)
-    days = build_days(start, last, checkins, sessions, recommended_days(stored), classifier)
-    summaries = summarise_weeks(days)
+    day = until.date() if until else dt.date.today()
+    view = athlete_history(context.store(), context.evaluator(), athlete_id, day, weeks)
     if output_format == "json":
-        echo_json(history_json(athlete_id, days, summaries))
+        echo_json(view.as_json())
     elif sys.stdout.isatty():
-        Console().print(rich_report(athlete_id, days, summaries))
+        Console().print(rich_report(view.athlete_id, view.days, view.weeks))
     else:
-        click.echo(history_text(athlete_id, days, summaries))
+        click.echo(history_text(view.athlete_id, view.days, view.weeks))

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from engine.app.imports import ImportReport, Outcome, collect_files, import_activities
-from engine.cli.context import app
+from engine.cli.context import app, database_option
 from engine.cli.options import EXIT_BAD_INPUT, echo_json, fail_input, format_option
 from engine.contract.errors import InputError
 from engine.contract.models import SESSION_KINDS, SessionKind
@@ -96,6 +96,7 @@ def _progress(total: int) -> Iterator[Progress | None]:
     help="IANA time zone that dates the activities (default: this computer's).",
 )
 @format_option
+@database_option()
 @click.pass_context
 def import_command(
     ctx: click.Context,

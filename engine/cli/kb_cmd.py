@@ -10,7 +10,13 @@ import click
 from engine.cli.options import echo_json, fail_input, format_option, kb_option
 from engine.contract.errors import InputError
 from engine.knowledge.base import KnowledgeBase, default_knowledge_base, load_knowledge_base
-from engine.views.cards import exercise_text, ladder_text, program_text
+from engine.views.cards import (
+    document_text,
+    equipment_text,
+    exercise_text,
+    ladder_text,
+    program_text,
+)
 
 KINDS = ("exercises", "ladders", "programs", "sources", "equipment", "defaults")
 
@@ -140,9 +146,12 @@ def kb_show(entry_id: str, output_format: str, kb_dir: Path | None) -> None:
         click.echo(ladder_text(kb, kb.ladders[entry_id]))
     elif kind == "program":
         click.echo(program_text(kb, kb.programs[entry_id]))
-    else:
-        described = kb.describe_source(entry_id) if kb.is_source(entry_id) else str(model)
-        click.echo(f"{kind} {entry_id}: {described}")
+    elif kind == "document":
+        click.echo(document_text(kb, kb.documents[entry_id]))
+    elif kind == "equipment":
+        click.echo(equipment_text(kb, kb.equipment[entry_id]))
+    else:  # a fact or a default: what it says and where it comes from
+        click.echo(f"{kind} {entry_id}: {kb.describe_source(entry_id)}")
 
 
 @kb_group.command("validate")

@@ -2,16 +2,57 @@
 
 Each parser raises ``click.BadParameter`` with an example of the expected form, so click
 names the flag and exits with status 2.
+
+Numbers are ASCII digits only: Python's ``int`` and ``float`` also take other scripts' digits
+("٣" is 3), ``inf``, ``nan``, underscores and surrounding spaces, none of which a person means
+in a weight or a severity.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Any, TypeVar
 
 import click
+from pydantic import BaseModel, ValidationError
 
+from engine.contract.errors import InputError, Problem
 from engine.contract.models import SESSION_KINDS
+from engine.loading.inputs import load_text, read_text
+from engine.loading.yamlio import problems_from_validation
+
+_WHOLE = re.compile(r"[0-9]+", re.ASCII)
+_DECIMAL = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+
+
+def whole_number(text: str) -> int:
+    """ASCII digits as an int; ValueError otherwise."""
+    text = text.strip()
+    if not _WHOLE.fullmatch(text):
+        raise ValueError(f"{text!r} is not a whole number")
+    return int(text)
+
+
+def decimal_number(text: str) -> float:
+    """An unsigned decimal in ASCII digits (``16``, ``12.5``) as a float; ValueError otherwise."""
+    text = text.strip()
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(f"{text!r} is not a number")
+    return float(text)
+
+
+class AsciiIntRange(click.IntRange):
+    """click's IntRange, but only ASCII digits (with an optional minus sign) are accepted."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not re.fullmatch(r"-?[0-9]+", value.strip(), re.ASCII):
+            self.fail(f"{value!r} is not a whole number (digits 0-9)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+# For ``type=int`` options: any whole number in ASCII digits.
+ASCII_INT = AsciiIntRange()
 
 
 def parse_date(value: str, flag: str) -> dt.date:
@@ -26,7 +67,7 @@ def parse_date(value: str, flag: str) -> dt.date:
 def parse_pain(value: str) -> dict[str, Any]:
     """``AREA:SEVERITY[:DURING]``, e.g. ``knee:4`` or ``low_back:5:runner_deadlift``."""
     parts = value.split(":", 2)
-    if len(parts) < 2 or not parts[1].strip().isdigit():
+    if len(parts) < 2 or not _WHOLE.fullmatch(parts[1].strip()):
         raise click.BadParameter(
             f"{value!r} should look like AREA:SEVERITY[:DURING], e.g. knee:4 or "
             "low_back:5:runner_deadlift",
@@ -41,7 +82,7 @@ def parse_pain(value: str) -> dict[str, Any]:
 def parse_program(value: str) -> dict[str, Any]:
     """``PROGRAM[:WEEK]``, e.g. ``heavy_lifting_for_runners:3``."""
     name, _, week = value.partition(":")
-    if week and not week.isdigit():
+    if week and not _WHOLE.fullmatch(week):
         raise click.BadParameter(
             f"{value!r} should look like PROGRAM[:WEEK], e.g. heavy_lifting_for_runners:3",
             param_hint="--program",
@@ -67,7 +108,7 @@ def parse_one_rep_max(value: str) -> tuple[str, float]:
     """``EXERCISE=KG``, e.g. ``goblet_squat=32``."""
     exercise, _, kg = value.partition("=")
     try:
-        return exercise.strip(), float(kg)
+        return exercise.strip(), decimal_number(kg)
     except ValueError:
         raise click.BadParameter(
             f"{value!r} should look like EXERCISE=KG, e.g. goblet_squat=32", param_hint="--1rm"
@@ -77,7 +118,7 @@ def parse_one_rep_max(value: str) -> tuple[str, float]:
 def parse_weights(value: str, flag: str) -> list[float]:
     """``8,12,16``."""
     try:
-        return [float(item) for item in value.split(",") if item.strip()]
+        return [decimal_number(item) for item in value.split(",") if item.strip()]
     except ValueError:
         raise click.BadParameter(
             f"{value!r} should be sizes in kg separated by commas, e.g. 8,12,16", param_hint=flag
@@ -107,12 +148,8 @@ def parse_exercise(value: str) -> dict[str, Any]:
             f"{value!r} should look like ID:SETSxREPS[@KG][:flags], {example}",
             param_hint="--exercise",
         )
-    dose, _, load = parts[1].partition("@")
-    sets, _, reps = dose.partition("x")
     try:
-        item: dict[str, Any] = {"id": parts[0], "sets": int(sets), "reps": int(reps)}
-        if load:
-            item["load_kg"] = float(load)
+        item: dict[str, Any] = {"id": parts[0], **_sets_reps_load(parts[1])}
     except ValueError:
         raise click.BadParameter(
             f"{value!r}: sets, reps and load must be numbers, {example}", param_hint="--exercise"
@@ -132,3 +169,58 @@ def parse_exercise(value: str) -> dict[str, Any]:
         key, setting = flags[flag]
         item[key] = setting
     return item
+
+
+def _sets_reps_load(text: str) -> dict[str, Any]:
+    """``SETSxREPS[@KG]`` as ``sets``, ``reps`` and ``load_kg``; ValueError when malformed.
+
+    The one parser of this form, for a logged exercise and a coach's dose alike.
+    """
+    dose, _, load = text.partition("@")
+    sets, separator, reps = dose.partition("x")
+    if not separator:
+        raise ValueError(text)
+    parsed: dict[str, Any] = {"sets": whole_number(sets), "reps": whole_number(reps)}
+    if load:
+        parsed["load_kg"] = decimal_number(load)
+    return parsed
+
+
+def parse_dose(value: str) -> tuple[str, dict[str, Any]]:
+    """``EXERCISE=SETSxREPS[@KG]``, e.g. ``goblet_squat=3x8@16``."""
+    exercise, _, dose = value.partition("=")
+    try:
+        if not exercise:
+            raise ValueError(value)
+        return exercise, _sets_reps_load(dose)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} should look like EXERCISE=SETSxREPS[@KG], e.g. goblet_squat=3x8@16",
+            param_hint="--dose",
+        ) from None
+
+
+def load_mapping(source: str) -> dict[str, Any]:
+    """A YAML or JSON mapping from a file (or - for stdin); InputError names file and line."""
+    text, name = read_text(source)
+    located = load_text(text, name)  # JSON as JSON, YAML as YAML
+    if not isinstance(located.data, dict):
+        raise InputError([Problem("expected a mapping at the top level", file=name, line=1)])
+    upcoming = located.data.get("upcoming", [])
+    if upcoming is not None and not isinstance(upcoming, list):
+        line = located.line_for(("upcoming",))
+        raise InputError(
+            [Problem("should be a list of planned runs", file=name, line=line, field="upcoming")]
+        )
+    return located.data
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def validated(model: type[ModelT], data: dict[str, Any], context: Any = None) -> ModelT:
+    """``data`` as ``model``; InputError naming each bad field."""
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as error:
+        raise InputError(problems_from_validation(error, None)) from error

@@ -16,6 +16,7 @@ from engine.cli.options import (
     kb_option,
     rules_option,
 )
+from engine.cli.parsing import ASCII_INT, AsciiIntRange
 from engine.contract.errors import InputError
 
 if TYPE_CHECKING:
@@ -121,14 +122,14 @@ Examples:
 )
 @click.option(
     "--examples",
-    type=click.IntRange(min=1),
+    type=AsciiIntRange(min=1),
     default=300,
     show_default=True,
     help="How many requests to generate.",
 )
 @click.option(
     "--seed",
-    type=int,
+    type=ASCII_INT,
     default=None,
     help="Seed for the generated requests (default: derandomized, fixed for CI).",
 )

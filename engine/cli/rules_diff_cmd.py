@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from engine.cli.context import app
 from engine.cli.options import EXIT_FAILED_CHECK, echo_json, fail_input, format_option
+from engine.cli.parsing import AsciiIntRange
 from engine.contract.errors import InputError
 from engine.ruletools.replay import (
     DEFAULT_EXAMPLES,
@@ -112,12 +113,12 @@ Examples:
 )
 @click.option(
     "--workers",
-    type=click.IntRange(min=1),
+    type=AsciiIntRange(min=1),
     help="Processes to replay with (default: one per CPU; 1 replays in this process).",
 )
 @click.option(
     "--examples",
-    type=click.IntRange(min=0),
+    type=AsciiIntRange(min=0),
     default=DEFAULT_EXAMPLES,
     show_default=True,
     help="Examples shown per group.",
@@ -125,7 +126,7 @@ Examples:
 @click.option(
     "--list",
     "listed",
-    type=click.IntRange(min=0),
+    type=AsciiIntRange(min=0),
     default=DEFAULT_LISTED,
     show_default=True,
     help="Check-ins listed per group.",

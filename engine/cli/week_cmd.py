@@ -6,13 +6,13 @@ import datetime as dt
 
 import click
 
+from engine.app.errors import StoreError
 from engine.app.week import plan_week
 from engine.calendar.ics import export_ics
-from engine.cli.context import app
+from engine.cli.context import app, database_option
 from engine.cli.options import fail_input
 from engine.cli.parsing import parse_date
 from engine.contract.errors import InputError
-from engine.storage.store import StoreError
 from engine.views.week import day_card, week_text
 
 
@@ -36,6 +36,7 @@ from engine.views.week import day_card, week_text
     show_default=True,
     help="text: a week grid; json: full recommendations; ics: one event per training day.",
 )
+@database_option()
 @click.pass_context
 def week_command(
     ctx: click.Context, athlete_id: str, start: str | None, output_format: str

@@ -5,7 +5,8 @@ model is strict (no silent coercion of "5" into 5 or "yes" into True) and forbid
 so a typo in a check-in file is an error that names the field instead of a value quietly ignored.
 
 Dates are the one deliberate exception to strictness: JSON has no date type, so ISO strings are
-accepted for date and datetime fields.
+accepted for date and datetime fields. Dates must lie in the range of ``engine.contract.limits``,
+and no number may be infinite or NaN (a NaN load or an infinite 1RM would be prescribed).
 
 References to the knowledge base (equipment, exercises, ladders, programs) are checked when a
 validation context carries the loaded knowledge base:
@@ -28,6 +29,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from engine.contract.limits import EARLIEST_DATE, LATEST_DATE
 
 # --- shared vocabulary -------------------------------------------------------------------------
 
@@ -75,9 +78,19 @@ KbId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length
 # Athlete ids are chosen by people: allow a little more, but nothing that breaks a file name.
 AthleteId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 
-# Dates: accept ISO strings from JSON (see module docstring).
-Date = Annotated[dt.date, Field(strict=False)]
-DateTime = Annotated[dt.datetime, Field(strict=False)]
+
+def _date_in_range(value: dt.date) -> dt.date:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(
+            f"date {day} is outside the supported range {EARLIEST_DATE} to {LATEST_DATE}"
+        )
+    return value
+
+
+# Dates: accept ISO strings from JSON (see module docstring), within the supported range.
+Date = Annotated[dt.date, Field(strict=False), AfterValidator(_date_in_range)]
+DateTime = Annotated[dt.datetime, Field(strict=False), AfterValidator(_date_in_range)]
 # A date alone ("2026-11-24") stays a date; one with a time of day becomes a datetime.
 DateOrDateTime = Annotated[Date | DateTime, Field(union_mode="left_to_right")]
 
@@ -105,9 +118,11 @@ PosFloat = Annotated[float, Field(gt=0)]
 
 
 class Contract(BaseModel):
-    """Base for every public model: strict types, unknown fields refused."""
+    """Base for every public model: strict types, unknown fields refused, finite numbers only."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", validate_default=True)
+    model_config = ConfigDict(
+        strict=True, extra="forbid", validate_default=True, allow_inf_nan=False
+    )
 
 
 def _kb(info: ValidationInfo) -> Any:
@@ -413,10 +428,21 @@ class Recommendation(Contract):
     features: dict[str, Any] = Field(default_factory=dict)
 
 
+class StoredRecommendation(Recommendation):
+    """A recommendation as stored and shown back (``today --format json``): the engine's output
+    plus where it stands in the coach's review."""
+
+    id: PosInt
+    status: str = Field(description="pending, approved, amended, rejected or superseded")
+    coach_note: str | None = None
+    amended_by_coach: bool = False
+
+
 PUBLIC_MODELS: dict[str, type[BaseModel]] = {
     "athlete": AthleteProfile,
     "checkin": CheckIn,
     "session-log": SessionLog,
     "request": EvaluationRequest,
     "recommendation": Recommendation,
+    "stored-recommendation": StoredRecommendation,
 }

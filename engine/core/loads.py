@@ -56,3 +56,32 @@ def load_for(
             None, f"{target:.1f} kg target is below the lightest {implement or 'load'} available"
         )
     return LoadChoice(round(kg, 2))
+
+
+def owned_load(exercise: Exercise, kg: float, athlete: AthleteProfile) -> LoadChoice:
+    """``kg`` as a load the athlete can put together: the heaviest bell or dumbbell they own
+    at or below it, or the barbell's plate increment below it. None, with the sizes they have,
+    when nothing fits (lighter than the lightest)."""
+    implement = _implement(exercise, athlete)
+    if implement == "kettlebell" and athlete.kettlebells_kg:
+        sizes = sorted(athlete.kettlebells_kg)
+    elif implement == "dumbbell" and athlete.dumbbells_kg:
+        sizes = sorted(athlete.dumbbells_kg)
+    else:
+        step = athlete.plate_increment_kg
+        rounded = math.floor(kg / step + 1e-9) * step
+        if rounded <= 0:
+            return LoadChoice(None, f"{kg:g} kg is below the {step:g} kg plate increment")
+        return LoadChoice(round(rounded, 2))
+    fitting = _round_down([float(size) for size in sizes], kg)
+    shown = ", ".join(f"{size:g}" for size in sizes)
+    if fitting is None:
+        return LoadChoice(
+            None, f"{kg:g} kg is lighter than every {implement} {athlete.id} has ({shown} kg)"
+        )
+    if abs(fitting - kg) > 1e-9:
+        return LoadChoice(
+            fitting,
+            f"{kg:g} kg rounded down to {fitting:g} kg ({athlete.id}'s {implement}s: {shown} kg)",
+        )
+    return LoadChoice(fitting)

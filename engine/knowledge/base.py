@@ -34,7 +34,7 @@ from engine.knowledge.schema import (
     SourceFact,
 )
 from engine.loading.paths import knowledge_base_dir
-from engine.loading.yamlio import LocatedData, load_yaml_file, validate_located
+from engine.loading.yamlio import LocatedData, read_yaml_file, validate_located
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -116,9 +116,9 @@ class _Collector:
 
     def load(self, path: Path, model: type[ModelT]) -> tuple[ModelT, LocatedData] | None:
         try:
+            raw, located = read_yaml_file(path, self.rel(path))
             self.hasher.update(path.relative_to(self.root).as_posix().encode())
-            self.hasher.update(path.read_bytes())
-            located = load_yaml_file(path, self.rel(path))
+            self.hasher.update(raw)
             return validate_located(model, located), located
         except InputError as error:
             self.problems.extend(error.problems)

@@ -12,26 +12,54 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from engine.contract.errors import InputError, Problem
-from engine.loading.yamlio import LocatedData, load_yaml_text, problems_from_validation
+from engine.contract.limits import MAX_INPUT_BYTES, MAX_JSON_LINE_BYTES
+from engine.loading.jsonio import load_json_text
+from engine.loading.yamlio import (
+    LocatedData,
+    decode_text,
+    load_yaml_text,
+    problems_from_validation,
+    read_limited,
+)
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def read_text(source: str) -> tuple[str, str]:
-    """The text of a file, or of standard input for ``-``; and the name to show in errors."""
+    """The text of a file, or of standard input for ``-``; and the name to show in errors.
+
+    At most MAX_INPUT_BYTES are read; bytes that are not UTF-8 are an error, not a crash.
+    """
     if source == "-":
         import sys
 
-        return sys.stdin.read(), "<stdin>"
-    path = Path(source)
-    try:
-        return path.read_text(encoding="utf-8"), source
-    except FileNotFoundError:
-        raise InputError([Problem("file not found", file=source)]) from None
-    except OSError as error:
-        raise InputError([Problem(f"cannot read file: {error.strerror}", file=source)]) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem("file is not UTF-8 text", file=source)]) from None
+        name = "<stdin>"
+        if sys.stdin is None:  # started with standard input closed
+            raise InputError([Problem("there is no standard input to read", file=name)])
+        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        if len(raw) > MAX_INPUT_BYTES:
+            raise InputError(
+                [Problem(f"input is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB", file=name)]
+            )
+    else:
+        name = source
+        path = Path(source)
+        if not path.exists():
+            raise InputError([Problem("file not found", file=source)])
+        raw = read_limited(path, source, MAX_INPUT_BYTES)
+    return decode_text(raw, name), name
+
+
+def is_json(text: str, name: str) -> bool:
+    """A ``.json`` file, or standard input that starts like a JSON object or list."""
+    if name == "<stdin>":
+        return text.lstrip()[:1] in ("{", "[")
+    return name.lower().endswith(".json")
+
+
+def load_text(text: str, name: str) -> LocatedData:
+    """One document: JSON read as JSON (see :func:`is_json`), anything else as YAML."""
+    return load_json_text(text, name) if is_json(text, name) else load_yaml_text(text, name)
 
 
 def looks_like_json_lines(text: str) -> bool:
@@ -77,6 +105,15 @@ def parse_documents(
         for number, raw in enumerate(text.splitlines(), start=1):
             if not raw.strip():
                 continue
+            if len(raw) > MAX_JSON_LINE_BYTES:
+                problems.append(
+                    Problem(
+                        f"line is longer than {MAX_JSON_LINE_BYTES // 1024} KB",
+                        file=name,
+                        line=number,
+                    )
+                )
+                continue
             try:
                 # Parsing and validating in one step (in pydantic's core) is what keeps large
                 # batches fast.
@@ -92,7 +129,7 @@ def parse_documents(
         if problems:
             raise InputError(problems)
         return models, True
-    located = load_yaml_text(text, name)
+    located = load_text(text, name)
     if located.data is None:
         raise InputError([Problem("input is empty", file=name)])
     return [_validate(model, located.data, name, located, context)], False

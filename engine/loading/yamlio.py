@@ -8,7 +8,8 @@ each value's path (``("stages", 2, "exercise")``) to its line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,7 +17,13 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from engine.contract.errors import InputError, Problem
+from engine.contract.errors import InputError, Problem, plain_message
+from engine.contract.limits import (
+    ALIAS_EXPANSION_ALLOWANCE,
+    MAX_ALIAS_EXPANSION_RATIO,
+    MAX_DOCUMENT_BYTES,
+    MAX_NESTING_DEPTH,
+)
 
 PathKey = tuple[str | int, ...]
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -29,9 +36,13 @@ class LocatedData:
     data: Any
     file: str
     lines: dict[PathKey, int] = field(default_factory=dict)
+    # Builds ``lines`` when first needed (the JSON loader: only errors need lines).
+    locate: Callable[[], dict[PathKey, int]] | None = field(default=None, repr=False)
 
     def line_for(self, path: Sequence[str | int]) -> int | None:
         """The line of the deepest known value on ``path`` (pydantic locations go deeper)."""
+        if self.locate is not None:
+            self.lines, self.locate = self.locate(), None
         key: PathKey = tuple(path)
         while True:
             if key in self.lines:
@@ -41,66 +52,171 @@ class LocatedData:
             key = key[:-1]
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe loader that refuses duplicate keys."""
+# libyaml's parser is about 8x faster than the pure-Python one on the bundled rule and
+# knowledge-base files; both give the same events, so the data and the line numbers agree
+# (tests/test_loading.py checks that on every shipped file).
+FAST_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+PURE_LOADER: type[Any] = yaml.SafeLoader
+
+_FLOAT_TAG = "tag:yaml.org,2002:float"
 
 
-def _walk(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], file: str) -> None:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
-                raise InputError(
-                    [
-                        Problem(
-                            f"duplicate key {key!r} (first at line {seen[key]})",
-                            file=file,
-                            line=key_node.start_mark.line + 1,
-                        )
-                    ]
-                )
-            seen[key] = key_node.start_mark.line + 1
-            _walk(value_node, (*path, key), lines, file)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*path, index), lines, file)
+def _problem(message: str, file: str, mark: Any = None) -> InputError:
+    line = mark.line + 1 if mark is not None else None
+    return InputError([Problem(message, file=file, line=line)])
+
+
+def _is_non_finite(loader: Any, node: yaml.ScalarNode) -> bool:
+    if node.tag != _FLOAT_TAG:
+        return False
+    try:
+        value = loader.construct_yaml_float(node)
+    except (ValueError, yaml.YAMLError):
+        return False
+    return not math.isfinite(value)
+
+
+def _walk(loader: Any, root: yaml.Node, file: str) -> dict[PathKey, int]:
+    """The line of every value, by path; refuses what the data model cannot hold.
+
+    Refused here: nesting deeper than MAX_NESTING_DEPTH, a repeated key, a key that is a list
+    or a mapping, an infinite or NaN number, and aliases that expand to far more values than
+    the file writes ("billion laughs"). Iterative, so no input can exhaust the stack.
+    """
+    lines: dict[PathKey, int] = {}
+    written: set[int] = set()  # distinct nodes: an alias is its anchor's node again
+    visited = 0
+    todo: list[tuple[yaml.Node, PathKey]] = [(root, ())]
+    while todo:
+        node, path = todo.pop()
+        visited += 1
+        written.add(id(node))
+        budget = len(written) * MAX_ALIAS_EXPANSION_RATIO + ALIAS_EXPANSION_ALLOWANCE
+        if visited > budget:
+            raise _problem(
+                f"aliases expand to more than {budget} values, over "
+                f"{MAX_ALIAS_EXPANSION_RATIO} times what the file writes; refused",
+                file,
+                node.start_mark,
+            )
+        if len(path) > MAX_NESTING_DEPTH:
+            raise _problem(
+                f"nested more than {MAX_NESTING_DEPTH} levels deep", file, node.start_mark
+            )
+        lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            children: list[tuple[yaml.Node, PathKey]] = []
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise _problem(
+                        "a key must be a plain value, not a list or a mapping",
+                        file,
+                        key_node.start_mark,
+                    )
+                key = key_node.value
+                if key in seen:
+                    raise _problem(
+                        f"duplicate key {key!r} (first at line {seen[key]})",
+                        file,
+                        key_node.start_mark,
+                    )
+                seen[key] = key_node.start_mark.line + 1
+                children.append((value_node, (*path, key)))
+            todo.extend(reversed(children))
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(
+                (item, (*path, index)) for index, item in reversed(list(enumerate(node.value)))
+            )
+        elif isinstance(node, yaml.ScalarNode) and _is_non_finite(loader, node):
+            raise _problem(
+                f"{node.value!r} is not a finite number (infinity and NaN are refused)",
+                file,
+                node.start_mark,
+            )
+    return lines
 
 
 def _syntax_problem(error: yaml.YAMLError, file: str) -> Problem:
     mark = getattr(error, "problem_mark", None)
     line = mark.line + 1 if mark is not None else None
     reason = getattr(error, "problem", None) or str(error)
+    if isinstance(error, yaml.reader.ReaderError):
+        reason = "contains a control character or bytes that are not text"
     return Problem(f"not valid YAML: {reason}", file=file, line=line)
 
 
-def load_yaml_text(text: str, file: str) -> LocatedData:
-    """Parse one YAML (or JSON) document from text."""
-    loader = _Loader(text)
+def check_size(text: str, file: str, limit: int = MAX_DOCUMENT_BYTES) -> None:
+    """Refuse a document larger than ``limit`` bytes (UTF-8) before parsing it."""
+    if len(text) * 4 <= limit:  # a character is at most 4 bytes: no need to encode
+        return
+    if len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit:
+        raise InputError(
+            [Problem(f"input is larger than the limit of {limit // (1024 * 1024)} MB", file=file)]
+        )
+
+
+def load_yaml_text(text: str, file: str, *, loader_class: type[Any] | None = None) -> LocatedData:
+    """Parse one YAML document from text, with the line of every value.
+
+    ``loader_class`` picks the parser (the libyaml one by default, when installed); both give
+    the same data and lines.
+    """
+    check_size(text, file)
+    loader = None
     try:
+        # The pure-Python reader checks the text for control characters when it is built, so
+        # building it belongs inside the try.
+        loader = (loader_class or FAST_LOADER)(text)
+        # libyaml refuses nesting past 1,000 levels itself; the pure-Python composer recurses
+        # and so hits RecursionError first (caught below). _walk then applies our own cap.
         node = loader.get_single_node()
         if node is None:
             return LocatedData(None, file)
-        lines: dict[PathKey, int] = {}
-        _walk(node, (), lines, file)
+        lines = _walk(loader, node, file)
         data = loader.construct_document(node)
     except yaml.YAMLError as error:
         raise InputError([_syntax_problem(error, file)]) from error
+    except RecursionError as error:
+        raise InputError(
+            [Problem(f"nested more than {MAX_NESTING_DEPTH} levels deep", file=file)]
+        ) from error
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return LocatedData(data, file, lines)
 
 
-def load_yaml_file(path: Path, display_name: str | None = None) -> LocatedData:
-    name = display_name or str(path)
+def read_limited(path: Path, name: str, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """A file's bytes, refusing one that is not a regular file or is larger than ``limit``."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
     except OSError as error:
         raise InputError([Problem(f"cannot read file: {error.strerror}", file=name)]) from error
+    if len(raw) > limit:
+        raise InputError(
+            [Problem(f"file is larger than the limit of {limit // (1024 * 1024)} MB", file=name)]
+        )
+    return raw
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise InputError([Problem("file is not UTF-8 text", file=name)]) from error
-    return load_yaml_text(text, name)
+
+
+def read_yaml_file(path: Path, display_name: str | None = None) -> tuple[bytes, LocatedData]:
+    """A YAML file's bytes (for content hashes) and its located data."""
+    name = display_name or str(path)
+    raw = read_limited(path, name)
+    return raw, load_yaml_text(decode_text(raw, name), name)
+
+
+def load_yaml_file(path: Path, display_name: str | None = None) -> LocatedData:
+    return read_yaml_file(path, display_name)[1]
 
 
 def format_loc(loc: Iterable[str | int]) -> str:
@@ -135,7 +251,6 @@ _SHORT_EXPECTATIONS = {
     "model_type": "a mapping",
     "list_type": "a list",
     "tuple_type": "a list",
-    "string_pattern_mismatch": "an id (lower snake_case)",
     "literal_error": "one of the allowed words",
 }
 
@@ -159,16 +274,10 @@ def problems_from_validation(
     for loc, items in grouped.items():
         field_name = format_loc(loc) or None
         if len(items) == 1:
-            only = items[0]
-            if only["type"] == "extra_forbidden":
-                message = "unknown field (not allowed here)"
-            elif only["type"] == "missing":
-                message = "required field is missing"
-            else:
-                message = str(only["msg"])
+            message = plain_message(items[0])
         else:
             expected = sorted(
-                {_SHORT_EXPECTATIONS.get(each["type"], str(each["msg"])) for each in items}
+                {_SHORT_EXPECTATIONS.get(each["type"], plain_message(each)) for each in items}
             )
             message = f"invalid value {items[0].get('input')!r}; expected {' or '.join(expected)}"
         line = located.line_for(loc) if located is not None else None

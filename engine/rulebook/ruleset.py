@@ -28,8 +28,8 @@ from engine.loading.paths import rules_dir
 from engine.loading.yamlio import (
     LocatedData,
     format_loc,
-    load_yaml_file,
     problems_from_validation,
+    read_yaml_file,
     validate_located,
 )
 from engine.rulebook.engine_settings import engine_setting_problems
@@ -357,9 +357,10 @@ def load_ruleset(root: Path | None = None, kb: KnowledgeBase | None = None) -> R
 
     def load(path: Path) -> LocatedData | None:
         try:
+            raw, located = read_yaml_file(path, display_path(root, path))
             hasher.update(path.relative_to(root).as_posix().encode())
-            hasher.update(path.read_bytes())
-            return load_yaml_file(path, display_path(root, path))
+            hasher.update(raw)
+            return located
         except InputError as error:
             problems.extend(error.problems)
             return None

@@ -12,11 +12,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 from sqlalchemy import select
 
 from engine.contract.models import AthleteProfile, Session
-from engine.storage.schema import RecommendationRow, ReviewEventRow
-from engine.storage.store import NotFound, Store, StoreError
+from engine.storage.schema import ReviewEventRow
+from engine.storage.store import Store, StoreError, recommendation_row
 
 REASON_CODES = ("athlete_context", "disagree_with_rule", "data_error", "other")
 DECISIONS = {"approve": "approved", "amend": "amended", "reject": "rejected"}
@@ -26,20 +27,28 @@ class AlreadyDecided(StoreError):
     pass
 
 
-@dataclass(frozen=True)
-class ReviewEvent:
+class ReviewEvent(BaseModel):
+    """One coach decision as read back from the audit log. The field list lives here only:
+    rows are read by attribute, and the JSON a front end shows uses the aliases."""
+
+    model_config = ConfigDict(from_attributes=True, frozen=True, populate_by_name=True)
+
     id: int
-    recommendation_id: int
-    athlete_id: str
+    recommendation_id: int = Field(serialization_alias="recommendation")
+    athlete_id: str = Field(serialization_alias="athlete")
     action: str
     reviewer: str
     at: dt.datetime
-    previous_status: str
-    new_status: str
+    previous_status: str = Field(serialization_alias="from")
+    new_status: str = Field(serialization_alias="to")
     reason_code: str | None
     note: str | None
     changes: dict[str, Any]
     forced: bool
+
+    @field_serializer("at")
+    def _at_seconds(self, value: dt.datetime) -> str:
+        return value.isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -55,23 +64,6 @@ class Decision:
     force: bool = False
 
 
-def _event(row: ReviewEventRow) -> ReviewEvent:
-    return ReviewEvent(
-        id=row.id,
-        recommendation_id=row.recommendation_id,
-        athlete_id=row.athlete_id,
-        action=row.action,
-        reviewer=row.reviewer,
-        at=row.at,
-        previous_status=row.previous_status,
-        new_status=row.new_status,
-        reason_code=row.reason_code,
-        note=row.note,
-        changes=row.changes,
-        forced=row.forced,
-    )
-
-
 class ReviewStore:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -85,9 +77,12 @@ class ReviewStore:
                 f"use one of {', '.join(REASON_CODES)}"
             )
         with self.store.transaction() as session:
-            row = session.get(RecommendationRow, recommendation_id)
-            if row is None:
-                raise NotFound(f"no recommendation {recommendation_id}")
+            row = recommendation_row(session, recommendation_id)
+            if row.status == "final":
+                raise AlreadyDecided(
+                    f"recommendation {recommendation_id} is final: {row.athlete_id} has no "
+                    "coach, so there is nothing to review"
+                )
             if row.status == "superseded":
                 raise AlreadyDecided(
                     f"recommendation {recommendation_id} was superseded by a later check-in"
@@ -106,7 +101,7 @@ class ReviewStore:
             elif decision.action != "amend":
                 row.amended_session = None
             if decision.profile_update is not None:
-                self.store._update_athlete(
+                self.store.update_athlete_in(
                     session,
                     decision.profile_update,
                     f"advance approved by {decision.reviewer}",
@@ -126,31 +121,31 @@ class ReviewStore:
             )
             session.add(event)
             session.flush()
-            return _event(event)
+            return ReviewEvent.model_validate(event)
 
     def events(self, recommendation_id: int) -> list[ReviewEvent]:
         with self.store.reading() as session:
-            if session.get(RecommendationRow, recommendation_id) is None:
-                raise NotFound(f"no recommendation {recommendation_id}")
+            recommendation_row(session, recommendation_id)
             rows = session.scalars(
                 select(ReviewEventRow)
                 .where(ReviewEventRow.recommendation_id == recommendation_id)
                 .order_by(ReviewEventRow.id)
             )
-            return [_event(row) for row in rows]
+            return [ReviewEvent.model_validate(row) for row in rows]
 
     def all_events(self, since: dt.date | None = None) -> list[ReviewEvent]:
         with self.store.reading() as session:
             query = select(ReviewEventRow)
             if since is not None:
                 query = query.where(ReviewEventRow.at >= dt.datetime.combine(since, dt.time.min))
-            return [_event(row) for row in session.scalars(query.order_by(ReviewEventRow.id))]
+            return [
+                ReviewEvent.model_validate(row)
+                for row in session.scalars(query.order_by(ReviewEventRow.id))
+            ]
 
     def review_state(self, recommendation_id: int) -> tuple[Session | None, str | None]:
         """The coach's amended session and note, if any."""
         with self.store.reading() as session:
-            row = session.get(RecommendationRow, recommendation_id)
-            if row is None:
-                raise NotFound(f"no recommendation {recommendation_id}")
+            row = recommendation_row(session, recommendation_id)
             amended = Session.model_validate(row.amended_session) if row.amended_session else None
             return amended, row.coach_note

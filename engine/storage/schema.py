@@ -8,10 +8,12 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -69,10 +71,14 @@ class CheckInRow(Base):
 
 
 class SessionLogRow(Base):
+    """One version of a logged session. An edit adds a new row and marks the old one
+    ``superseded`` (pointing at its successor); a delete marks the row ``deleted``. The data of
+    a row is never changed, so every earlier version stays readable (migration 0004)."""
+
     __tablename__ = "session_logs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    athlete_id: Mapped[str] = mapped_column(ForeignKey("athletes.id"), index=True)
+    athlete_id: Mapped[str] = mapped_column(ForeignKey("athletes.id"))
     date: Mapped[dt.date] = mapped_column(Date, index=True)
     kind: Mapped[str] = mapped_column(String(32))
     program: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -85,20 +91,31 @@ class SessionLogRow(Base):
     sport: Mapped[str | None] = mapped_column(String(32), nullable=True)
     __table_args__ = (
         UniqueConstraint("athlete_id", "sport", "started_at", name="uq_session_log_activity"),
+        # The index for an athlete's history window (migration 0003).
+        Index("ix_session_logs_athlete_date", "athlete_id", "date"),
     )
+    # current | superseded | deleted
+    status: Mapped[str] = mapped_column(String(16), default="current", index=True)
+    superseded_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class RecommendationRow(Base):
     """A recommendation with the request it was computed from, so it can be recomputed."""
 
     __tablename__ = "recommendations"
+    __table_args__ = (
+        Index("ix_recommendations_status_date", "status", "date", "id"),
+        Index("ix_recommendations_athlete_date", "athlete_id", "date", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    athlete_id: Mapped[str] = mapped_column(ForeignKey("athletes.id"), index=True)
+    athlete_id: Mapped[str] = mapped_column(ForeignKey("athletes.id"))
     checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id"), index=True)
     date: Mapped[dt.date] = mapped_column(Date, index=True)
-    # pending | approved | amended | rejected | superseded (a replaced check-in's)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    # pending | approved | amended | rejected | superseded (a replaced check-in's) | final (an
+    # athlete without a coach: nothing to review). Indexed with date and id (migration 0003).
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     rules_version: Mapped[str] = mapped_column(String(120))
     request: Mapped[dict[str, Any]] = mapped_column(JSON)
     recommendation: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -146,3 +163,14 @@ class CalendarEntryRow(Base):
     source: Mapped[str] = mapped_column(String(200), default="cli")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class IntegrityCheckRow(Base):
+    """A passed integrity check of a large SQLite file (migration 0003): the store skips the
+    full scan before a write while the last one is recent (see ``Store.check_sound``)."""
+
+    __tablename__ = "integrity_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    file_bytes: Mapped[int] = mapped_column(BigInteger)

@@ -14,11 +14,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, Text, and_, cast, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.contract.models import AthleteProfile, CheckIn, PlannedRun, Recommendation, SessionLog
-from engine.storage.db import READ_ONLY_OPTION, open_database
+from engine.storage.db import READ_ONLY_OPTION, connect, database_error
+from engine.storage.errors import (
+    AlreadyExists,
+    DatabaseDamaged,
+    DatabaseFull,
+    DatabaseReadOnly,
+    NotFound,
+    StoreError,
+)
+from engine.storage.integrity import (
+    damaged_message,
+    integrity_problems,
+    record_pass,
+    write_needs_check,
+)
 from engine.storage.schema import (
     AthleteRow,
     CheckInRow,
@@ -38,20 +52,32 @@ def _crash_point(name: str) -> None:
         os._exit(137)
 
 
+__all__ = [
+    "AlreadyExists",
+    "NotFound",
+    "Store",
+    "StoreError",
+    "StoredRecommendation",
+    "is_unique_violation",
+]
+# Row ids are INTEGER columns (32-bit on PostgreSQL); a larger number names no row, and
+# passing it on would overflow the driver instead.
+MAX_ROW_ID = 2**31 - 1
+
 # Recommendations that stand (a replaced check-in's are kept as "superseded").
 _CURRENT = RecommendationRow.status != "superseded"
 
 
-class StoreError(Exception):
-    """A request the store refuses; the message says why and names the record."""
-
-
-class NotFound(StoreError):
-    pass
-
-
-class AlreadyExists(StoreError):
-    pass
+def recommendation_row(session: Session, recommendation_id: int) -> RecommendationRow:
+    """The recommendation's row, or NotFound (an id no INTEGER column can hold included)."""
+    row = (
+        session.get(RecommendationRow, recommendation_id)
+        if 1 <= recommendation_id <= MAX_ROW_ID
+        else None
+    )
+    if row is None:
+        raise NotFound(f"no such recommendation: {recommendation_id}")
+    return row
 
 
 @dataclass(frozen=True)
@@ -71,26 +97,96 @@ def _dump(model: Any) -> Any:
 
 
 class Store:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        label: str | None = None,
+        read_only_reason: str = "",
+        warnings: tuple[str, ...] = (),
+    ) -> None:
         self.engine = engine
+        self.label = label or engine.url.render_as_string(hide_password=True)
+        # Why writes are impossible ("" when they are not): see db._read_only_reason.
+        self.read_only_reason = read_only_reason
+        # Found on opening, for the user: e.g. a file mode that could not be tightened.
+        self.warnings = warnings
+        self._checked = False
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str | None = None) -> Store:
-        return cls(open_database(url))
+    def open(cls, url: str | None = None, *, create: bool = False) -> Store:
+        """The store of the database at ``url``; only ``create`` makes a new database."""
+        database = connect(url, create=create)
+        return cls(database.engine, database.label, database.read_only_reason, database.warnings)
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self.read_only_reason)
+
+    def check_sound(self) -> None:
+        """Refuse to write into a damaged database (checked once per store, before its first
+        write; see engine.storage.integrity for when a large file is checked)."""
+        if self._checked:
+            return
+        if write_needs_check(self.engine):
+            problems = integrity_problems(self.engine)
+            if problems:
+                raise DatabaseDamaged(damaged_message(self.label, problems[0]))
+            record_pass(self.engine)
+        self._checked = True
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A read-write transaction: commits at the end, or rolls back on an error."""
-        with self._sessions.begin() as session:
-            yield session
+        """A read-write transaction: commits at the end, or rolls back on an error.
+
+        A failed write is one line naming the database (full, damaged), never half-written:
+        the transaction is rolled back before the error leaves here.
+        """
+        if self.read_only:
+            raise DatabaseReadOnly(
+                f"cannot write to the database {self.label}: {self.read_only_reason}. Reading "
+                "it works; copy it somewhere writable (or fix the permissions) to change it"
+            )
+        self.check_sound()
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except DBAPIError as error:
+            raise self._write_failure(error) from error
+
+    def _write_failure(self, error: DBAPIError) -> Exception:
+        if isinstance(error, IntegrityError):
+            return error  # the caller's business (a duplicate, a missing athlete)
+        message = str(error.orig).splitlines()[0] if error.orig is not None else str(error)
+        if "full" in message.lower():  # SQLITE_FULL; PostgreSQL's "No space left on device"
+            return DatabaseFull(
+                f"the database {self.label} is full ({message}); nothing was written. Free "
+                "some disk space and try again"
+            )
+        if "no space left" in message.lower():
+            return DatabaseFull(f"the disk holding {self.label} is full; nothing was written")
+        known = database_error(error, self.label)
+        if known is not None:
+            return known
+        # Any other write error may come from damage the pre-write check could not see yet.
+        self._checked = False
+        problems = integrity_problems(self.engine)
+        if problems:
+            return DatabaseDamaged(damaged_message(self.label, problems[0]))
+        return error
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only transaction (on SQLite it takes no write lock)."""
-        with self._sessions() as session:
-            session.connection(execution_options={READ_ONLY_OPTION: True})
-            yield session
+        try:
+            with self._sessions() as session:
+                session.connection(execution_options={READ_ONLY_OPTION: True})
+                yield session
+        except DBAPIError as error:
+            known = database_error(error, self.label)
+            if known is None:
+                raise
+            raise known from error
 
     @contextmanager
     def _refuse_duplicate(self, message: str) -> Iterator[None]:
@@ -169,15 +265,17 @@ class Store:
         recommendation_id: int | None = None,
     ) -> None:
         with self.transaction() as session:
-            self._update_athlete(session, profile, reason, recommendation_id)
+            self.update_athlete_in(session, profile, reason, recommendation_id)
 
-    def _update_athlete(
+    def update_athlete_in(
         self,
         session: Session,
         profile: AthleteProfile,
         reason: str,
         recommendation_id: int | None,
     ) -> None:
+        """Update a profile inside a transaction the caller holds (a coach's decision changes
+        the recommendation and the athlete's stage together)."""
         row = self._athlete_row(session, profile.id)
         before = AthleteProfile.model_validate(row.profile)
         row.profile = _dump(profile)
@@ -208,13 +306,17 @@ class Store:
             ).first()
             return None if row is None else CheckIn.model_validate(row.data)
 
-    def checkins(self, athlete_id: str, since: dt.date | None = None) -> list[CheckIn]:
+    def checkins(
+        self, athlete_id: str, since: dt.date | None = None, until: dt.date | None = None
+    ) -> list[CheckIn]:
         with self.reading() as session:
-            query = select(CheckInRow).where(CheckInRow.athlete_id == athlete_id)
+            query = select(CheckInRow.data).where(CheckInRow.athlete_id == athlete_id)
             if since is not None:
                 query = query.where(CheckInRow.date >= since)
+            if until is not None:
+                query = query.where(CheckInRow.date <= until)
             rows = session.scalars(query.order_by(CheckInRow.date))
-            return [CheckIn.model_validate(row.data) for row in rows]
+            return [CheckIn.model_validate(data) for data in rows]
 
     def save_checkin(
         self,
@@ -224,10 +326,12 @@ class Store:
         request: dict[str, Any],
         recommendation: Recommendation,
         replace: bool,
+        status: str = "pending",
     ) -> int:
         """Store a check-in and its recommendation together; return the recommendation id.
 
-        With ``replace``, an existing check-in for that day is overwritten and its
+        ``status`` is ``pending`` (a coach will review it) or ``final`` (no coach). With
+        ``replace``, an existing check-in for that day is overwritten and its
         recommendation marked superseded (never deleted: it may carry a coach's decision).
         """
         duplicate = (
@@ -271,7 +375,7 @@ class Store:
                 athlete_id=athlete_id,
                 checkin_id=row.id,
                 date=checkin.date,
-                status="pending",
+                status=status,
                 rules_version=recommendation.rules_version,
                 request=request,
                 recommendation=_dump(recommendation),
@@ -310,10 +414,7 @@ class Store:
 
     def get_recommendation(self, recommendation_id: int) -> StoredRecommendation:
         with self.reading() as session:
-            row = session.get(RecommendationRow, recommendation_id)
-            if row is None:
-                raise NotFound(f"no recommendation {recommendation_id}")
-            return self._stored(row)
+            return self._stored(recommendation_row(session, recommendation_id))
 
     def recommendations(
         self, athlete_id: str | None = None, since: dt.date | None = None
@@ -354,31 +455,155 @@ class Store:
 
     # --- session logs ---
 
-    def log_session(self, athlete_id: str, log: SessionLog) -> int:
+    def log_session(self, athlete_id: str, log: SessionLog, again: bool = False) -> int:
+        """Store a completed session; return its id.
+
+        An identical session already logged that day is refused (an accidental repeat is
+        commoner than a real double day) unless ``again`` is given.
+        """
         with self.transaction() as session:
             self._athlete_row(session, athlete_id)
-            row = SessionLogRow(
-                athlete_id=athlete_id,
-                date=log.date,
-                kind=log.kind,
-                program=log.program,
-                data=_dump(log),
+            if not again:
+                document = _dump(log)
+                for row in self._current_logs(session, athlete_id, log.date):
+                    if row.data == document:
+                        raise AlreadyExists(
+                            f"{athlete_id} already logged this {log.kind} session on {log.date} "
+                            f"(#{row.id}); give --again to log it a second time"
+                        )
+            return self._add_log(session, athlete_id, log)
+
+    def _add_log(self, session: Session, athlete_id: str, log: SessionLog) -> int:
+        row = SessionLogRow(
+            athlete_id=athlete_id,
+            date=log.date,
+            kind=log.kind,
+            program=log.program,
+            data=_dump(log),
+            status="current",
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+    def _current_logs(self, session: Session, athlete_id: str, day: dt.date) -> list[SessionLogRow]:
+        return list(
+            session.scalars(
+                select(SessionLogRow).where(
+                    SessionLogRow.athlete_id == athlete_id,
+                    SessionLogRow.date == day,
+                    SessionLogRow.status == "current",
+                )
             )
-            session.add(row)
+        )
+
+    def _log_row(self, session: Session, log_id: int) -> SessionLogRow:
+        row = session.get(SessionLogRow, log_id)
+        if row is None:
+            raise NotFound(f"no session log #{log_id}")
+        return row
+
+    def get_log(self, log_id: int) -> StoredLog:
+        with self.reading() as session:
+            return _stored_log(self._log_row(session, log_id))
+
+    def logs(
+        self,
+        athlete_id: str,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        include_old: bool = False,
+    ) -> list[StoredLog]:
+        """An athlete's logs by date; with ``include_old``, superseded and deleted ones too."""
+        with self.reading() as session:
+            self._athlete_row(session, athlete_id)
+            query = select(SessionLogRow).where(SessionLogRow.athlete_id == athlete_id)
+            if not include_old:
+                query = query.where(SessionLogRow.status == "current")
+            if since is not None:
+                query = query.where(SessionLogRow.date >= since)
+            if until is not None:
+                query = query.where(SessionLogRow.date <= until)
+            rows = session.scalars(query.order_by(SessionLogRow.date, SessionLogRow.id))
+            return [_stored_log(row) for row in rows]
+
+    def _changeable_log(self, session: Session, log_id: int) -> SessionLogRow:
+        row = self._log_row(session, log_id)
+        if row.status == "superseded":
+            raise AlreadyExists(
+                f"session log #{log_id} was edited into #{row.superseded_by}; change that one"
+            )
+        if row.status == "deleted":
+            raise AlreadyExists(f"session log #{log_id} is deleted")
+        return row
+
+    def edit_log(self, log_id: int, log: SessionLog) -> int:
+        """Store ``log`` as the new version of log ``log_id``; the old row is kept, marked
+        superseded. Returns the new version's id."""
+        with self.transaction() as session:
+            row = self._changeable_log(session, log_id)
+            # An imported activity's identity (sport, start) moves to the new version, so a
+            # second import of the same file still finds it (and the unique key holds).
+            started_at, sport = row.started_at, row.sport
+            row.started_at, row.sport = None, None
             session.flush()
-            return row.id
+            new_id = self._add_log(session, row.athlete_id, log)
+            added = session.get(SessionLogRow, new_id)
+            assert added is not None
+            added.started_at, added.sport = started_at, sport
+            row.status = "superseded"
+            row.superseded_by = new_id
+            row.changed_at = utcnow()
+            return new_id
+
+    def delete_log(self, log_id: int) -> StoredLog:
+        """Mark a log deleted: it leaves the history the engine sees, and stays readable."""
+        with self.transaction() as session:
+            row = self._changeable_log(session, log_id)
+            row.status = "deleted"
+            row.changed_at = utcnow()
+            session.flush()
+            return _stored_log(row)
 
     def sessions(
         self, athlete_id: str, until: dt.date | None = None, since: dt.date | None = None
     ) -> list[SessionLog]:
+        """The current version of every logged session (none superseded or deleted)."""
         with self.reading() as session:
-            query = select(SessionLogRow).where(SessionLogRow.athlete_id == athlete_id)
+            query = select(SessionLogRow).where(
+                SessionLogRow.athlete_id == athlete_id, SessionLogRow.status == "current"
+            )
             if until is not None:
                 query = query.where(SessionLogRow.date <= until)
             if since is not None:
                 query = query.where(SessionLogRow.date >= since)
             rows = session.scalars(query.order_by(SessionLogRow.date, SessionLogRow.id))
             return [SessionLog.model_validate(row.data) for row in rows]
+
+
+@dataclass(frozen=True)
+class StoredLog:
+    """One version of a logged session, with where it stands."""
+
+    id: int
+    athlete_id: str
+    status: str  # current | superseded | deleted
+    log: SessionLog
+    superseded_by: int | None
+    created_at: dt.datetime
+    changed_at: dt.datetime | None
+
+
+def _stored_log(row: SessionLogRow) -> StoredLog:
+    return StoredLog(
+        id=row.id,
+        athlete_id=row.athlete_id,
+        status=row.status,
+        log=SessionLog.model_validate(row.data),
+        superseded_by=row.superseded_by,
+        created_at=row.created_at,
+        changed_at=row.changed_at,
+    )
 
 
 def is_unique_violation(error: IntegrityError) -> bool:

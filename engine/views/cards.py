@@ -6,38 +6,26 @@ always prints the same text.
 
 from __future__ import annotations
 
-from engine.contract.formatting import fmt_value
-from engine.contract.models import PrescribedExercise, Recommendation, SessionBlock
+from typing import Any
+
+from engine.app.readable import readable_feature
+from engine.contract.formatting import fmt_dose, fmt_value, plural
+from engine.contract.models import Recommendation, SessionBlock
 from engine.knowledge.base import KnowledgeBase
-from engine.knowledge.schema import Dose, Exercise, Ladder, Program
+from engine.knowledge.schema import Equipment, Exercise, Ladder, Program, SourceDocument
 
 
-def _dose_text(item: PrescribedExercise | Dose) -> str:
-    parts: list[str] = []
-    side = " per side" if item.per_side else ""
-    if item.sets is not None and item.reps is not None:
-        parts.append(f"{fmt_value(item.sets)} x {fmt_value(item.reps)}{side}")
-    elif item.reps is not None:
-        parts.append(f"{fmt_value(item.reps)} reps{side}")
-    elif item.sets is not None and item.duration_s is None:
-        parts.append(f"{fmt_value(item.sets)} sets")
-    if item.duration_s is not None:
-        prefix = f"{fmt_value(item.sets)} x " if item.sets is not None else ""
-        parts.append(f"{prefix}{fmt_value(item.duration_s)} s{side}")
-    if item.distance_yd is not None:
-        parts.append(f"{item.distance_yd} yd")
-    if item.tempo:
-        parts.append(f"tempo: {item.tempo}")
-    if item.pause_s is not None:
-        parts.append(f"{fmt_value(item.pause_s)} s pause")
-    if item.load_pct_1rm is not None:
-        parts.append(f"@ {fmt_value(item.load_pct_1rm)}% 1RM")
-    if isinstance(item, PrescribedExercise) and item.load_kg is not None:
-        parts.append(f"= {fmt_value(item.load_kg)} kg")
-    return ", ".join(parts)
+def matched_text(values: dict[str, Any]) -> str:
+    """The fact values a rule matched, as ``key=value`` pairs; empty values are left out and
+    a sentinel (9999 hours to a quality run nobody planned) is said in words."""
+    return ", ".join(
+        f"{key}={fmt_value(readable_feature(key, value))}"
+        for key, value in values.items()
+        if key != "fact" and value not in ("", None)
+    )
 
 
-def _rest_text(block: SessionBlock) -> str:
+def rest_text(block: SessionBlock) -> str:
     parts = []
     if block.rest_between_exercises_s is not None:
         parts.append(f"rest {fmt_value(block.rest_between_exercises_s)} s between exercises")
@@ -57,12 +45,12 @@ def recommendation_text(rec: Recommendation) -> str:
     for block in session.blocks:
         header = f"  {block.name}"
         details = [f"{block.rounds} round{'s' if block.rounds != 1 else ''}"]
-        rest = _rest_text(block)
+        rest = rest_text(block)
         if rest:
             details.append(rest)
         lines.append(f"{header} ({'; '.join(details)})")
         for exercise in block.exercises:
-            dose = _dose_text(exercise)
+            dose = fmt_dose(exercise)
             lines.append(f"    - {exercise.name}" + (f": {dose}" if dose else ""))
             for note in exercise.notes:
                 lines.append(f"        {note}")
@@ -86,8 +74,7 @@ def recommendation_text(rec: Recommendation) -> str:
     for index, entry in enumerate(rec.rationale, start=1):
         lines.append(f"  {index}. {entry.rule}: {entry.summary}")
         for alias, values in entry.matched.items():
-            shown = ", ".join(f"{key}={value}" for key, value in values.items() if key != "fact")
-            lines.append(f"       matched {values.get('fact', alias)}: {shown}")
+            lines.append(f"       matched {values.get('fact', alias)}: {matched_text(values)}")
         lines.append(f"       sources: {', '.join(entry.sources)}")
     considered = [item for item in rec.alternatives if item.outcome != "chosen"]
     if considered:
@@ -129,7 +116,7 @@ def exercise_text(kb: KnowledgeBase, exercise: Exercise) -> str:
         options = " or ".join(" + ".join(option) for option in exercise.equipment)
         lines.append(f"  equipment: {options}")
     if exercise.dose:
-        lines.append(f"  dose: {_dose_text(exercise.dose)}")
+        lines.append(f"  dose: {fmt_dose(exercise.dose)}")
     for cue in exercise.cues:
         lines.append(f"  cue: {cue}")
     for relation in ("regressions", "progressions", "alternatives"):
@@ -150,7 +137,7 @@ def ladder_text(kb: KnowledgeBase, ladder: Ladder) -> str:
         name = exercise.name if exercise else stage.exercise
         lines.append(f"  Stage {stage.number}: {name} ({stage.exercise})")
         if stage.dose:
-            lines.append(f"    dose: {_dose_text(stage.dose)}")
+            lines.append(f"    dose: {fmt_dose(stage.dose)}")
             lines.extend(_sources_text(kb, stage.dose.sources, "      "))
         if stage.frequency:
             frequency = []
@@ -165,6 +152,8 @@ def ladder_text(kb: KnowledgeBase, ladder: Ladder) -> str:
             span = "open-ended"
         else:
             span = f"{weeks.min or '?'}-{weeks.max or '?'} weeks"
+            if weeks.min is not None and weeks.min == weeks.max:
+                span = plural(weeks.min, "week")
             if weeks.min_is_binding:
                 span += f" (at least {weeks.min}: the minimum binds)"
         lines.append(f"    time on stage: {span}")
@@ -210,10 +199,32 @@ def program_text(kb: KnowledgeBase, program: Program) -> str:
             if block.rest_between_rounds_s is not None:
                 rest.append(f"{fmt_value(block.rest_between_rounds_s)} s between rounds")
             lines.append(
-                f"    {block.name} [{block.role}], {block.rounds} round(s)"
+                f"    {block.name} [{block.role}], {plural(block.rounds, 'round')}"
                 + (f"; rest {', '.join(rest)}" if rest else "")
             )
             for entry in block.exercises:
-                lines.append(f"      - {entry.exercise}: {_dose_text(entry.dose)}")
+                lines.append(f"      - {entry.exercise}: {fmt_dose(entry.dose)}")
     lines.extend(_sources_text(kb, program.sources, "  "))
+    return "\n".join(lines)
+
+
+def document_text(kb: KnowledgeBase, document: SourceDocument) -> str:
+    """A source document: title, author, file, its parts and how many facts cite it."""
+    author = f", {document.author}" if document.author else ""
+    lines = [f"{document.title}{author} ({document.id}, code {document.code})"]
+    if document.publisher:
+        lines.append(f"  publisher: {document.publisher}")
+    lines.append(f"  file: {document.file} ({plural(document.line_count, 'line')})")
+    for code, part in (document.parts or {}).items():
+        lines.append(f"  part {code}: {part}")
+    if document.notes:
+        lines.append(f"  notes: {document.notes}")
+    facts = sum(1 for record in kb.facts.values() if record.document.id == document.id)
+    lines.append(f"  {plural(facts, 'fact')} in the knowledge base cite it")
+    return "\n".join(lines)
+
+
+def equipment_text(kb: KnowledgeBase, equipment: Equipment) -> str:
+    lines = [f"{equipment.name} ({equipment.id})", f"  {equipment.description}"]
+    lines.extend(_sources_text(kb, equipment.sources, "  "))
     return "\n".join(lines)

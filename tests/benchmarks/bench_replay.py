@@ -282,7 +282,7 @@ def write_database(path: Path, count: int) -> float:
     from engine.storage.db import open_database
 
     start = time.perf_counter()
-    open_database(f"sqlite:///{path}").dispose()
+    open_database(f"sqlite:///{path}", create=True).dispose()
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=OFF")

@@ -65,7 +65,7 @@ def open_store(db_url: str) -> Iterator[Callable[[], Store]]:
     stores: list[Store] = []
 
     def opener() -> Store:
-        store = Store.open(db_url)
+        store = Store.open(db_url, create=True)
         stores.append(store)
         return store
 

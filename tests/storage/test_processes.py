@@ -205,7 +205,7 @@ def test_killed_during_a_replace_keeps_the_old_pair(db_url, store, profile, chec
     assert crashed.returncode == 137, crashed.stderr
     assert store.get_checkin("ana", DAY) == checkin(DAY)
     assert store.recommendation_for("ana", DAY) == before
-    assert store.get_recommendation(before.id).status == "pending"
+    assert store.get_recommendation(before.id).status == "final"
     counts = row_counts(store.engine)
     assert (counts["checkins"], counts["recommendations"]) == (1, 1)
 

@@ -197,8 +197,8 @@ def test_deciding_twice_needs_force(run, rec_id, db_url) -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (("review", "approve", "9999"), "no recommendation 9999"),
-        (("review", "show", "9999"), "no recommendation 9999"),
+        (("review", "approve", "9999"), "no such recommendation: 9999"),
+        (("review", "show", "9999"), "no such recommendation: 9999"),
         (
             ("review", "amend", "{id}", "--swap", "push_up_with_alternating_rows=moon_walk"),
             "unknown exercise 'moon_walk'",

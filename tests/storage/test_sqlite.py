@@ -44,7 +44,7 @@ def test_new_database_file_is_owner_only(tmp_path, loose_umask, evaluator, profi
 
     directory = tmp_path / "not" / "yet"
     path = directory / "runstrong.db"
-    store = Store.open(f"sqlite:///{path}")
+    store = Store.open(f"sqlite:///{path}", create=True)
     try:
         assert directory.is_dir()
         assert _mode(directory) == 0o700
@@ -63,7 +63,7 @@ def test_new_database_file_is_owner_only(tmp_path, loose_umask, evaluator, profi
 
 def test_existing_database_file_is_opened_not_recreated(tmp_path, profile):
     path = tmp_path / "runstrong.db"
-    first = Store.open(f"sqlite:///{path}")
+    first = Store.open(f"sqlite:///{path}", create=True)
     first.add_athlete(profile("ana"))
     first.engine.dispose()
     inode = path.stat().st_ino
@@ -77,7 +77,7 @@ def test_existing_database_file_is_opened_not_recreated(tmp_path, profile):
 
 def test_wal_mode_busy_timeout_and_foreign_keys(tmp_path):
     path = tmp_path / "runstrong.db"
-    engine = open_database(f"sqlite:///{path}")
+    engine = open_database(f"sqlite:///{path}", create=True)
     try:
         with engine.connect() as connection:
             pragma = lambda name: connection.execute(text(f"PRAGMA {name}")).scalar_one()  # noqa: E731
@@ -96,7 +96,7 @@ def test_wal_mode_busy_timeout_and_foreign_keys(tmp_path):
 
 
 def test_foreign_keys_enforced(tmp_path):
-    engine = open_database(f"sqlite:///{tmp_path / 'runstrong.db'}")
+    engine = open_database(f"sqlite:///{tmp_path / 'runstrong.db'}", create=True)
     try:
         with pytest.raises(Exception, match="FOREIGN KEY"), engine.begin() as connection:
             connection.execute(
@@ -117,7 +117,7 @@ def test_default_location(tmp_path, monkeypatch, profile):
     expected = tmp_path / "xdg" / "runstrong" / "runstrong.db"
     assert default_url() == f"sqlite:///{expected}"
     assert resolve_url(None) == default_url()
-    engine = open_database()
+    engine = open_database(create=True)
     try:
         assert current_revision(engine) == head_revision()
         assert _mode(expected) == 0o600
@@ -138,7 +138,7 @@ def test_a_long_read_does_not_block_a_writer(tmp_path) -> None:
     from engine.storage.store import Store
 
     path = tmp_path / "reads.db"
-    store = Store.open(f"sqlite:///{path}")
+    store = Store.open(f"sqlite:///{path}", create=True)
     with store.reading() as session:
         session.execute(text("SELECT count(*) FROM athletes")).all()
         writer = sqlite3.connect(path, timeout=0.5, isolation_level=None)

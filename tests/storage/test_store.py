@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import JSON, Date, DateTime, bindparam, inspect, text
 
-from engine.app.checkin import HISTORY_DAYS, build_request, check_in, todays_recommendation
+from engine.app.checkin import HISTORY_DAYS, build_request, check_in
+from engine.app.today import todays_recommendation
 from engine.contract.errors import InputError
 from engine.contract.models import PlannedRun, SessionLog
 from engine.storage.db import (
@@ -317,7 +318,7 @@ def test_one_checkin_per_athlete_per_day(store, evaluator, profile, checkin):
     assert store.get_checkin("ana", DAY) == checkin(DAY, recovery_pct=90)
     stored = store.recommendation_for("ana", DAY)
     assert stored is not None
-    assert (stored.id, stored.status) == (first.recommendation_id, "pending")
+    assert (stored.id, stored.status) == (first.recommendation_id, "final")
 
     # Another athlete, or another day, is a check-in of its own.
     _checkin(store, evaluator, checkin, athlete_id="zoe")
@@ -340,7 +341,7 @@ def test_replace_supersedes_and_never_deletes(store, evaluator, profile, checkin
     current = store.recommendation_for("ana", DAY)
     assert current is not None
     assert current.id == second.recommendation_id
-    assert current.status == "pending"
+    assert current.status == "final"
     assert current.recommendation == second.recommendation
     assert current.request["checkin"]["recovery_pct"] == 40
     assert [rec.id for rec in store.recommendations("ana")] == [second.recommendation_id]
@@ -353,11 +354,11 @@ def test_replace_supersedes_and_never_deletes(store, evaluator, profile, checkin
     assert statuses == {
         first.recommendation_id: "superseded",
         second.recommendation_id: "superseded",
-        third.recommendation_id: "pending",
+        third.recommendation_id: "final",
     }
     # replace on a day with no check-in yet simply stores it.
     fresh = _checkin(store, evaluator, checkin, day=DAY + dt.timedelta(days=1), replace=True)
-    assert store.get_recommendation(fresh.recommendation_id).status == "pending"
+    assert store.get_recommendation(fresh.recommendation_id).status == "final"
 
 
 def test_future_checkin_refused_and_nothing_written(store, evaluator, profile, checkin):

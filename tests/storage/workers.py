@@ -133,7 +133,7 @@ def open_at_once(url: str, barrier: Any, results: Any) -> None:
 
     try:
         barrier.wait(60)
-        store = Store.open(url)
+        store = Store.open(url, create=True)
         results.put(("ok", current_revision(store.engine)))
         store.engine.dispose()
     except BaseException as error:

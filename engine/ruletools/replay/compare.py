@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from engine.contract.errors import EngineError
-from engine.contract.formatting import fmt_value
+from engine.contract.formatting import fmt_dose, fmt_value
 from engine.contract.models import EvaluationRequest, PrescribedExercise, Recommendation, Session
 from engine.core.evaluator import Evaluator
 from engine.core.features import FactBundle
@@ -70,24 +70,7 @@ def _load(item: PrescribedExercise) -> str:
 
 
 def _dose(item: PrescribedExercise) -> str:
-    parts = []
-    if item.sets is not None:
-        parts.append(
-            f"{fmt_value(item.sets)}x{fmt_value(item.reps) if item.reps is not None else '?'}"
-        )
-    elif item.reps is not None:
-        parts.append(f"{fmt_value(item.reps)} reps")
-    if item.per_side:
-        parts.append("per side")
-    if item.duration_s is not None:
-        parts.append(f"{fmt_value(item.duration_s)} s")
-    if item.distance_yd is not None:
-        parts.append(f"{item.distance_yd} yd")
-    if item.tempo:
-        parts.append(f"tempo {item.tempo}")
-    if item.pause_s is not None:
-        parts.append(f"pause {fmt_value(item.pause_s)} s")
-    return " ".join(parts) or "no dose"
+    return fmt_dose(item) or "no dose"
 
 
 def _first_difference(

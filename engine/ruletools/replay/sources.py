@@ -74,7 +74,12 @@ def export_git_rules(ref: str, target: Path, repo: Path | None = None) -> RuleSo
         message = archive.stderr.decode(errors="replace").strip()
         raise InputError([Problem(f"git archive {ref!r} failed: {message}")])
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(target, filter="data")
+        try:
+            tar.extractall(target, filter="data")
+        except tarfile.FilterError as error:  # e.g. a rule file that links outside the tree
+            raise InputError(
+                [Problem(f"git ref {ref!r}: {error}; links outside the tree are refused")]
+            ) from None
     label = f"{ref} ({sha[:10]})"
     kb_dir: Path | None = None
     note = ""

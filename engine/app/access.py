@@ -1,0 +1,186 @@
+"""The review and the athlete's day, seen through who is asking.
+
+Every use case here takes the :class:`Principal` first and refuses what they may not see or
+do before anything is read or written: another coach's athlete, or another athlete's data,
+is :class:`NotFound` (so its existence does not leak), and a decision by a non-coach is
+:class:`Forbidden`. Decisions are recorded with the principal's user name as the reviewer,
+through the same checks and audit log as ``runstrong review``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from engine.app.accounts import Principal
+from engine.app.athlete_day import TodayCard, done_as_recommended, today_card
+from engine.app.checkin import CheckInResult, check_in
+from engine.app.coach_view import (
+    AthleteHistory,
+    RecommendationDetail,
+    athlete_history,
+    recommendation_detail,
+)
+from engine.app.review import Amendment, Decided, QueueItem, amend, approve, queue, reject
+from engine.contract.models import CheckIn, PlannedRun, SessionLog
+from engine.core.evaluator import Evaluator
+from engine.storage.reviews import AlreadyDecided, ReviewEvent
+from engine.storage.store import AlreadyExists, NotFound, Store, StoreError
+
+__all__ = ["AlreadyDecided", "AlreadyExists", "Forbidden", "NotFound", "ReviewEvent", "StoreError"]
+
+
+class Forbidden(Exception):
+    """The principal is known but may not do this (an athlete deciding, say)."""
+
+
+def _see_athlete(principal: Principal, athlete_id: str) -> None:
+    if not principal.can_see(athlete_id):
+        raise NotFound(f"no athlete {athlete_id!r}")
+
+
+def _coach(principal: Principal) -> None:
+    if not principal.is_coach:
+        raise Forbidden("only a coach can decide on a recommendation")
+
+
+def _see_recommendation(store: Store, principal: Principal, recommendation_id: int) -> None:
+    stored = store.get_recommendation(recommendation_id)
+    if not principal.can_see(stored.athlete_id):
+        raise NotFound(f"no recommendation {recommendation_id}")
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def visible_athletes(principal: Principal) -> list[str]:
+    return sorted(principal.athletes)
+
+
+# Filters over the attention flags of :func:`engine.app.review.attention_flags`.
+FLAG_FILTERS: dict[str, Callable[[str], bool]] = {
+    "pain": lambda flag: "pain" in flag,
+    "hiit": lambda flag: flag == "HIIT blocked",
+    "ladder": lambda flag: flag.endswith((" advance", " regress")),
+}
+
+
+def visible_queue(
+    store: Store,
+    principal: Principal,
+    status: str | None,
+    athlete_id: str | None,
+    flag: str | None = None,
+) -> list[QueueItem]:
+    """The review queue (oldest first) over the athletes the principal may see, optionally
+    only the items with one kind of attention flag (pain, hiit, ladder)."""
+    if athlete_id is not None:
+        _see_athlete(principal, athlete_id)
+    items = [
+        item
+        for item in queue(store, status, athlete_id)
+        if principal.can_see(item.recommendation.athlete_id)
+    ]
+    if flag is not None:
+        wanted = FLAG_FILTERS[flag]
+        items = [item for item in items if any(wanted(text) for text in item.flags)]
+    return items
+
+
+def visible_detail(
+    store: Store, evaluator: Evaluator, principal: Principal, recommendation_id: int
+) -> RecommendationDetail:
+    _see_recommendation(store, principal, recommendation_id)
+    return recommendation_detail(store, evaluator.kb, recommendation_id)
+
+
+def visible_history(
+    store: Store,
+    evaluator: Evaluator,
+    principal: Principal,
+    athlete_id: str,
+    until: dt.date,
+    weeks: int,
+) -> AthleteHistory:
+    _see_athlete(principal, athlete_id)
+    return athlete_history(store, evaluator, athlete_id, until, weeks)
+
+
+def visible_today(
+    store: Store, principal: Principal, athlete_id: str, day: dt.date
+) -> TodayCard | None:
+    _see_athlete(principal, athlete_id)
+    return today_card(store, athlete_id, day)
+
+
+def visible_checkins(
+    store: Store, principal: Principal, athlete_id: str, since: dt.date | None
+) -> list[CheckIn]:
+    _see_athlete(principal, athlete_id)
+    return store.checkins(athlete_id, since=since)
+
+
+# --- deciding ----------------------------------------------------------------------------------
+
+
+def approve_as(
+    store: Store, principal: Principal, recommendation_id: int, note: str | None, force: bool
+) -> Decided:
+    _coach(principal)
+    _see_recommendation(store, principal, recommendation_id)
+    return approve(store, recommendation_id, principal.user.name, note, force)
+
+
+def reject_as(
+    store: Store,
+    principal: Principal,
+    recommendation_id: int,
+    reason_code: str,
+    note: str | None,
+    force: bool,
+) -> Decided:
+    _coach(principal)
+    _see_recommendation(store, principal, recommendation_id)
+    return reject(store, recommendation_id, principal.user.name, reason_code, note, force)
+
+
+def amend_as(
+    store: Store,
+    evaluator: Evaluator,
+    principal: Principal,
+    recommendation_id: int,
+    amendment: Amendment,
+    note: str | None,
+    force: bool,
+) -> Decided:
+    _coach(principal)
+    _see_recommendation(store, principal, recommendation_id)
+    return amend(store, evaluator, recommendation_id, amendment, principal.user.name, note, force)
+
+
+# --- the athlete's day -------------------------------------------------------------------------
+
+
+def check_in_as(
+    store: Store,
+    evaluator: Evaluator,
+    principal: Principal,
+    athlete_id: str,
+    checkin: CheckIn,
+    upcoming: list[PlannedRun],
+    replace: bool,
+    today: dt.date,
+) -> CheckInResult:
+    _see_athlete(principal, athlete_id)
+    if not replace and store.get_checkin(athlete_id, checkin.date) is not None:
+        raise AlreadyExists(
+            f"{athlete_id} already checked in on {checkin.date}; tick 'replace' to replace it"
+        )
+    return check_in(store, evaluator, athlete_id, checkin, upcoming, replace=replace, today=today)
+
+
+def done_as_recommended_as(
+    store: Store, evaluator: Evaluator, principal: Principal, athlete_id: str, day: dt.date
+) -> tuple[int, SessionLog]:
+    _see_athlete(principal, athlete_id)
+    return done_as_recommended(store, evaluator.kb, athlete_id, day)

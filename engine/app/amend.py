@@ -1,0 +1,323 @@
+"""A coach's amendment: apply the changes, then hold them to the safety rules of that day.
+
+An amended session is checked against
+- the knowledge base and the athlete's equipment (unknown or unusable exercises are refused);
+- the athlete's loads: a load rounds down to a bell, dumbbell or plate they own, or is
+  refused naming the sizes they have;
+- the constraints the engine concluded that day (no HIIT, an intensity cap, exercises or
+  patterns to avoid, no lower-body strength, a load cap), and
+- the invariants of ``rules/invariants.yaml`` (through the invariant checker).
+A breach is refused with the rule id and why, unless the coach overrides it with a reason,
+which the audit log records.
+
+A changed session kind gets the title and blocks of that kind: the engine re-plans the day
+with the new kind as the athlete's plan; when the rules will not build that kind (it breaks a
+constraint), the session keeps only the kind's title and a note, never the old kind's blocks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.contract.errors import InputError, Problem
+from engine.contract.formatting import fmt_value
+from engine.contract.models import (
+    INTENSITY_ORDER,
+    SESSION_KINDS,
+    AthleteProfile,
+    EvaluationRequest,
+    PrescribedExercise,
+    Recommendation,
+    Session,
+)
+from engine.core.evaluator import Evaluator
+from engine.core.loads import owned_load
+from engine.core.planner import Conclusions, Planner
+from engine.core.planner.sessions import SESSION_TITLES, session_for
+from engine.ruletools.invariants import build_document, evaluate_invariant, invariants_for
+
+
+@dataclass
+class Amendment:
+    """Changes a coach makes to a recommended session."""
+
+    kind: str | None = None
+    intensity: str | None = None
+    drop: list[str] = field(default_factory=list)
+    swap: list[tuple[str, str]] = field(default_factory=list)
+    dose: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    session: Session | None = None  # a whole replacement session (from --file)
+    override: str | None = None  # the coach's reason for breaking a safety rule
+
+    def is_empty(self) -> bool:
+        return not (
+            self.kind or self.intensity or self.drop or self.swap or self.dose or self.session
+        )
+
+
+@dataclass(frozen=True)
+class BreachFound:
+    """One safety rule the amended session breaks."""
+
+    rule: str  # a rule id (a constraint's) or an invariant id
+    why: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "why": self.why}
+
+
+@dataclass(frozen=True)
+class AmendedSession:
+    session: Session
+    changes: list[str]
+    breaches: list[BreachFound]
+
+
+def _exercise_problems(
+    session: Session, evaluator: Evaluator, athlete: AthleteProfile
+) -> list[Problem]:
+    problems = []
+    for b_index, block in enumerate(session.blocks):
+        for e_index, item in enumerate(block.exercises):
+            where = f"blocks[{b_index}].exercises[{e_index}].id"
+            exercise = evaluator.kb.exercises.get(item.id)
+            if exercise is None:
+                problems.append(Problem(f"unknown exercise {item.id!r}", field=where))
+            elif not exercise.usable_with(athlete.equipment):
+                needed = " or ".join("+".join(option) for option in exercise.equipment)
+                problems.append(
+                    Problem(f"{item.id} needs {needed}; {athlete.id} does not have it", field=where)
+                )
+    return problems
+
+
+def _rebuilt_for_kind(
+    evaluator: Evaluator, request: EvaluationRequest, kind: str, intensity: str | None
+) -> Session:
+    """The session of ``kind`` the engine builds for that day when the athlete plans it."""
+    data = request.model_dump(mode="json", by_alias=True)
+    data["checkin"]["planned"] = kind
+    replanned_request = EvaluationRequest.model_validate(data, context={"kb": evaluator.kb})
+    bundle, firings = evaluator.fire(replanned_request)
+    replanned = evaluator.recommend(replanned_request, bundle, firings).session
+    if replanned.kind == kind:
+        return replanned
+    # Another kind won; build the best proposal of this kind that the rules made, as the
+    # planner would have had it won.
+    conclusions = Conclusions.from_firings(firings)
+    proposals = [item for item in conclusions.proposals if item.fact.session == kind]
+    if proposals:
+        best = max(proposals, key=lambda item: item.fact.preference)
+        planner = Planner(
+            replanned_request,
+            evaluator.kb,
+            evaluator.ruleset.settings,
+            conclusions,
+            hiit_last_7_days=int(bundle.features()["history"]["hiit_last_7_days"]),
+        )
+        return session_for(planner.ctx, best)
+    # The rules will not build this kind today: no blocks of another kind under its title.
+    return Session(
+        kind=kind,  # type: ignore[arg-type]
+        intensity=intensity or replanned.intensity,  # type: ignore[arg-type]
+        title=SESSION_TITLES[kind],
+        notes=["the coach's choice: the rules would not build this session today"],
+    )
+
+
+def _loads(
+    amended: Session, evaluator: Evaluator, athlete: AthleteProfile
+) -> tuple[list[str], list[Problem]]:
+    notes: list[str] = []
+    problems: list[Problem] = []
+    for block in amended.blocks:
+        for item in block.exercises:
+            exercise = evaluator.kb.exercises.get(item.id)
+            if item.load_kg is None or exercise is None:
+                continue
+            choice = owned_load(exercise, item.load_kg, athlete)
+            if choice.kg is None:
+                problems.append(Problem(f"{item.id}: {choice.note}", field="dose"))
+                continue
+            if choice.note:
+                notes.append(f"{item.id}: {choice.note}")
+            item.load_kg = choice.kg
+    return notes, problems
+
+
+def apply_amendment(
+    recommendation: Recommendation,
+    current: Session,
+    amendment: Amendment,
+    evaluator: Evaluator,
+    request: EvaluationRequest,
+) -> AmendedSession:
+    """The amended session, what changed, and the safety rules it breaks; InputError when the
+    changes themselves are invalid (an unknown exercise, a dose out of range ...)."""
+    kb, athlete = evaluator.kb, request.athlete
+    if amendment.session is not None:
+        amended = amendment.session.model_copy(deep=True)
+        changes = ["session replaced from file"]
+    else:
+        amended = current.model_copy(deep=True)
+        changes = []
+    problems: list[Problem] = []
+    if amendment.kind and amendment.kind != amended.kind:
+        if amendment.kind not in SESSION_KINDS:
+            problems.append(Problem(f"unknown session kind {amendment.kind!r}", field="kind"))
+        else:
+            changes.append(f"kind: {amended.kind} -> {amendment.kind}")
+            amended = _rebuilt_for_kind(evaluator, request, amendment.kind, amendment.intensity)
+    if amendment.intensity and amendment.intensity != amended.intensity:
+        changes.append(f"intensity: {amended.intensity} -> {amendment.intensity}")
+        amended.intensity = amendment.intensity  # type: ignore[assignment]
+    present = {item.id for block in amended.blocks for item in block.exercises}
+    for exercise_id in amendment.drop:
+        if exercise_id not in present:
+            problems.append(Problem(f"{exercise_id!r} is not in the session", field="drop"))
+            continue
+        for block in amended.blocks:
+            block.exercises = [item for item in block.exercises if item.id != exercise_id]
+        changes.append(f"dropped {exercise_id}")
+    for old, new in amendment.swap:
+        if old not in present:
+            problems.append(Problem(f"{old!r} is not in the session", field="swap"))
+            continue
+        if new not in kb.exercises:
+            problems.append(Problem(f"unknown exercise {new!r}", field="swap"))
+            continue
+        for block in amended.blocks:
+            block.exercises = [
+                PrescribedExercise(
+                    **{
+                        **item.model_dump(),
+                        "id": new,
+                        "name": kb.exercises[new].name,
+                        "load_kg": None,
+                        "notes": [f"coach's swap for {item.name}"],
+                    }
+                )
+                if item.id == old
+                else item
+                for item in block.exercises
+            ]
+        changes.append(f"swapped {old} for {new}")
+    for exercise_id, dose in amendment.dose:
+        targets = [
+            item for block in amended.blocks for item in block.exercises if item.id == exercise_id
+        ]
+        if not targets:
+            problems.append(Problem(f"{exercise_id!r} is not in the session", field="dose"))
+            continue
+        for item in targets:
+            for key, value in dose.items():
+                setattr(item, key, value)
+        shown = ", ".join(
+            f"{key.removesuffix('_kg')} {fmt_value(value)}" for key, value in dose.items()
+        )
+        changes.append(f"dose of {exercise_id}: {shown}")
+    amended.blocks = [block for block in amended.blocks if block.exercises or block.role == "run"]
+    problems += _exercise_problems(amended, evaluator, athlete)
+    notes, load_problems = _loads(amended, evaluator, athlete)
+    problems += load_problems
+    changes += notes
+    if problems:
+        raise InputError(problems)
+    try:
+        validated = Session.model_validate(amended.model_dump())
+    except Exception as error:  # a dose outside the model's ranges
+        raise InputError([Problem(str(error), field="session")]) from error
+    breaches = constraint_breaches(recommendation, validated, evaluator)
+    breaches += invariant_breaches(recommendation, validated, evaluator, request)
+    return AmendedSession(validated, changes, breaches)
+
+
+def _rule_summary(recommendation: Recommendation, rule: str) -> str:
+    return next((entry.summary for entry in recommendation.rationale if entry.rule == rule), "")
+
+
+def constraint_breaches(
+    recommendation: Recommendation, session: Session, evaluator: Evaluator
+) -> list[BreachFound]:
+    """The constraints the engine concluded that day that ``session`` breaks."""
+    kb = evaluator.kb
+    program = kb.programs.get(session.program or "")
+    variant = None
+    if program is not None:
+        variant = next(
+            (v for v in program.variants if v.id == (session.variant or program.default_variant)),
+            None,
+        )
+    exercises = [
+        (item, kb.exercises[item.id])
+        for block in session.blocks
+        for item in block.exercises
+        if item.id in kb.exercises
+    ]
+    found: list[BreachFound] = []
+    lower_body_categories = evaluator.ruleset.settings["planning.lower_body_strength_categories"]
+
+    def breach(rule: str, what: str) -> None:
+        summary = _rule_summary(recommendation, rule)
+        found.append(BreachFound(rule, f"{what}" + (f": {summary}" if summary else "")))
+
+    for constraint in recommendation.constraints:
+        kind, value = constraint.kind, constraint.value
+        if kind == "no_hiit" and (
+            session.kind == "hiit" or (variant is not None and variant.counts_as_hiit)
+        ):
+            breach(constraint.rule, "no HIIT today")
+        elif kind == "max_intensity" and value in INTENSITY_ORDER:
+            if INTENSITY_ORDER[session.intensity] > INTENSITY_ORDER[value]:
+                breach(
+                    constraint.rule,
+                    f"intensity {session.intensity} is above today's cap of {value}",
+                )
+        elif kind == "avoid_session_kind" and value == session.kind:
+            breach(constraint.rule, f"no {value} today")
+        elif kind == "avoid_exercise":
+            if any(item.id == value for item, _ in exercises):
+                breach(constraint.rule, f"{value} is to be avoided today")
+        elif kind == "avoid_pattern":
+            hits = [item.id for item, known in exercises if value in known.patterns]
+            if hits:
+                breach(constraint.rule, f"no {value} work today ({', '.join(hits)})")
+        elif kind == "no_lower_body_strength":
+            hits = [
+                item.id
+                for item, known in exercises
+                if known.region == "lower" and known.category in lower_body_categories
+            ]
+            if hits or (program is not None and program.lower_body):
+                breach(
+                    constraint.rule,
+                    f"no lower-body strength today ({', '.join(hits) or session.program})",
+                )
+    return found
+
+
+def invariant_breaches(
+    recommendation: Recommendation,
+    session: Session,
+    evaluator: Evaluator,
+    request: EvaluationRequest,
+) -> list[BreachFound]:
+    """The invariants of the rule directory that the amended recommendation breaks."""
+    amended = recommendation.model_copy(update={"session": session})
+    document = build_document(request, amended, evaluator.kb)
+    original = build_document(request, recommendation, evaluator.kb)
+    settings = evaluator.ruleset.settings
+    found = []
+    for loaded in invariants_for(evaluator):
+        verdict = evaluate_invariant(loaded.spec, document, settings)
+        # Only what the amendment broke: an invariant the engine's own session already failed
+        # is the rules' bug, not the coach's.
+        if verdict.failures and not evaluate_invariant(loaded.spec, original, settings).failures:
+            found.append(
+                BreachFound(
+                    loaded.spec.id,
+                    f"{loaded.spec.summary} ({'; '.join(verdict.failures)})",
+                )
+            )
+    return found

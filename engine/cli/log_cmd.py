@@ -1,0 +1,178 @@
+"""``runstrong log``: record a completed session, and list, show, edit or delete one.
+
+``runstrong log ATHLETE --kind ...`` records a session (the ``add`` subcommand, named or not);
+``runstrong log list|show|edit|delete`` look after what was logged. An edit or a delete keeps
+the earlier version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from engine.app.log import delete_log, edit_log, get_log, list_logs, log_session
+from engine.cli.context import app, database_option
+from engine.cli.options import echo_json, fail_input, format_option
+from engine.cli.parsing import load_mapping, parse_date, parse_exercise
+from engine.contract.models import SESSION_KINDS
+from engine.views.logs import log_detail_text, log_json, log_line
+
+
+class LogGroup(click.Group):
+    """``runstrong log ATHLETE ...`` means ``runstrong log add ATHLETE ...``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["add", *args]
+        return super().parse_args(ctx, args)
+
+
+def session_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The flags that describe a session, shared by ``add`` and ``edit``."""
+    options = [
+        click.option("--kind", type=click.Choice(SESSION_KINDS)),
+        click.option("--date", "day", help="Day of the session (default: today)."),
+        click.option("--program"),
+        click.option("--variant", help="Program variant or mode, e.g. conditioning."),
+        click.option(
+            "--exercise",
+            "exercises",
+            multiple=True,
+            help="ID:SETSxREPS[@KG][:posture-ok|posture-lost][:easy|hard] (repeat).",
+        ),
+        click.option("--duration", type=int, help="Minutes."),
+        click.option(
+            "--hr-settled/--hr-stayed-high",
+            default=None,
+            help="HIIT: heart rate back to normal on the way home?",
+        ),
+        click.option(
+            "--slept-well-after/--slept-badly-after", default=None, help="HIIT: the night after."
+        ),
+        click.option(
+            "--recovered-between/--not-recovered-between",
+            default=None,
+            help="HIIT: recovered within the planned rest?",
+        ),
+        click.option("--file", "source", help="Session as YAML or JSON (or - for stdin)."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _fields(flags: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = load_mapping(flags["source"]) if flags["source"] else {}
+    named = {
+        "kind": flags["kind"],
+        "program": flags["program"],
+        "variant": flags["variant"],
+        "duration_min": flags["duration"],
+        "hr_back_to_normal": flags["hr_settled"],
+        "slept_well_after": flags["slept_well_after"],
+        "recovered_between_intervals": flags["recovered_between"],
+    }
+    data.update({key: value for key, value in named.items() if value is not None})
+    if flags["exercises"]:
+        data["exercises"] = [parse_exercise(value) for value in flags["exercises"]]
+    if flags["day"]:
+        data["date"] = parse_date(flags["day"], "--date").isoformat()
+    return data
+
+
+@click.group(
+    "log",
+    cls=LogGroup,
+    epilog="""Examples:
+
+\b
+  runstrong log ana --kind strength --program heavy_lifting_for_runners \\
+      --exercise single_kettlebell_front_rack_squat:3x10@20:posture-ok:easy \\
+      --exercise isometric_pistol:3x8:posture-ok:hard
+  runstrong log ana --kind hiit --hr-settled --slept-badly-after --duration 30
+  runstrong log ana --kind easy_run --duration 40 --date 2026-11-20
+  runstrong log list ana
+  runstrong log edit 14 --duration 45
+  runstrong log delete 14
+""",
+)
+def log_command() -> None:
+    """Record a completed session (runstrong log ATHLETE ...), or look after the log."""
+
+
+@log_command.command("add")
+@click.argument("athlete_id")
+@session_options
+@click.option("--again", is_flag=True, help="Log it even if the same session is logged that day.")
+@database_option()
+@click.pass_context
+def log_add(ctx: click.Context, /, athlete_id: str, again: bool, **flags: Any) -> None:
+    """Record a completed session (an identical one that day needs --again)."""
+    data = _fields(flags)
+    data.setdefault("date", dt.date.today().isoformat())
+    if "kind" not in data:
+        fail_input("missing --kind (or give --file)")
+    context = app(ctx)
+    log_id, log = log_session(context.store(), context.evaluator().kb, athlete_id, data, again)
+    click.echo(f"logged {log.kind} on {log.date} for {athlete_id} (#{log_id})")
+
+
+@log_command.command("list")
+@click.argument("athlete_id")
+@click.option("--since", help="From this date on (YYYY-MM-DD).")
+@click.option("--all", "include_old", is_flag=True, help="Earlier and deleted versions too.")
+@format_option
+@database_option()
+@click.pass_context
+def log_list(
+    ctx: click.Context, athlete_id: str, since: str | None, include_old: bool, output_format: str
+) -> None:
+    """An athlete's logged sessions, by date."""
+    start = parse_date(since, "--since") if since else None
+    logs = list_logs(app(ctx).store(), athlete_id, since=start, include_old=include_old)
+    if output_format == "json":
+        echo_json([log_json(item) for item in logs])
+        return
+    if not logs:
+        click.echo(f"no sessions logged for {athlete_id}")
+    for item in logs:
+        click.echo(log_line(item))
+
+
+@log_command.command("show")
+@click.argument("log_id", type=int)
+@format_option
+@database_option()
+@click.pass_context
+def log_show(ctx: click.Context, log_id: int, output_format: str) -> None:
+    """One logged session, whatever its status."""
+    stored = get_log(app(ctx).store(), log_id)
+    if output_format == "json":
+        echo_json(log_json(stored))
+    else:
+        click.echo(log_detail_text(stored))
+
+
+@log_command.command("edit")
+@click.argument("log_id", type=int)
+@session_options
+@database_option()
+@click.pass_context
+def log_edit(ctx: click.Context, /, log_id: int, **flags: Any) -> None:
+    """Correct a logged session; the earlier version is kept (superseded)."""
+    context = app(ctx)
+    new_id, log = edit_log(context.store(), context.evaluator().kb, log_id, _fields(flags))
+    click.echo(f"edited #{log_id}: now #{new_id} ({log.kind} on {log.date}); #{log_id} is kept")
+
+
+@log_command.command("delete")
+@click.argument("log_id", type=int)
+@database_option()
+@click.pass_context
+def log_delete(ctx: click.Context, log_id: int) -> None:
+    """Delete a logged session: the engine stops counting it; the record is kept."""
+    stored = delete_log(app(ctx).store(), log_id)
+    click.echo(f"deleted #{log_id} ({stored.log.kind} on {stored.log.date}); the record is kept")

@@ -1,0 +1,31 @@
+"""Limits on what runstrong reads, so hostile or broken input fails fast with a clear message.
+
+These are technical bounds on input, not coaching choices: none of them changes a
+recommendation for any real athlete. Each is far above what a real file needs and far below
+what would exhaust the machine, and each error message names the limit it hit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# Dates a request may carry. Date arithmetic on the history (ISO weeks, the 7-day HIIT window,
+# hours to the next quality run) overflows near year 1 and year 9999; real training logs
+# need neither end. runstrong default: 1900-01-01 to 2199-12-31.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
+
+# One YAML or JSON document (a request, a profile, an amendment, a rule or knowledge-base file).
+# The largest shipped file is a few KB; a request with a year of history is under 1 MB.
+MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
+# One line of a JSON Lines batch, and the batch as a whole (read into memory at once).
+MAX_JSON_LINE_BYTES = 1024 * 1024
+MAX_INPUT_BYTES = 512 * 1024 * 1024
+# Nesting depth of containers (mappings and lists). A request nests about 5 deep, a rule
+# condition about 10; without a cap, deep nesting exhausts the parser's recursion.
+MAX_NESTING_DEPTH = 64
+# YAML aliases may repeat a value, but not blow it up ("billion laughs"): the number of values
+# reached through aliases may be at most this many times the number written in the file,
+# plus a small allowance.
+MAX_ALIAS_EXPANSION_RATIO = 10
+ALIAS_EXPANSION_ALLOWANCE = 10_000

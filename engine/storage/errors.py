@@ -1,0 +1,39 @@
+"""What the store refuses, and why: every error names the record or the database.
+
+All are :class:`StoreError`, so a command that reports a ``StoreError`` as bad input (exit 2)
+reports a missing, damaged, read-only or full database the same way, in one line.
+"""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """A request the store refuses; the message says why and names the record."""
+
+
+class NotFound(StoreError):
+    pass
+
+
+class AlreadyExists(StoreError):
+    pass
+
+
+class DatabaseMissing(StoreError):
+    """The database named does not exist and the command does not create one."""
+
+
+class DatabaseDamaged(StoreError):
+    """The database file fails its integrity check (or is not a database at all)."""
+
+
+class DatabaseReadOnly(StoreError):
+    """The database can be read but not written (a read-only file, directory or filesystem)."""
+
+
+class DatabaseFull(StoreError):
+    """The disk (or the database's size limit) is full; the transaction was rolled back."""
+
+
+class DatabaseUnavailable(StoreError):
+    """The database cannot be reached or opened (a bad URL, a server that is down)."""

@@ -1,0 +1,62 @@
+"""Text and JSON views of logged sessions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.app.log import StoredLog
+from engine.contract.formatting import fmt_dose
+
+
+def _status(stored: StoredLog) -> str:
+    if stored.status == "superseded":
+        return f"superseded by #{stored.superseded_by}"
+    return stored.status
+
+
+def log_line(stored: StoredLog) -> str:
+    log = stored.log
+    what = log.kind + (f" {log.program}" if log.program else "")
+    minutes = f", {log.duration_min} min" if log.duration_min is not None else ""
+    status = "" if stored.status == "current" else f"  [{_status(stored)}]"
+    exercises = f", {len(log.exercises)} exercises" if log.exercises else ""
+    return f"#{stored.id:<5} {log.date}  {what}{minutes}{exercises}{status}"
+
+
+def log_detail_text(stored: StoredLog) -> str:
+    log = stored.log
+    lines = [f"session log #{stored.id} for {stored.athlete_id}: {_status(stored)}"]
+    lines.append(f"  {log.date}: {log.kind}" + (f" ({log.program})" if log.program else ""))
+    if log.variant:
+        lines.append(f"  variant: {log.variant}")
+    if log.duration_min is not None:
+        lines.append(f"  duration: {log.duration_min} min")
+    for label, value in (
+        ("heart rate back to normal", log.hr_back_to_normal),
+        ("slept well after", log.slept_well_after),
+        ("recovered between intervals", log.recovered_between_intervals),
+    ):
+        if value is not None:
+            lines.append(f"  {label}: {'yes' if value else 'no'}")
+    for item in log.exercises:
+        flags = []
+        if item.posture_held is not None:
+            flags.append("posture held" if item.posture_held else "posture lost")
+        if item.felt_easy is not None:
+            flags.append("felt easy" if item.felt_easy else "felt hard")
+        extra = f" ({', '.join(flags)})" if flags else ""
+        lines.append(f"  - {item.id}: {fmt_dose(item)}{extra}")
+    lines.append(f"  logged {stored.created_at.isoformat(timespec='seconds')}")
+    if stored.changed_at is not None:
+        lines.append(f"  {stored.status} {stored.changed_at.isoformat(timespec='seconds')}")
+    return "\n".join(lines)
+
+
+def log_json(stored: StoredLog) -> dict[str, Any]:
+    return {
+        "id": stored.id,
+        "athlete": stored.athlete_id,
+        "status": stored.status,
+        "superseded_by": stored.superseded_by,
+        "log": stored.log.model_dump(mode="json"),
+    }

@@ -1,0 +1,128 @@
+"""The athlete's pages, phone-first: today's card, the check-in form, "done as recommended"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from engine.app import access
+from engine.app.accounts import Principal
+from engine.app.athlete_day import read_checkin
+from engine.contract.errors import InputError, Problem
+from engine.contract.models import SESSION_KINDS, PainArea
+from engine.web.auth import check_form_csrf, page_user
+from engine.web.state import web_state
+from engine.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+User = Annotated[Principal, Depends(page_user)]
+PAIN_AREAS: tuple[str, ...] = PainArea.__args__  # type: ignore[attr-defined]
+
+
+def _own_athlete(principal: Principal) -> str:
+    if principal.user.athlete_id is None:
+        raise access.Forbidden("this page is an athlete's; coaches open /athletes/ID")
+    return principal.user.athlete_id
+
+
+@router.get("/today")
+def today_page(request: Request, principal: User, logged: str | None = None) -> Response:
+    athlete_id = _own_athlete(principal)
+    card = access.visible_today(web_state(request).store, principal, athlete_id, dt.date.today())
+    return render(request, "today.html", principal, card=card, logged=logged, error=None)
+
+
+def _checkin_form(
+    request: Request,
+    principal: Principal,
+    values: dict[str, Any],
+    error: InputError | None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "checkin.html",
+        principal,
+        status,
+        values=values,
+        error=error,
+        kinds=SESSION_KINDS,
+        pain_areas=PAIN_AREAS,
+        today=dt.date.today(),
+    )
+
+
+@router.get("/checkin")
+def checkin_page(request: Request, principal: User) -> Response:
+    _own_athlete(principal)
+    return _checkin_form(request, principal, {}, None)
+
+
+@router.post("/checkin")
+def checkin_submit(
+    request: Request,
+    principal: User,
+    csrf: Annotated[str, Form()] = "",
+    recovery_pct: Annotated[str, Form(max_length=8)] = "",
+    slept_well: Annotated[str, Form(max_length=8)] = "",
+    soreness: Annotated[str, Form(max_length=8)] = "",
+    life_stress: Annotated[str, Form(max_length=8)] = "",
+    planned: Annotated[str, Form(max_length=32)] = "",
+    pain_area: Annotated[str, Form(max_length=32)] = "",
+    pain_severity: Annotated[str, Form(max_length=8)] = "",
+    pain_during: Annotated[str, Form(max_length=200)] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+    replace: Annotated[bool, Form()] = False,
+) -> Response:
+    check_form_csrf(principal, csrf)
+    athlete_id = _own_athlete(principal)
+    today = dt.date.today()
+    values: dict[str, Any] = {
+        "date": today.isoformat(),
+        "recovery_pct": recovery_pct,
+        "slept_well": slept_well,
+        "soreness": soreness,
+        "life_stress": life_stress,
+        "planned": planned,
+        "note": note,
+    }
+    if pain_area:
+        pain = {"area": pain_area, "severity": pain_severity, "during": pain_during or None}
+        values["pain"] = [{k: v for k, v in pain.items() if v is not None}]
+    shown = {
+        **values,
+        "pain_area": pain_area,
+        "pain_severity": pain_severity,
+        "pain_during": pain_during,
+        "replace": replace,
+    }
+    state = web_state(request)
+    try:
+        checkin = read_checkin(values)
+        access.check_in_as(
+            state.store, state.evaluator, principal, athlete_id, checkin, [], replace, today
+        )
+    except InputError as error:
+        return _checkin_form(request, principal, shown, error, 422)
+    except access.AlreadyExists as error:
+        problem = InputError([Problem(str(error), field="replace")])
+        return _checkin_form(request, principal, shown, problem, 409)
+    return RedirectResponse("/today", status_code=303)
+
+
+@router.post("/done")
+def done_submit(request: Request, principal: User, csrf: Annotated[str, Form()] = "") -> Response:
+    check_form_csrf(principal, csrf)
+    athlete_id = _own_athlete(principal)
+    state = web_state(request)
+    try:
+        access.done_as_recommended_as(
+            state.store, state.evaluator, principal, athlete_id, dt.date.today()
+        )
+    except InputError as error:
+        card = access.visible_today(state.store, principal, athlete_id, dt.date.today())
+        return render(request, "today.html", principal, 422, card=card, logged=None, error=error)
+    return RedirectResponse("/today?logged=1", status_code=303)

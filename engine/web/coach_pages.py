@@ -1,0 +1,182 @@
+"""The coach's pages: the review queue, one recommendation with its reasons and the decision
+forms, and an athlete's history. Each handler parses, calls ``engine.app.access``, renders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from engine.app import access
+from engine.app.accounts import Principal
+from engine.app.coach_view import STATUSES
+from engine.contract.errors import InputError
+from engine.contract.models import INTENSITY_ORDER, SESSION_KINDS
+from engine.web.api_models import AthleteIdPath, RecommendationId, StatusFilter
+from engine.web.auth import check_form_csrf, page_user
+from engine.web.charts import readiness_chart, week_chart
+from engine.web.forms import amendment_from_form
+from engine.web.state import web_state
+from engine.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+User = Annotated[Principal, Depends(page_user)]
+Note = Annotated[str, Form(max_length=2000)]
+
+
+def _coach(principal: Principal) -> None:
+    if not principal.is_coach:
+        raise access.Forbidden("the review is for coaches; your day is at /today")
+
+
+@router.get("/review")
+def review_queue(
+    request: Request,
+    principal: User,
+    status: Annotated[StatusFilter, Query()] = "pending",
+    athlete: Annotated[str | None, Query(max_length=64)] = None,
+    flag: Annotated[Literal["pain", "hiit", "ladder"] | None, Query()] = None,
+) -> Response:
+    _coach(principal)
+    athlete = athlete or None
+    items = access.visible_queue(
+        web_state(request).store, principal, None if status == "all" else status, athlete, flag
+    )
+    return render(
+        request,
+        "review.html",
+        principal,
+        items=items,
+        status=status,
+        athlete=athlete,
+        flag=flag,
+        statuses=(*STATUSES, "all"),
+        athletes=access.visible_athletes(principal),
+    )
+
+
+def _detail_page(
+    request: Request,
+    principal: Principal,
+    recommendation_id: RecommendationId,
+    error: InputError | None = None,
+) -> Response:
+    state = web_state(request)
+    detail = access.visible_detail(state.store, state.evaluator, principal, recommendation_id)
+    return render(
+        request,
+        "recommendation.html",
+        principal,
+        422 if error else 200,
+        detail=detail,
+        rec=detail.stored.recommendation,
+        error=error,
+        kinds=SESSION_KINDS,
+        intensities=list(INTENSITY_ORDER),
+    )
+
+
+@router.get("/recommendations/{recommendation_id}")
+def recommendation_page(
+    request: Request, principal: User, recommendation_id: RecommendationId
+) -> Response:
+    _coach(principal)
+    return _detail_page(request, principal, recommendation_id)
+
+
+def _back(recommendation_id: RecommendationId) -> Response:
+    return RedirectResponse(f"/recommendations/{recommendation_id}#decisions", status_code=303)
+
+
+@router.post("/recommendations/{recommendation_id}/approve")
+def approve_form(
+    request: Request,
+    principal: User,
+    recommendation_id: RecommendationId,
+    csrf: Annotated[str, Form()] = "",
+    note: Note = "",
+    force: Annotated[bool, Form()] = False,
+) -> Response:
+    check_form_csrf(principal, csrf)
+    access.approve_as(web_state(request).store, principal, recommendation_id, note or None, force)
+    return _back(recommendation_id)
+
+
+@router.post("/recommendations/{recommendation_id}/reject")
+def reject_form(
+    request: Request,
+    principal: User,
+    recommendation_id: RecommendationId,
+    reason_code: Annotated[str, Form(max_length=40)],
+    csrf: Annotated[str, Form()] = "",
+    note: Note = "",
+    force: Annotated[bool, Form()] = False,
+) -> Response:
+    check_form_csrf(principal, csrf)
+    access.reject_as(
+        web_state(request).store, principal, recommendation_id, reason_code, note or None, force
+    )
+    return _back(recommendation_id)
+
+
+@router.post("/recommendations/{recommendation_id}/amend")
+def amend_form(
+    request: Request,
+    principal: User,
+    recommendation_id: RecommendationId,
+    csrf: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form(max_length=32)] = "",
+    intensity: Annotated[str, Form(max_length=16)] = "",
+    drop: Annotated[list[str] | None, Form()] = None,
+    swap: Annotated[str, Form(max_length=2000)] = "",
+    dose: Annotated[str, Form(max_length=2000)] = "",
+    note: Note = "",
+    force: Annotated[bool, Form()] = False,
+) -> Response:
+    check_form_csrf(principal, csrf)
+    state = web_state(request)
+    try:
+        amendment = amendment_from_form(kind, intensity, drop or [], swap, dose)
+        access.amend_as(
+            state.store,
+            state.evaluator,
+            principal,
+            recommendation_id,
+            amendment,
+            note or None,
+            force,
+        )
+    except InputError as error:
+        return _detail_page(request, principal, recommendation_id, error)
+    return _back(recommendation_id)
+
+
+@router.get("/athletes/{athlete_id}")
+def athlete_page(
+    request: Request,
+    principal: User,
+    athlete_id: AthleteIdPath,
+    weeks: Annotated[int | None, Query(ge=1, le=52)] = None,
+) -> Response:
+    state = web_state(request)
+    today = dt.date.today()
+    history = access.visible_history(
+        state.store,
+        state.evaluator,
+        principal,
+        athlete_id,
+        today,
+        weeks or state.settings.history_weeks,
+    )
+    card = access.visible_today(state.store, principal, athlete_id, today)
+    return render(
+        request,
+        "athlete.html",
+        principal,
+        history=history,
+        card=card,
+        readiness_svg=readiness_chart(history.days),
+        weeks_svg=week_chart(history.weeks),
+    )

@@ -1,0 +1,166 @@
+"""The coach's pages and the API: the queue, one recommendation with all its reasons, and
+decisions that go through the same checks and audit log as ``runstrong review``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from fastapi.testclient import TestClient
+
+from engine.app.checkin import check_in
+from engine.app.evaluators import get_evaluator
+from engine.storage.reviews import ReviewStore
+from tests.web.conftest import World, bearer, checkin, log_in
+
+
+def test_queue_is_oldest_first_with_attention_flags(client: TestClient, world: World):
+    older = check_in(
+        world.store, get_evaluator(), "ana", checkin(world.today - dt.timedelta(days=3))
+    )
+    items = client.get("/api/recommendations", headers=bearer(world, "sam")).json()
+    assert [item["id"] for item in items] == [older.recommendation_id, world.ana_rec]
+    assert "pain: knee" in items[1]["flags"]
+    log_in(client, "sam")
+    page = client.get("/review").text
+    assert page.index(f"#{older.recommendation_id}<") < page.index(f"#{world.ana_rec}<")
+    assert "pain: knee" in page
+
+
+def test_queue_filters_by_flag_status_and_athlete(client: TestClient, world: World):
+    headers = bearer(world, "sam")
+    assert client.get("/api/recommendations?status=approved", headers=headers).json() == []
+    log_in(client, "sam")
+    assert f"#{world.ana_rec}<" in client.get("/review?flag=pain").text
+    assert f"#{world.ana_rec}<" not in client.get("/review?flag=ladder").text
+    assert f"#{world.ana_rec}<" in client.get("/review?athlete=ana").text
+    assert client.get("/review?flag=nonsense").status_code == 422
+
+
+def test_recommendation_page_shows_everything_review_show_has(client: TestClient, world: World):
+    log_in(client, "sam")
+    page = client.get(f"/recommendations/{world.ana_rec}").text
+    rec = world.store.get_recommendation(world.ana_rec).recommendation
+    for heading in ("Check-in", "History features", "Rules fired", "Constraints", "Proposals"):
+        assert heading in page
+    assert "knee 3/10" in page
+    rules = [entry.rule for entry in rec.rationale]
+    positions = [page.index(f"<strong>{rule}</strong>") for rule in rules]
+    assert positions == sorted(positions), "rules in firing order"
+    first_source = rec.rationale[0].sources[0]
+    assert f"source {first_source}:" in page
+    assert "matched " in page
+    for alternative in rec.alternatives:
+        assert alternative.reason.replace("'", "&#39;") in page
+    assert 'name="reason_code"' in page
+
+
+def test_approve_in_the_form_is_recorded_with_the_coach_as_reviewer(
+    client: TestClient, world: World
+):
+    csrf = log_in(client, "sam")
+    response = client.post(
+        f"/recommendations/{world.ana_rec}/approve", data={"csrf": csrf, "note": "Go easy"}
+    )
+    assert response.status_code == 303
+    [event] = ReviewStore(world.store).events(world.ana_rec)
+    assert (event.action, event.reviewer, event.note) == ("approve", "sam", "Go easy")
+    page = client.get(response.headers["location"]).text
+    assert re.search(r'id="status">approved<', page)
+    again = client.post(f"/recommendations/{world.ana_rec}/approve", data={"csrf": csrf})
+    assert again.status_code == 409
+    assert "already approved" in again.text
+
+
+def test_reject_needs_a_known_reason_code(client: TestClient, world: World):
+    headers = bearer(world, "sam")
+    path = f"/api/recommendations/{world.ana_rec}/reject"
+    assert client.post(path, json={"reason_code": "bored"}, headers=headers).status_code == 422
+    response = client.post(
+        path, json={"reason_code": "athlete_context", "note": "Travelling"}, headers=headers
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "rejected"
+    assert response.json()["event"]["reason_code"] == "athlete_context"
+
+
+def test_amend_goes_through_the_knowledge_base_checks(client: TestClient, world: World):
+    csrf = log_in(client, "sam")
+    bad = client.post(
+        f"/recommendations/{world.ana_rec}/amend",
+        data={"csrf": csrf, "swap": "burpee=no_such_exercise"},
+    )
+    assert bad.status_code == 422
+    assert "is not in the session" in bad.text or "unknown exercise" in bad.text
+    assert world.store.get_recommendation(world.ana_rec).status == "pending"
+    unparsable = client.post(
+        f"/recommendations/{world.ana_rec}/amend", data={"csrf": csrf, "dose": "squat=lots"}
+    )
+    assert unparsable.status_code == 422
+    assert "EXERCISE=SETSxREPS" in unparsable.text
+    good = client.post(
+        f"/recommendations/{world.ana_rec}/amend",
+        data={"csrf": csrf, "kind": "easy_run", "intensity": "low", "note": "Rest the knee"},
+    )
+    assert good.status_code == 303
+    [event] = ReviewStore(world.store).events(world.ana_rec)
+    assert event.action == "amend"
+    assert event.reviewer == "sam"
+    assert "kind: hiit -> easy_run" in event.changes["session"]
+
+
+def test_api_amend_with_a_dose_and_the_athlete_sees_it(client: TestClient, world: World):
+    detail = client.get(f"/api/recommendations/{world.ben_rec}", headers=bearer(world, "kim"))
+    blocks = detail.json()["recommendation"]["session"]["blocks"]
+    exercise = next(item["id"] for block in blocks for item in block["exercises"])
+    response = client.post(
+        f"/api/recommendations/{world.ben_rec}/amend",
+        json={"dose": {exercise: {"sets": 2, "reps": 5}}, "note": "Less today"},
+        headers=bearer(world, "kim"),
+    )
+    assert response.status_code == 200, response.text
+    today = client.get("/api/athletes/ben/today", headers=bearer(world, "ben-user")).json()
+    assert today["status"] == "amended"
+    assert today["amended_by_coach"] is True
+    assert today["coach_note"] == "Less today"
+    items = [i for b in today["recommendation"]["session"]["blocks"] for i in b["exercises"]]
+    assert any(item["id"] == exercise and item["sets"] == 2 for item in items)
+
+
+def test_athlete_page_draws_svg_charts(client: TestClient, world: World):
+    log_in(client, "sam")
+    page = client.get("/athletes/ana").text
+    assert page.count("<svg") == 2
+    assert "<polyline" in page or "<circle" in page
+    assert "<script" not in page
+
+
+def test_api_detail_matches_the_stored_recommendation(client: TestClient, world: World):
+    data = client.get(f"/api/recommendations/{world.ana_rec}", headers=bearer(world, "sam")).json()
+    stored = world.store.get_recommendation(world.ana_rec)
+    assert data["id"] == world.ana_rec
+    assert data["athlete"] == "ana"
+    assert data["recommendation"]["rationale"][0]["rule"] == stored.recommendation.rationale[0].rule
+    assert set(data["sources"]) >= set(stored.recommendation.rationale[0].sources)
+    assert data["checkin"]["pain"] == [{"area": "knee", "severity": 3, "during": None}]
+
+
+def test_unknown_recommendation_is_404(client: TestClient, world: World):
+    assert client.get("/api/recommendations/99999", headers=bearer(world, "sam")).status_code == 404
+
+
+def test_openapi_document_lists_the_api(client: TestClient):
+    document = client.get("/openapi.json").json()
+    paths = document["paths"]
+    for path in (
+        "/api/recommendations",
+        "/api/recommendations/{recommendation_id}",
+        "/api/recommendations/{recommendation_id}/approve",
+        "/api/recommendations/{recommendation_id}/amend",
+        "/api/recommendations/{recommendation_id}/reject",
+        "/api/athletes/{athlete_id}/checkins",
+        "/api/athletes/{athlete_id}/today",
+    ):
+        assert path in paths
+    assert "/review" not in paths  # pages are not part of the API
+    assert "Recommendation" in document["components"]["schemas"]
