@@ -41,7 +41,7 @@ def batch(tmp_path: Path) -> Path:
     lines = [
         _line(recovery_pct=95),
         _line(recovery_pct="ninety"),  # line 2: a validation error
-        _year_one(),  # line 3: fails inside the evaluation
+        _year_one(),  # line 3: a date outside the supported range
         "{not json",  # line 4
         "",
         _line(recovery_pct=40),  # line 6
@@ -58,7 +58,7 @@ def test_bad_lines_are_reported_and_the_good_ones_kept(batch: Path) -> None:
     assert [item["session"]["intensity"] for item in out] == ["moderate", "low"]
     errors = result.stderr
     assert f"{batch}:2: checkin.recovery_pct:" in errors
-    assert f"{batch}:3: cannot be evaluated: OverflowError" in errors
+    assert f"{batch}:3: checkin.date: date 0001-01-01 is outside" in errors
     assert f"{batch}:4: not valid JSON" in errors
     assert "3 line(s)" in errors and "Traceback" not in errors
 
@@ -100,3 +100,24 @@ def test_a_batch_with_a_broken_line_is_still_a_batch() -> None:
     assert not is_json_lines("athlete:\n  id: x\n", "request.yaml")
     assert not is_json_lines(good, "<stdin>")  # one JSON document
     assert not is_json_lines(f"{good}\n# a YAML comment\n", "request.yaml")
+
+
+def test_an_engine_failure_on_one_line_keeps_the_others(tmp_path: Path, monkeypatch) -> None:
+    """A request the contract lets through but the engine cannot evaluate (here: the engine
+    made to fail on one recovery value) is reported by line; the lines around it still run."""
+    from engine.core.evaluator import Evaluator
+
+    evaluate = Evaluator.evaluate
+
+    def fails_on_41(self, request):
+        if request.checkin.recovery_pct == 41:
+            raise OverflowError("date value out of range")
+        return evaluate(self, request)
+
+    monkeypatch.setattr(Evaluator, "evaluate", fails_on_41)
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join([_line(recovery_pct=95), _line(recovery_pct=41), _line()]) + "\n")
+    result = CliRunner().invoke(cli, ["evaluate", "--input", str(path)])
+    assert result.exit_code == 2
+    assert len(result.stdout.splitlines()) == 2
+    assert f"{path}:2: cannot be evaluated: OverflowError" in result.stderr
