@@ -40,8 +40,8 @@ def db(tmp_path: Path) -> str:
 def run(db: str):
     runner = CliRunner()
 
-    def invoke(*args: str):
-        return runner.invoke(cli, ["--db", db, *args])
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(cli, ["--db", db, *args], input=input)
 
     return invoke
 
@@ -325,3 +325,16 @@ def test_week_without_a_checkin_says_what_to_do(run, ivo) -> None:
     result = run("week", "ivo")
     assert result.exit_code == 2
     assert "check in first" in result.output
+
+
+def test_the_interactive_checkin_offers_the_calendars_plan(run, ivo, monkeypatch) -> None:
+    from engine.cli import checkin_cmd
+
+    monkeypatch.setattr(checkin_cmd, "interactive", lambda: True)
+    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[TODAY.weekday()]
+    run("calendar", "add", "ivo", "--weekly", f"{weekday}:easy_run")
+    # recovery, sleep, soreness, stress, Enter for the calendar's plan, no pain
+    result = run("checkin", "ivo", "--format", "json", input="85\ny\n2\n3\n\nn\n")
+    assert result.exit_code == 0, result.output
+    assert "Enter for easy_run, from your calendar" in result.output
+    assert '"kind": "easy_run"' in result.output

@@ -5,17 +5,17 @@ note), reading a check-in from loosely typed input (a web form), and "done as re
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
+from engine.app.session_done import session_as_log
 from engine.app.today import todays_recommendation
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import (
     CheckIn,
     ExerciseLog,
-    PrescribedExercise,
     Recommendation,
     SessionLog,
 )
@@ -120,24 +120,34 @@ def _reported(where: str | None, unreadable: set[str]) -> bool:
 # --- done as recommended -----------------------------------------------------------------------
 
 
-def _lowest(value: int | list[int] | None) -> int | None:
-    return value[0] if isinstance(value, list) else value
+@dataclass(frozen=True)
+class Corrections:
+    """What went otherwise than prescribed, per exercise id; the HIIT recovery checks."""
 
-
-def _logged(item: PrescribedExercise) -> ExerciseLog:
-    """The prescription as done: the low end of a range, timed holds as zero reps."""
-    return ExerciseLog(
-        id=item.id,
-        sets=_lowest(item.sets) or 1,
-        reps=_lowest(item.reps) or 0,
-        load_kg=item.load_kg,
-    )
+    hard: frozenset[str] = frozenset()
+    posture_lost: frozenset[str] = frozenset()
+    skipped: frozenset[str] = frozenset()
+    doses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    hr_back_to_normal: bool | None = None
+    slept_well_after: bool | None = None
+    recovered_between_intervals: bool | None = None
 
 
 def done_as_recommended(
-    store: Store, kb: KnowledgeBase, athlete_id: str, day: dt.date
+    store: Store,
+    kb: KnowledgeBase,
+    athlete_id: str,
+    day: dt.date,
+    corrections: Corrections | None = None,
+    again: bool = False,
 ) -> tuple[int, SessionLog]:
-    """Log the day's session exactly as given (the coach's version when amended)."""
+    """Log the day's session as given (the coach's version when amended), with corrections.
+
+    An exercise not corrected counts as done as prescribed: posture held and not hard, which
+    is what "as recommended" says; ``--hard``, ``--posture-lost`` and ``--skipped`` say
+    otherwise for the exercises that went differently.
+    """
+    corrections = corrections or Corrections()
     card = today_card(store, athlete_id, day)
     if card is None:
         raise InputError([Problem(f"no check-in for {athlete_id} on {day}; check in first")])
@@ -146,22 +156,45 @@ def done_as_recommended(
             [Problem("your coach rejected this session; log what you did instead", field="status")]
         )
     session = card.recommendation.session
-    if any(done.kind == session.kind for done in store.sessions(athlete_id, since=day, until=day)):
+    if not again and any(
+        done.kind == session.kind for done in store.sessions(athlete_id, since=day, until=day)
+    ):
         raise InputError([Problem(f"a {session.kind} session is already logged for {day}")])
-    data = {
-        "date": day.isoformat(),
-        "kind": session.kind,
-        "program": session.program,
-        "variant": session.variant,
-        "exercises": [
-            _logged(item).model_dump(mode="json", exclude_none=True)
-            for block in session.blocks
-            for item in block.exercises
-            if block.role != "run"
-        ],
+    prescribed = {item.id for block in session.blocks for item in block.exercises}
+    named = {
+        "--hard": corrections.hard,
+        "--posture-lost": corrections.posture_lost,
+        "--skipped": corrections.skipped,
+        "--dose": frozenset(corrections.doses),
     }
+    problems = [
+        Problem(f"'{exercise}' is not in the session ({', '.join(sorted(prescribed))})", field=flag)
+        for flag, ids in named.items()
+        for exercise in sorted(ids - prescribed)
+    ]
+    if problems:
+        raise InputError(problems)
     try:
-        log = SessionLog.model_validate(data, context={"kb": kb})
+        doses = {
+            exercise: ExerciseLog.model_validate({"id": exercise, **dose}, context={"kb": kb})
+            for exercise, dose in corrections.doses.items()
+        }
+        log = session_as_log(
+            session,
+            day,
+            rating=True,
+            hard=corrections.hard,
+            posture_lost=corrections.posture_lost,
+            skipped=corrections.skipped,
+            doses=doses,
+        ).model_copy(
+            update={
+                "hr_back_to_normal": corrections.hr_back_to_normal,
+                "slept_well_after": corrections.slept_well_after,
+                "recovered_between_intervals": corrections.recovered_between_intervals,
+            }
+        )
+        log = SessionLog.model_validate(log.model_dump(mode="json"), context={"kb": kb})
     except ValidationError as error:
         raise InputError(problems_from_validation(error, None)) from error
-    return store.log_session(athlete_id, log), log
+    return store.log_session(athlete_id, log, again=again), log

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from engine.app.calendar import planned_kind
 from engine.app.checkin import check_in, has_checked_in
 from engine.app.today import today
 from engine.cli.context import app, database_option
@@ -117,7 +118,9 @@ def checkin_command(
             return
         replace = True
     if missing:
-        data.update(ask_checkin(data, ask_planned=planned is None and "planned" not in data))
+        ask_planned = planned is None and "planned" not in data
+        calendar_plan = planned_kind(store, athlete_id, when) if ask_planned else None
+        data.update(ask_checkin(data, ask_planned, calendar_plan))
     checkin = validated(CheckIn, data)
     runs = [validated(PlannedRun, run) for run in upcoming_runs]
     result = check_in(

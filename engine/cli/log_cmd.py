@@ -13,10 +13,11 @@ from typing import Any
 
 import click
 
+from engine.app.athlete_day import Corrections, done_as_recommended
 from engine.app.log import delete_log, edit_log, get_log, list_logs, log_session
 from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, fail_input, format_option
-from engine.cli.parsing import load_mapping, parse_date, parse_exercise
+from engine.cli.parsing import load_mapping, parse_date, parse_dose, parse_exercise
 from engine.contract.models import SESSION_KINDS
 from engine.views.logs import log_detail_text, log_json, log_line
 
@@ -94,6 +95,7 @@ def _fields(flags: dict[str, Any]) -> dict[str, Any]:
       --exercise isometric_pistol:3x8:posture-ok:hard
   runstrong log ana --kind hiit --hr-settled --slept-badly-after --duration 30
   runstrong log ana --kind easy_run --duration 40 --date 2026-11-20
+  runstrong log ana --as-recommended --hard goblet_squat --posture-lost isometric_pistol
   runstrong log list ana
   runstrong log edit 14 --duration 45
   runstrong log delete 14
@@ -107,10 +109,43 @@ def log_command() -> None:
 @click.argument("athlete_id")
 @session_options
 @click.option("--again", is_flag=True, help="Log it even if the same session is logged that day.")
+@click.option(
+    "--as-recommended",
+    is_flag=True,
+    help="The day's recommended session (the coach's version if amended), as prescribed.",
+)
+@click.option("--hard", multiple=True, metavar="ID", help="With --as-recommended: felt hard.")
+@click.option(
+    "--posture-lost", multiple=True, metavar="ID", help="With --as-recommended: posture lost."
+)
+@click.option("--skipped", multiple=True, metavar="ID", help="With --as-recommended: not done.")
+@click.option(
+    "--dose",
+    "doses",
+    multiple=True,
+    metavar="ID=SETSxREPS[@KG]",
+    help="With --as-recommended: what was done instead of the prescription.",
+)
 @database_option()
 @click.pass_context
-def log_add(ctx: click.Context, /, athlete_id: str, again: bool, **flags: Any) -> None:
+def log_add(
+    ctx: click.Context,
+    /,
+    athlete_id: str,
+    again: bool,
+    as_recommended: bool,
+    hard: tuple[str, ...],
+    posture_lost: tuple[str, ...],
+    skipped: tuple[str, ...],
+    doses: tuple[str, ...],
+    **flags: Any,
+) -> None:
     """Record a completed session (an identical one that day needs --again)."""
+    if as_recommended:
+        _log_as_recommended(ctx, athlete_id, again, hard, posture_lost, skipped, doses, flags)
+        return
+    if hard or posture_lost or skipped or doses:
+        fail_input("--hard, --posture-lost, --skipped and --dose go with --as-recommended")
     data = _fields(flags)
     data.setdefault("date", dt.date.today().isoformat())
     if "kind" not in data:
@@ -118,6 +153,41 @@ def log_add(ctx: click.Context, /, athlete_id: str, again: bool, **flags: Any) -
     context = app(ctx)
     log_id, log = log_session(context.store(), context.evaluator().kb, athlete_id, data, again)
     click.echo(f"logged {log.kind} on {log.date} for {athlete_id} (#{log_id})")
+
+
+def _log_as_recommended(
+    ctx: click.Context,
+    athlete_id: str,
+    again: bool,
+    hard: tuple[str, ...],
+    posture_lost: tuple[str, ...],
+    skipped: tuple[str, ...],
+    doses: tuple[str, ...],
+    flags: dict[str, Any],
+) -> None:
+    described = [
+        name for name in ("kind", "program", "variant", "exercises", "source") if flags[name]
+    ]
+    if described:
+        fail_input(f"--as-recommended logs the recommended session; drop --{described[0]}")
+    corrections = Corrections(
+        hard=frozenset(hard),
+        posture_lost=frozenset(posture_lost),
+        skipped=frozenset(skipped),
+        doses=dict(parse_dose(value) for value in doses),
+        hr_back_to_normal=flags["hr_settled"],
+        slept_well_after=flags["slept_well_after"],
+        recovered_between_intervals=flags["recovered_between"],
+    )
+    day = parse_date(flags["day"], "--date") if flags["day"] else dt.date.today()
+    context = app(ctx)
+    log_id, log = done_as_recommended(
+        context.store(), context.evaluator().kb, athlete_id, day, corrections, again
+    )
+    click.echo(
+        f"logged the recommended {log.kind} on {log.date} for {athlete_id} (#{log_id}), "
+        f"{len(log.exercises)} exercises"
+    )
 
 
 @log_command.command("list")

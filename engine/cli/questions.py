@@ -79,8 +79,11 @@ def _ask_pain() -> dict[str, Any]:
     return pain
 
 
-def ask_checkin(data: dict[str, Any], ask_planned: bool) -> dict[str, Any]:
-    """The answers the check-in still needs, asked one by one."""
+def ask_checkin(
+    data: dict[str, Any], ask_planned: bool, calendar_plan: str | None = None
+) -> dict[str, Any]:
+    """The answers the check-in still needs, asked one by one; the calendar's plan for the
+    day is the default answer to what was planned."""
     answers: dict[str, Any] = {}
     if "recovery_pct" not in data:
         answers["recovery_pct"] = _ask("How recovered do you feel [0-100 %]?", _number(0, 100))
@@ -93,10 +96,15 @@ def ask_checkin(data: dict[str, Any], ask_planned: bool) -> dict[str, Any]:
     if "life_stress" not in data:
         answers["life_stress"] = _ask("Life stress outside training [0-10]?", _number(0, 10))
     if ask_planned:
+        hint = (
+            f"Enter for {calendar_plan}, from your calendar"
+            if calendar_plan
+            else "Enter if nothing"
+        )
         planned = _ask(
-            f"What did you plan today? ({', '.join(SESSION_KINDS)}; Enter if nothing)",
+            f"What did you plan today? ({', '.join(SESSION_KINDS)}; {hint})",
             _choice(SESSION_KINDS, optional=True),
-            default="",
+            default=calendar_plan or "",
         )
         if planned:
             answers["planned"] = planned
