@@ -26,7 +26,7 @@ from engine.cli.main import cli
 from engine.cli.parsing import parse_dose, parse_exercise
 from engine.contract.formatting import fmt_dose
 from engine.contract.models import AthleteProfile, PrescribedExercise, Progression
-from engine.ruletools import replay
+from engine.ruletools.replay import compare as replay_compare
 from engine.views.history import history_text, rich_report
 from tests.snapshots import snapshot
 
@@ -122,7 +122,7 @@ def test_opening_a_bad_database_raises_instead_of_exiting(run) -> None:
 def test_one_dose_formatter_everywhere() -> None:
     item = PrescribedExercise(id="goblet_squat", name="Goblet squat", sets=3, reps=10, load_kg=16)
     assert fmt_dose(item) == "3 x 10, 16 kg"
-    assert replay._dose(item) == fmt_dose(item)  # the replay report says it the same way
+    assert replay_compare._dose(item) == fmt_dose(item)  # the replay report says it the same way
 
 
 def test_sets_reps_load_is_parsed_once_for_logs_and_doses() -> None:
