@@ -338,3 +338,23 @@ def test_the_interactive_checkin_offers_the_calendars_plan(run, ivo, monkeypatch
     assert result.exit_code == 0, result.output
     assert "Enter for easy_run, from your calendar" in result.output
     assert '"kind": "easy_run"' in result.output
+
+
+def test_review_list_flags_a_plan_whose_calendar_run_moved(run, ivo) -> None:
+    run("calendar", "add", "ivo", "--weekly", "sun:long_run")
+    saturday = _last(5)
+    checked = run(
+        "checkin", "ivo", "--date", saturday.isoformat(), "--recovery", "90", "--slept-well",
+        "--soreness", "2", "--stress", "2", "--planned", "strength",
+    )  # fmt: skip
+    assert checked.exit_code == 0, checked.output
+    before = run("review", "list", "--status", "all").output
+    assert "calendar changed" not in before
+    entry = json.loads(run("calendar", "list", "ivo", "--format", "json").output)["entries"][0]
+    run("calendar", "remove", "ivo", str(entry["id"]))
+    run("calendar", "add", "ivo", "--weekly", "mon:long_run")
+    after = run("review", "list", "--status", "all", "--format", "json")
+    flags = json.loads(after.output)[0]["flags"]
+    sunday = saturday + dt.timedelta(days=1)
+    monday = saturday + dt.timedelta(days=2)
+    assert f"calendar changed: long_run {monday} added, long_run {sunday} gone" in flags

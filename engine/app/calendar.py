@@ -7,6 +7,7 @@ import datetime as dt
 import math
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from engine.calendar.expand import kind_on, runs_between
 from engine.calendar.ics import parse_ics, validate_mapping
@@ -115,3 +116,24 @@ def upcoming_runs(
 
 def planned_kind(store: Store, athlete_id: str, day: dt.date) -> str | None:
     return kind_on(rows.entries(store, athlete_id), day)
+
+
+def _run_key(run: PlannedRun | dict[str, Any]) -> tuple[str, str]:
+    data = run.model_dump(mode="json") if isinstance(run, PlannedRun) else run
+    return str(data.get("date")), str(data.get("kind"))
+
+
+def moved_runs(
+    store: Store, evaluator: Evaluator, athlete_id: str, day: dt.date, evaluated_with: list[Any]
+) -> list[str]:
+    """How the calendar's runs around ``day`` now differ from those the recommendation was
+    evaluated with (a moved long run): empty when they agree or the athlete keeps no calendar."""
+    entries = rows.entries(store, athlete_id)
+    if not entries:
+        return []
+    end = day + dt.timedelta(days=lookahead_days(evaluator))
+    now = {_run_key(run) for run in runs_between(entries, day, end)}
+    then = {_run_key(run) for run in evaluated_with}
+    changes = [f"{kind} {when} added" for when, kind in sorted(now - then)]
+    changes += [f"{kind} {when} gone" for when, kind in sorted(then - now)]
+    return changes

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from engine.app.amend import Amendment, apply_amendment
+from engine.app.calendar import moved_runs
 from engine.app.errors import Breach
 from engine.app.ladders import apply_moves
 from engine.contract.errors import InputError, Problem
@@ -23,6 +24,7 @@ from engine.contract.models import (
     Session,
 )
 from engine.core.evaluator import Evaluator
+from engine.storage.calendar import checkin_upcoming
 from engine.storage.listing import (
     CURRENT,
     RecommendationDigest,
@@ -83,13 +85,14 @@ def queue(
     until: dt.date | None = None,
     limit: int | None = None,
     offset: int = 0,
+    evaluator: Evaluator | None = None,
 ) -> list[QueueItem]:
     """One page of the queue (``status`` None: every status but superseded), oldest first.
 
     Filtered, ordered and paged in the database; only the fields a queue line shows are read.
     """
     which = _queue_filter(status, athlete_id, since, until)
-    return [
+    items = [
         QueueItem(
             digest,
             _summary(digest.session_kind, digest.session_program, digest.session_intensity),
@@ -97,6 +100,17 @@ def queue(
         )
         for digest in recommendation_digests(store, which, limit, offset)
     ]
+    if evaluator is not None:
+        # A run moved in the calendar since the check-in: the plan may no longer fit the week.
+        evaluated_with = checkin_upcoming(store, [item.recommendation.id for item in items])
+        for item in items:
+            digest = item.recommendation
+            moved = moved_runs(
+                store, evaluator, digest.athlete_id, digest.date, evaluated_with.get(digest.id, [])
+            )
+            if moved:
+                item.flags.append(f"calendar changed: {', '.join(moved)}")
+    return items
 
 
 def queue_size(

@@ -103,7 +103,16 @@ def review_list(
     first = parse_date(since, "--since") if since else None
     last = parse_date(until, "--until") if until else None
     try:
-        items = queue(store, chosen, athlete_id, first, last, limit=limit, offset=offset)
+        items = queue(
+            store,
+            chosen,
+            athlete_id,
+            first,
+            last,
+            limit=limit,
+            offset=offset,
+            evaluator=app(ctx).evaluator(),
+        )
         full_page = len(items) == limit or offset
         total = queue_size(store, chosen, athlete_id, first, last) if full_page else len(items)
     except StoreError as error:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.contract.calendar import CalendarEntry
-from engine.storage.schema import AthleteRow, CalendarEntryRow, utcnow
+from engine.storage.schema import (
+    AthleteRow,
+    CalendarEntryRow,
+    CheckInRow,
+    RecommendationRow,
+    utcnow,
+)
 from engine.storage.store import NotFound, Store
 
 
@@ -107,3 +114,17 @@ def remove_entries(store: Store, athlete_id: str, entry_ids: list[int]) -> None:
         now = utcnow()
         for row in rows.values():
             row.removed_at = now
+
+
+def checkin_upcoming(store: Store, recommendation_ids: list[int]) -> dict[int, list[Any]]:
+    """The upcoming runs each recommendation's check-in was evaluated with, as stored (JSON),
+    read without loading the recommendations themselves."""
+    if not recommendation_ids:
+        return {}
+    with store.reading() as session:
+        rows = session.execute(
+            select(RecommendationRow.id, CheckInRow.upcoming)
+            .join(CheckInRow, CheckInRow.id == RecommendationRow.checkin_id)
+            .where(RecommendationRow.id.in_(recommendation_ids))
+        )
+        return {row_id: list(upcoming or []) for row_id, upcoming in rows}
