@@ -350,6 +350,11 @@ def test_review_list_flags_a_plan_whose_calendar_run_moved(run, ivo) -> None:
     assert checked.exit_code == 0, checked.output
     before = run("review", "list", "--status", "all").output
     assert "calendar changed" not in before
+    rec_id = json.loads(
+        run("today", "ivo", "--date", saturday.isoformat(), "--format", "json").output
+    )["id"]
+    shown = run("review", "show", str(rec_id)).output
+    assert f"planned run: long_run {saturday + dt.timedelta(days=1)} (calendar)" in shown
     entry = json.loads(run("calendar", "list", "ivo", "--format", "json").output)["entries"][0]
     run("calendar", "remove", "ivo", str(entry["id"]))
     run("calendar", "add", "ivo", "--weekly", "mon:long_run")

@@ -7,13 +7,16 @@ so no front end ever shows them.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel
 
 from engine.app.readable import readable_feature
+from engine.calendar.expand import runs_between
 from engine.contract.models import Recommendation, Session
 from engine.knowledge.base import KnowledgeBase
+from engine.storage import calendar as calendar_rows
 from engine.storage.reviews import ReviewEvent, ReviewStore
 from engine.storage.store import Store
 
@@ -36,6 +39,9 @@ class ReviewDetail(BaseModel):
     history_features: dict[str, Any]
     # source id -> what it is, for every source the trace cites.
     sources: dict[str, str]
+    # The planned runs the check-in was evaluated with, each marked when the athlete's
+    # calendar holds it ("long_run 2026-12-06T08:00 (calendar)").
+    planned_runs: list[str] = []
 
     def as_json(self) -> dict[str, Any]:
         """The JSON shape ``review show --format json`` prints."""
@@ -74,7 +80,26 @@ def review_detail(store: Store, kb: KnowledgeBase, recommendation_id: int) -> Re
             for key, value in rec.features.get("history", {}).items()
         },
         sources={source: kb.describe_source(source) for source in cited},
+        planned_runs=_planned_runs(store, stored.athlete_id, stored.date, stored.request),
     )
+
+
+def _planned_runs(
+    store: Store, athlete_id: str, day: dt.date, request: dict[str, Any]
+) -> list[str]:
+    upcoming = request.get("upcoming", [])
+    if not upcoming:
+        return []
+    entries = calendar_rows.entries(store, athlete_id)
+    last = max(dt.date.fromisoformat(str(run["date"])[:10]) for run in upcoming)
+    in_calendar = {
+        (run.model_dump(mode="json")["date"], run.kind) for run in runs_between(entries, day, last)
+    }
+    return [
+        f"{run['kind']} {run['date']}"
+        + (" (calendar)" if (run["date"], run["kind"]) in in_calendar else "")
+        for run in upcoming
+    ]
 
 
 def review_events(store: Store, recommendation_id: int) -> list[ReviewEvent]:

@@ -93,6 +93,8 @@ def review_detail_text(detail: ReviewDetail) -> str:
             f"  pain: {pain['area']} {pain['severity']}/10"
             + (f" during {pain['during']}" if pain.get("during") else "")
         )
+    for run in detail.planned_runs:
+        lines.append(f"  planned run: {run}")
     lines.append("HISTORY FEATURES THE RULES SAW")
     for key, value in detail.history_features.items():
         lines.append(f"  {key}: {fmt_value(value)}")
