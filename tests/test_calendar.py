@@ -363,3 +363,16 @@ def test_review_list_flags_a_plan_whose_calendar_run_moved(run, ivo) -> None:
     sunday = saturday + dt.timedelta(days=1)
     monday = saturday + dt.timedelta(days=2)
     assert f"calendar changed: long_run {monday} added, long_run {sunday} gone" in flags
+
+
+def test_history_marks_the_calendars_runs(run, ivo) -> None:
+    run("calendar", "add", "ivo", "--weekly", "sun:long_run@08:00")
+    _checkin_today(run)
+    sunday = _last(6)
+    result = run("history", "ivo", "--weeks", "2", "--format", "json")
+    assert result.exit_code == 0, result.output
+    days = {day["date"]: day for day in json.loads(result.output)["days"]}
+    assert days[sunday.isoformat()]["calendar"] == ["long_run"]
+    assert days[(sunday - dt.timedelta(days=1)).isoformat()]["calendar"] == []
+    text = run("history", "ivo", "--weeks", "2").output
+    assert f"{sunday.isoformat()}  Sun" in text and "long_run" in text

@@ -233,7 +233,7 @@ def test_whole_report_text_json_and_rich(classifier) -> None:
     assert text.startswith("runstrong history: ann, 2026-11-15 .. 2026-11-18 (2 weeks)")
     for heading in ("DAYS", "WEEKS", "RECOVERY, SORENESS AND STRESS", "SESSIONS PER WEEK"):
         assert f"\n{heading}\n" in text
-    assert "2026-11-18  Wed    71     5       5  strength+easy_run" in text
+    assert "2026-11-18  Wed    71     5       5  -            strength+easy_run" in text
     assert history_text("ann", days, weeks) == text
     data = history_json("ann", days, weeks)
     assert data["from"] == "2026-11-15" and data["until"] == "2026-11-18"

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.app.database import recommended_days_between
-from engine.contract.models import CheckIn, SessionLog
+from engine.calendar.expand import runs_between
+from engine.contract.models import CheckIn, PlannedRun, SessionLog
 from engine.core.evaluator import Evaluator
 from engine.core.features import RUN_KINDS, SessionClassifier
+from engine.storage import calendar as calendar_rows
 from engine.storage.store import Store, StoredRecommendation
 
 # --- window ------------------------------------------------------------------------------------
@@ -79,6 +81,8 @@ class DayRow:
     # Running done that day (easy, quality and long runs): moving minutes and kilometres.
     running_min: int = 0
     running_km: float = 0.0
+    # The runs the athlete's calendar holds for the day (kinds), planned or cancelled since.
+    calendar: tuple[str, ...] = ()
 
     @property
     def checked_in(self) -> bool:
@@ -99,6 +103,7 @@ class DayRow:
             "recommendation_status": self.status,
             "running_minutes": self.running_min,
             "running_km": round(self.running_km, 2),
+            "calendar": list(self.calendar),
         }
 
 
@@ -113,6 +118,7 @@ def build_days(
     sessions: Iterable[SessionLog],
     recommendations: Iterable[RecommendedDay],
     classifier: SessionClassifier | None = None,
+    calendar_runs: Iterable[PlannedRun] = (),
 ) -> list[DayRow]:
     """A row for every day from ``start`` to ``until``; data outside that range is ignored.
 
@@ -124,6 +130,10 @@ def build_days(
     done: dict[dt.date, list[SessionLog]] = {}
     for session in sessions:
         done.setdefault(session.date, []).append(session)
+    planned: dict[dt.date, list[str]] = {}
+    for run in calendar_runs:
+        when = run.date.date() if isinstance(run.date, dt.datetime) else run.date
+        planned.setdefault(when, []).append(run.kind)
     rows: list[DayRow] = []
     for day in _days(start, until):
         checkin = by_checkin.get(day)
@@ -146,6 +156,7 @@ def build_days(
                 status=advice.status if advice else None,
                 running_min=sum(log.duration_min or 0 for log in logs if log.kind in RUN_KINDS),
                 running_km=sum(log.distance_km or 0.0 for log in logs if log.kind in RUN_KINDS),
+                calendar=tuple(planned.get(day, [])),
             )
         )
     return rows
@@ -263,5 +274,6 @@ def athlete_history(
     # Read from SQL without loading whole recommendations: a year of history stays small.
     advice = recommended_days_between(store, athlete_id, start, last)
     classifier = SessionClassifier.from_kb(evaluator.kb, evaluator.ruleset.settings)
-    days = build_days(start, last, checkins, sessions, advice, classifier)
+    runs = runs_between(calendar_rows.entries(store, athlete_id), start, last)
+    days = build_days(start, last, checkins, sessions, advice, classifier, runs)
     return HistoryView(athlete_id, days, summarise_weeks(days))

@@ -172,6 +172,7 @@ DAY_COLUMNS: list[Column] = [
     ("rec%", "right", 4, lambda day: _fmt(day.recovery_pct)),
     ("sore", "right", 4, lambda day: _fmt(day.soreness)),
     ("stress", "right", 6, lambda day: _fmt(day.life_stress)),
+    ("calendar", "left", 11, lambda day: "+".join(day.calendar) or "-"),
     ("done", "left", 24, lambda day: "+".join(day.sessions) or "-"),
     ("recommended", "left", 14, lambda day: day.recommended or "-"),
     ("status", "left", 0, lambda day: day.status or "-"),
