@@ -231,3 +231,45 @@ def test_pain_movement_from_exercise_or_free_text(make_request, kb) -> None:
         ("jump", False),
         ("unknown", False),
     ]
+
+
+def test_program_rotation_ignores_the_order_of_the_profile(make_request, kb) -> None:
+    history = [
+        {"date": "2026-11-10", "kind": "strength", "program": "squat_depth"},
+        {"date": "2026-11-12", "kind": "strength", "program": "kettlebell_pull"},
+        {"date": "2026-11-16", "kind": "strength", "program": "pause_training"},
+    ]
+    ids = ["pause_training", "squat_depth", "kettlebell_pull", "runner_deadlift"]
+    ranks = []
+    for order in (ids, list(reversed(ids))):
+        request = make_request(athlete={"programs": [{"id": i} for i in order]}, history=history)
+        facts = build_facts(request, kb, SETTINGS)
+        programs = [model for kind, model in facts.facts if kind == "program"]
+        assert [fact.program for fact in programs] == sorted(ids)  # id order, not list order
+        ranks.append({fact.program: fact.rotation_rank for fact in programs})
+    assert ranks[0] == ranks[1]
+    # Never done first; then the longest since last done; pause training met its minimum.
+    assert ranks[0] == {
+        "runner_deadlift": 1,
+        "squat_depth": 2,
+        "kettlebell_pull": 3,
+        "pause_training": 4,
+    }
+
+
+def test_program_practice_weeks_and_clean_rated_sessions(make_request, kb) -> None:
+    def log(day: str, easy: bool | None) -> dict:
+        item = {"id": "goblet_squat", "sets": 3, "reps": 10}
+        if easy is not None:
+            item |= {"posture_held": True, "felt_easy": easy}
+        return {"date": day, "kind": "strength", "program": "squat_depth", "exercises": [item]}
+
+    request = make_request(
+        athlete={"programs": [{"id": "squat_depth"}]},
+        history=[log("2026-11-02", False), log("2026-11-09", True), log("2026-11-13", None)],
+    )
+    fact = _facts(request, kb)["programs"]["squat_depth"]
+    assert fact["weeks_practised"] == 2
+    # The unrated session is left out: the last two rated ones are one hard, one easy.
+    assert fact["recent_rated_sessions"] == 2
+    assert fact["recent_clean"] == "no"

@@ -109,8 +109,7 @@ def check_in(
         replace=replace,
         status="pending" if has_coach else "final",
     )
-    if not has_coach:
-        _apply_at_once(store, request.athlete, recommendation, recommendation_id)
+    _apply_at_once(store, request.athlete, recommendation, recommendation_id)
     return CheckInResult(recommendation_id, recommendation, "pending" if has_coach else "final")
 
 
@@ -120,16 +119,25 @@ def _apply_at_once(
     recommendation: Recommendation,
     recommendation_id: int,
 ) -> None:
-    """Without a coach there is no review: ladder advances and regressions take effect at once.
+    """Ladder moves that take effect at once: a regression always (a safety decision, as on
+    today's card: posture was lost even with assistance), and an advance too when there is no
+    coach, so no review. With a coach, the advance waits for the review's approval.
 
     A separate transaction after the check-in's: if the process dies between the two, the
     next check-in simply concludes the same move again.
     """
-    moves = apply_moves(athlete, recommendation.progressions, recommendation.date)
+    progressions = [
+        progression
+        for progression in recommendation.progressions
+        if progression.action == "regress" or not athlete.has_coach
+    ]
+    moves = apply_moves(athlete, progressions, recommendation.date)
     if moves.profile is not None:
         store.update_athlete(
             moves.profile,
-            reason="ladder decision (no coach: takes effect at once)",
+            reason="ladder regression (posture lost even with assistance: takes effect at once)"
+            if athlete.has_coach
+            else "ladder decision (no coach: takes effect at once)",
             recommendation_id=recommendation_id,
         )
 

@@ -42,7 +42,10 @@ def session_options(function: Callable[..., Any]) -> Callable[..., Any]:
             "--exercise",
             "exercises",
             multiple=True,
-            help="ID:SETSxREPS[@KG][:posture-ok|posture-lost][:easy|hard] (repeat).",
+            help=(
+                "ID:SETSxREPS[@KG][:posture-ok|posture-lost][:easy|hard][:ready|not-ready]"
+                " (repeat)."
+            ),
         ),
         click.option("--duration", type=int, help="Minutes."),
         click.option(

@@ -137,7 +137,8 @@ def parse_upcoming(value: str) -> dict[str, Any]:
 
 
 def parse_exercise(value: str) -> dict[str, Any]:
-    """``ID:SETSxREPS[@KG][:flags]``; flags ``posture-ok|posture-lost``, ``easy|hard``.
+    """``ID:SETSxREPS[@KG][:flags]``; flags ``posture-ok|posture-lost``, ``easy|hard``,
+    ``ready|not-ready`` (ready to progress the exercise; a hard set is not a no).
 
     Example: ``isometric_pistol:3x8:posture-ok:easy`` or ``goblet_squat:3x10@24``.
     """
@@ -159,11 +160,14 @@ def parse_exercise(value: str) -> dict[str, Any]:
         "posture-lost": ("posture_held", False),
         "easy": ("felt_easy", True),
         "hard": ("felt_easy", False),
+        "ready": ("ready_to_progress", True),
+        "not-ready": ("ready_to_progress", False),
     }
     for flag in parts[2:]:
         if flag not in flags:
             raise click.BadParameter(
-                f"unknown flag {flag!r} in {value!r}; use posture-ok, posture-lost, easy or hard",
+                f"unknown flag {flag!r} in {value!r}; use posture-ok, posture-lost, easy, "
+                "hard, ready or not-ready",
                 param_hint="--exercise",
             )
         key, setting = flags[flag]

@@ -94,8 +94,11 @@ def _json(report: CheckReport) -> dict[str, Any]:
     "check",
     epilog="""Generates valid requests from the knowledge base (hypothesis), evaluates each
 with the rules, and checks every invariant of rules/invariants.yaml (or --invariants); the
-requests of the rule cases and scenarios are checked too. A violated invariant is shown with
-the expectations that do not hold and a minimal request as YAML. The same options give the
+requests of the rule cases and scenarios are checked too. The season invariants of
+rules/season_invariants.yaml run over generated seasons of several weeks (the athlete doing
+what was recommended), and a failure prints the shortest season found, day by day. A
+violated invariant is shown with the expectations that do not hold and a minimal request as
+YAML. The same options give the
 same requests every run. Exit status: 0 all hold, 1 an invariant fails, 2 bad input (rules or
 invariants file, with file and line).
 
@@ -157,13 +160,25 @@ def check_command(
     except InputError as error:
         fail_input(error)
         return
+    from engine.ruletools.season.check import (
+        load_season_invariants,
+        run_season_check,
+        with_season_results,
+    )
+
+    try:
+        seasonal = load_season_invariants(evaluator.ruleset.root, evaluator.kb)
+    except InputError as error:
+        fail_input(error)
+        return
     if pattern:
         invariants = [
             loaded
             for loaded in invariants
             if pattern.lower() in loaded.spec.id.lower() or pattern in loaded.spec.name
         ]
-        if not invariants:
+        seasonal = [s for s in seasonal if pattern.lower() in s.id.lower() or pattern in s.name]
+        if not invariants and not seasonal:
             fail_input(f"no invariant matches {pattern!r}")
             return
 
@@ -172,6 +187,10 @@ def check_command(
             click.echo(message, err=True)
 
     report = run_check(evaluator, invariants, examples=examples, seed=seed, progress=progress)
+    if seasonal:  # season invariants and the enrolment order (rules/season_invariants.yaml)
+        progress("checking the season invariants on generated seasons")
+        season = run_season_check(evaluator, examples=examples, seed=seed, pattern=pattern)
+        report = with_season_results(report, season)
     if output_format == "json":
         echo_json(_json(report))
     else:

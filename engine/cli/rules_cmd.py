@@ -20,6 +20,7 @@ from engine.rulebook.lint import check_ruleset
 from engine.rulebook.ruleset import LoadedRule, RuleSet, load_ruleset
 from engine.ruletools.cases import iter_outcomes
 from engine.ruletools.docs import generated_docs, write_docs
+from engine.ruletools.season.scenarios import iter_season_outcomes
 
 
 def _load(rules_dir: Path | None) -> RuleSet:
@@ -173,8 +174,8 @@ def rules_validate(rules_dir: Path | None, output_format: str) -> None:
 
 @rules_group.command(
     "test",
-    epilog="""Runs every rule's cases (rules/cases/) and the scenarios (rules/scenarios/)
-against the rule directory, without pytest.
+    epilog="""Runs every rule's cases (rules/cases/), the scenarios (rules/scenarios/) and the
+season scenarios (rules/seasons/: sequences of days) against the rule directory, without pytest.
 
 \b
 Examples:
@@ -194,7 +195,12 @@ def rules_test(
     """Run the rule cases and scenarios; the last line is 'N passed, N failed'."""
     _load(rules_dir)  # report a broken rule directory as bad input first
     evaluator = get_evaluator(rules_dir)
-    outcomes = list(iter_outcomes(evaluator, pattern))
+    try:
+        outcomes = list(iter_outcomes(evaluator, pattern))
+        outcomes += iter_season_outcomes(evaluator, pattern)
+    except InputError as error:  # a broken season scenario file
+        fail_input(error)
+        return
     passed = sum(1 for outcome in outcomes if outcome.passed)
     failed = len(outcomes) - passed
     if output_format == "json":

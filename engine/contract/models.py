@@ -153,6 +153,8 @@ class AthleteProfile(Contract):
     equipment: list[KbId] = Field(default_factory=list)
     kettlebells_kg: list[PosFloat] | None = None
     dumbbells_kg: list[PosFloat] | None = None
+    # Barbells the athlete can use (kg); none given means a standard bar.
+    barbells_kg: list[PosFloat] | None = None
     one_rep_max_kg: dict[KbId, PosFloat] | None = None
     programs: list[ProgramEnrollment] = Field(default_factory=list)
     ladders: dict[KbId, LadderPosition] = Field(default_factory=dict)
@@ -252,6 +254,8 @@ class ExerciseLog(Contract):
     load_kg: Annotated[float, Field(ge=0)] | None = None
     posture_held: bool | None = None
     felt_easy: bool | None = None
+    # The athlete's own answer to "ready to progress this exercise?"; a hard set is not a no.
+    ready_to_progress: bool | None = None
 
     @field_validator("id")
     @classmethod

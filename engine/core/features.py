@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from engine.contract.models import EvaluationRequest, SessionLog
+from engine.contract.models import EvaluationRequest, ExerciseLog, SessionLog
 from engine.knowledge.base import KnowledgeBase
 from engine.rulebook.facts import (
     NO_UPCOMING_HOURS,
@@ -180,6 +180,41 @@ def _classifier(kb: KnowledgeBase, count_quality_runs: bool) -> SessionClassifie
     return _CLASSIFIERS[key]
 
 
+def _rated(session: SessionLog) -> bool:
+    """A session whose exercises all say whether posture held and how easy it felt."""
+    return bool(session.exercises) and all(
+        item.posture_held is not None and item.felt_easy is not None for item in session.exercises
+    )
+
+
+def _clean(session: SessionLog) -> bool:
+    """A rated session whose every exercise held posture and felt fairly easy."""
+    return all(item.posture_held and item.felt_easy for item in session.exercises)
+
+
+def rotation_ranks(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Each program's place in today's rotation, 1 first (``default_program_rotation``).
+
+    Furthest below its weekly minimum first, then the one done longest ago, then the id: what
+    the week has already held decides, never the order of the profile's list.
+    """
+    order = sorted(
+        rows, key=lambda row: (-row["weekly_deficit"], -row["days_since_last"], row["program"])
+    )
+    return {row["program"]: index + 1 for index, row in enumerate(order)}
+
+
+def _why(row: dict[str, Any]) -> str:
+    done = row["sessions_this_week"]
+    wanted = f" of at least {row['min_per_week']}" if row["min_per_week"] else ""
+    last = (
+        "not done yet"
+        if row["days_since_last"] >= NO_SESSION_DAYS
+        else f"last done {row['days_since_last']} days ago"
+    )
+    return f"{done}{wanted} this week, {last}"
+
+
 class FeatureBuilder:
     """Computes facts for one request; settings supply the tunable numbers."""
 
@@ -236,6 +271,11 @@ class FeatureBuilder:
             has_coach=athlete.has_coach,
             has_one_rep_max=bool(athlete.one_rep_max_kg),
             has_lower_body_program=any(program.lower_body for program in enrolled),
+            lightest_bar_kg=float(
+                min(athlete.barbells_kg)
+                if athlete.barbells_kg
+                else self.settings["load.standard_bar_kg"]
+            ),
         )
 
     def checkin(self) -> CheckinFact:
@@ -361,6 +401,14 @@ class FeatureBuilder:
             consecutive_heavy_weeks=self.consecutive_heavy_weeks(),
             heavy_this_week=any(self.is_heavy(session) for session in self.this_week_sessions),
             **running_load(self.history, self.today),
+            trunk_stability_weeks=next(
+                (
+                    max(0, (self.today - session.date).days // 7)
+                    for session in self.history
+                    if session.program == "trunk_stability"
+                ),
+                0,
+            ),
         )
 
     @staticmethod
@@ -381,36 +429,52 @@ class FeatureBuilder:
         return count
 
     def programs(self) -> list[ProgramFact]:
-        facts = []
-        for enrollment in self.request.athlete.programs:
-            program = self.kb.programs.get(enrollment.id)
-            if program is None:
-                continue
-            done = [session for session in self.history if session.program == enrollment.id]
-            this_week = sum(
-                1 for session in self.this_week_sessions if session.program == program.id
-            )
-            minimum = program.frequency.min_per_week if program.frequency else None
-            maximum = program.frequency.max_per_week if program.frequency else None
-            facts.append(
-                ProgramFact(
-                    program=enrollment.id,
-                    week=enrollment.week,
-                    sessions_this_week=this_week,
-                    sessions_last_7_days=sum(1 for session in done if self.within_days(session, 7)),
-                    min_per_week=minimum or 0,
-                    max_per_week=maximum or 99,
-                    below_minimum=minimum is not None and this_week < minimum,
-                    at_maximum=maximum is not None and this_week >= maximum,
-                    lower_body=program.lower_body,
-                    days_since_last=min(
-                        ((self.today - session.date).days for session in done),
-                        default=NO_SESSION_DAYS,
-                    ),
-                    missing_one_rep_max=self.missing_one_rep_max(program.id),
-                )
-            )
-        return facts
+        # Facts go out in program-id order, so the order of the profile's list never changes
+        # what the rules see or the order they conclude in.
+        enrolled = sorted(
+            (e for e in self.request.athlete.programs if e.id in self.kb.programs),
+            key=lambda enrollment: enrollment.id,
+        )
+        rows = [self._program_row(enrollment.id, enrollment.week) for enrollment in enrolled]
+        ranks = rotation_ranks(rows)
+        return [
+            ProgramFact(**row, rotation_rank=ranks[row["program"]], rotation_reason=_why(row))
+            for row in rows
+        ]
+
+    def _program_row(self, program_id: str, week: int) -> dict[str, Any]:
+        program = self.kb.programs[program_id]
+        done = [session for session in self.history if session.program == program_id]
+        this_week = sum(1 for session in self.this_week_sessions if session.program == program_id)
+        minimum = program.frequency.min_per_week if program.frequency else None
+        maximum = program.frequency.max_per_week if program.frequency else None
+        rated = [session for session in done if _rated(session)]
+        window = int(self.settings["program.clean_sessions_for_change"])
+        recent = rated[-window:]
+        return {
+            "program": program_id,
+            "week": week,
+            "sessions_this_week": this_week,
+            "sessions_last_7_days": sum(1 for session in done if self.within_days(session, 7)),
+            "min_per_week": minimum or 0,
+            "max_per_week": maximum or 99,
+            "below_minimum": minimum is not None and this_week < minimum,
+            "at_maximum": maximum is not None and this_week >= maximum,
+            "weekly_deficit": max(0, (minimum or 0) - this_week),
+            "lower_body": program.lower_body,
+            "days_since_last": min(
+                ((self.today - session.date).days for session in done),
+                default=NO_SESSION_DAYS,
+            ),
+            "weeks_practised": max(0, (self.today - done[0].date).days // 7) if done else 0,
+            "recent_rated_sessions": len(recent),
+            "recent_clean": (
+                "unknown"
+                if len(recent) < window
+                else _tri(all(_clean(session) for session in recent))
+            ),
+            "missing_one_rep_max": self.missing_one_rep_max(program_id),
+        }
 
     def missing_one_rep_max(self, program_id: str) -> bool:
         program = self.kb.programs[program_id]
@@ -445,7 +509,14 @@ class FeatureBuilder:
                 for item in session.exercises
                 if item.id == position.stage
             ]
-            recent = logs[-sessions_for_gate:]
+            # Only rated logs (posture and ease both answered) are evidence for the gate; a
+            # rounded spine in any log still counts against it (posture_lost_recently).
+            rated = [
+                item
+                for item in logs
+                if item.posture_held is not None and item.felt_easy is not None
+            ]
+            recent = rated[-sessions_for_gate:]
             weeks_on_stage = max(0, (self.today - position.since).days // 7)
             min_weeks = stage.weeks.min or default_min_weeks
             this_week = sum(
@@ -466,9 +537,8 @@ class FeatureBuilder:
                     weeks_on_stage=weeks_on_stage,
                     min_weeks=min_weeks,
                     max_weeks=stage.weeks.max or min_weeks,
-                    min_weeks_binding=stage.weeks.min_is_binding,
                     min_weeks_met=weeks_on_stage >= min_weeks,
-                    recent_sessions=len(logs),
+                    recent_sessions=len(rated),
                     recent_posture_held=_all_tri(item.posture_held for item in recent),
                     recent_felt_easy=_all_tri(item.felt_easy for item in recent),
                     posture_lost_recently=any(item.posture_held is False for item in logs),
@@ -481,35 +551,67 @@ class FeatureBuilder:
         return facts
 
     def exercises(self) -> list[ExerciseFact]:
-        """Program exercises logged recently, with how the last session of each went."""
+        """Program exercises logged recently, with how the last session of each went, and
+        how the previous variation has gone since (for the fallback's return)."""
         window = int(self.settings["ladder.recent_window_days"])
         ladder_stages = {
             stage.exercise for ladder in self.kb.ladders.values() for stage in ladder.stages
         }
-        latest: dict[str, tuple[str, bool | None, bool | None]] = {}
-        for session in self.history:
-            if not session.program or not self.within_days(session, window):
-                continue
+        recent = [s for s in self.history if s.program and self.within_days(s, window)]
+        latest: dict[str, tuple[SessionLog, ExerciseLog]] = {}
+        for session in recent:
             for item in session.exercises:
                 if item.id in ladder_stages:
                     continue  # ladder stages have their own gate (LadderFact)
-                latest[item.id] = (session.program, item.posture_held, item.felt_easy)
+                latest[item.id] = (session, item)
         facts = []
         for exercise_id in sorted(latest):
-            program, posture, easy = latest[exercise_id]
+            session, item = latest[exercise_id]
             exercise = self.kb.exercises.get(exercise_id)
+            previous = exercise.regressions[0] if exercise and exercise.regressions else ""
+            missed = item.reps < self._dose_reps_min(session.program or "", exercise_id)
+            # Clean sessions of the previous variation since this exercise was last logged,
+            # in any session (the warm-up of a mobility day counts too).
+            since = [
+                log
+                for later in self.history
+                if later.date > session.date and self.within_days(later, window)
+                for log in later.exercises
+                if log.id == previous
+            ]
             facts.append(
                 ExerciseFact(
                     exercise=exercise_id,
-                    program=program,
-                    last_posture_held=_tri(posture),
-                    last_felt_easy=_tri(easy),
-                    previous_variation=(
-                        exercise.regressions[0] if exercise and exercise.regressions else ""
+                    program=session.program or "",
+                    last_posture_held=_tri(item.posture_held),
+                    last_felt_easy=_tri(item.felt_easy),
+                    last_ready=_tri(item.ready_to_progress),
+                    last_reps_missed=missed,
+                    last_not_ready=(
+                        item.ready_to_progress is False or item.posture_held is False or missed
+                    ),
+                    previous_variation=previous,
+                    previous_variation_clean_sessions=sum(
+                        1
+                        for log in since
+                        if log.posture_held and log.ready_to_progress is not False
                     ),
                 )
             )
         return facts
+
+    def _dose_reps_min(self, program_id: str, exercise_id: str) -> int:
+        """The lower end of the reps the program prescribes for the exercise (0 if none)."""
+        program = self.kb.programs.get(program_id)
+        if program is None:
+            return 0
+        for variant in program.variants:
+            for block in variant.blocks:
+                for entry in block.exercises:
+                    if entry.exercise == exercise_id and entry.dose and entry.dose.reps:
+                        reps = entry.dose.reps
+                        return int(reps[0] if isinstance(reps, list) else reps)
+        return 0
 
     def build(self) -> FactBundle:
         facts: list[tuple[str, FactModel]] = [

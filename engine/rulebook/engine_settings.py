@@ -42,6 +42,10 @@ ENGINE_SETTINGS: dict[str, EngineSetting] = {
     "schedule.session_hour": EngineSetting(int, "the hour a dated session is taken to happen"),
     "hiit.count_quality_runs": EngineSetting(bool, "whether quality runs count as HIIT"),
     "load.heavy_min_pct": EngineSetting(float, "a logged load that counts as heavy"),
+    "load.standard_bar_kg": EngineSetting(float, "the bar a profile listing no barbell has"),
+    "program.clean_sessions_for_change": EngineSetting(
+        int, "the rated sessions a program's variant change reads"
+    ),
     "ladder.recent_window_days": EngineSetting(int, "how far back a ladder's gate looks"),
     "ladder.sessions_for_gate": EngineSetting(int, "the sessions a ladder's gate reads"),
     "ladder.default_min_weeks": EngineSetting(int, "a stage's weeks where it gives none"),

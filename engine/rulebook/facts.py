@@ -43,6 +43,8 @@ class AthleteFact(FactModel):
     has_coach: bool
     has_one_rep_max: bool
     has_lower_body_program: bool
+    # The lightest barbell the athlete has (kg), or a standard bar (load.standard_bar_kg).
+    lightest_bar_kg: float
 
 
 class CheckinFact(FactModel):
@@ -92,6 +94,9 @@ class HistoryFact(FactModel):
     hiit_recovery_failures_in_a_row: int
     consecutive_heavy_weeks: int
     heavy_this_week: bool
+    # Whole weeks since the first logged trunk-stability session (0 if none): the beginner's
+    # trunk-first block.
+    trunk_stability_weeks: int
     # Running load: easy, quality and long runs (engine.core.features.running_load).
     running_minutes_last_7_days: int = 0
     running_minutes_last_28_days: int = 0
@@ -113,8 +118,20 @@ class ProgramFact(FactModel):
     max_per_week: int  # 99 when the program sets no maximum
     below_minimum: bool
     at_maximum: bool
+    # How far below its weekly minimum this week is (0 when it is met or there is none).
+    weekly_deficit: int
     lower_body: bool
     days_since_last: int
+    # Place in today's rotation among the athlete's programs, 1 first (default_program_rotation),
+    # and why, in words for the trace.
+    rotation_rank: int
+    rotation_reason: str
+    # Whole weeks since the first logged session of the program (0 if none).
+    weeks_practised: int
+    # The last program.clean_sessions_for_change sessions that rated every exercise (posture
+    # and ease): how many there are, and whether all of them held posture and felt easy.
+    recent_rated_sessions: int
+    recent_clean: TriState
     # A loaded main exercise of the program has no 1RM on record, so loads go by effort.
     missing_one_rep_max: bool
 
@@ -132,7 +149,6 @@ class LadderFact(FactModel):
     weeks_on_stage: int
     min_weeks: int
     max_weeks: int
-    min_weeks_binding: bool
     min_weeks_met: bool
     recent_sessions: int
     recent_posture_held: TriState
@@ -151,8 +167,18 @@ class ExerciseFact(FactModel):
     program: str
     last_posture_held: TriState
     last_felt_easy: TriState
+    # The athlete's own answer to "ready to progress?" on the last log.
+    last_ready: TriState
+    # The last log's reps fell short of the lower end of the program's prescribed reps.
+    last_reps_missed: bool
+    # Not ready to progress: the athlete said so, posture failed, or reps were missed. A set
+    # that only felt hard is not "not ready" (the week-3 block is meant to feel hard).
+    last_not_ready: bool
     # The previous variation (first regression in the knowledge base), "" if none is known.
     previous_variation: str
+    # Sessions of the previous variation since this exercise's last log that held posture
+    # and were not marked not-ready: the fallback has gone well this many times.
+    previous_variation_clean_sessions: int
 
 
 # --- conclusions ---------------------------------------------------------------------------
@@ -194,6 +220,9 @@ class ProposalFact(FactModel):
     program: str  # "" for a session without a program (a run, HIIT, rest)
     variant: str
     preference: int
+    # Tie-break among equal preferences: lower goes first (a program's rotation_rank); 0 when
+    # the proposal has no place in a rotation.
+    rank: int
     intensity: Literal["rest", "low", "moderate", "high"]
     # Shown with the session when this proposal is the one chosen.
     note: str
@@ -204,12 +233,16 @@ class PrescriptionFact(FactModel):
     Zero or empty values leave the knowledge base's dose as it is."""
 
     target: str  # exercise id, ladder id, program id, or "hiit"
+    # For a program target: the variant to use today ("" keeps the planner's choice).
+    variant: str
     sets: int
     reps: int
     tempo: str
     pause_s: int
     eccentric_s: int
     load_pct_max: int
+    # A load in kg for the exercise (0 leaves it to % of 1RM or effort).
+    load_kg: float
     work_s: int
     rest_s: int
     note: str
@@ -263,14 +296,16 @@ FACT_TYPES: dict[str, type[FactModel]] = {**INPUT_FACTS, **CONCLUSION_FACTS}
 CONCLUSION_DEFAULTS: dict[str, dict[str, object]] = {
     "derived": {"value": "true", "about": ""},
     "constraint": {"value": "", "about": ""},
-    "proposal": {"program": "", "variant": "", "intensity": "moderate", "note": ""},
+    "proposal": {"program": "", "variant": "", "rank": 0, "intensity": "moderate", "note": ""},
     "prescription": {
+        "variant": "",
         "sets": 0,
         "reps": 0,
         "tempo": "",
         "pause_s": 0,
         "eccentric_s": 0,
         "load_pct_max": 0,
+        "load_kg": 0.0,
         "work_s": 0,
         "rest_s": 0,
         "note": "",

@@ -52,7 +52,9 @@ from engine.rulebook.spec import (
 )
 
 # YAML files at the top of a rule directory that hold no rules.
-NOT_RULE_FILES = frozenset({"settings.yaml", "invariants.yaml", "catalogue.yaml"})
+NOT_RULE_FILES = frozenset(
+    {"settings.yaml", "invariants.yaml", "season_invariants.yaml", "catalogue.yaml"}
+)
 
 _CASES_ADAPTER: TypeAdapter[dict[str, dict[str, RuleCase]]] = TypeAdapter(
     dict[str, dict[str, RuleCase]]

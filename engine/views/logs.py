@@ -44,6 +44,8 @@ def log_detail_text(stored: StoredLog) -> str:
             flags.append("posture held" if item.posture_held else "posture lost")
         if item.felt_easy is not None:
             flags.append("felt easy" if item.felt_easy else "felt hard")
+        if item.ready_to_progress is not None:
+            flags.append("ready to progress" if item.ready_to_progress else "not ready")
         extra = f" ({', '.join(flags)})" if flags else ""
         lines.append(f"  - {item.id}: {fmt_dose(item)}{extra}")
     lines.append(f"  logged {stored.created_at.isoformat(timespec='seconds')}")

@@ -8,6 +8,7 @@ import datetime as dt
 from fastapi.testclient import TestClient
 
 from engine.app.accounts import issue_token
+from engine.app.session_done import LOGGED_ROLES
 from tests.web.conftest import World, bearer, log_in
 
 
@@ -94,9 +95,8 @@ def test_done_as_recommended_logs_the_session(client: TestClient, world: World):
     assert logged.kind == session.kind
     assert logged.date == world.today
     done_ids = [item.id for item in logged.exercises]
-    # The training done: warm-up and cool-down drills are not logged (engine/app/session_done.py).
-    logged_roles = ("main", "accessory", "conditioning")
-    given = [i.id for b in session.blocks if b.role in logged_roles for i in b.exercises]
+    # Warm-ups and cool-downs are not logged (session_done.LOGGED_ROLES).
+    given = [i.id for b in session.blocks if b.role in LOGGED_ROLES for i in b.exercises]
     assert done_ids == given
     twice = client.post("/done", data={"csrf": csrf})
     assert twice.status_code == 422

@@ -19,7 +19,11 @@ def proposal_block_reason(ctx: PlanContext, proposal: Conclusion[ProposalFact]) 
     fact = proposal.fact
     kind, program_id = fact.session, fact.program
     program = kb.programs.get(program_id) if program_id else None
-    variant = pick_variant(program, fact.variant, ctx.athlete) if program else None
+    variant = (
+        pick_variant(program, fact.variant or ctx.prescribed_variant(program.id), ctx.athlete)
+        if program
+        else None
+    )
     if kind == "hiit" or (variant is not None and variant.counts_as_hiit):
         for item in constraints.of("no_hiit"):
             return f"no HIIT today ({item.rule})"
@@ -71,14 +75,19 @@ def choose(ctx: PlanContext) -> tuple[Conclusion[ProposalFact] | None, list[Alte
             viable.append((order, proposal))
     chosen = None
     if viable:
-        chosen = min(viable, key=lambda item: (-item[1].fact.preference, item[0]))[1]
+        # Equal preferences go by rank (a program's place in the rotation), then by order.
+        chosen = min(
+            viable,
+            key=lambda item: (-item[1].fact.preference, item[1].fact.rank, item[0]),
+        )[1]
     for proposal, reason in verdicts:
         fact = proposal.fact
         outcome: Literal["chosen", "blocked", "outranked"]
         if proposal is chosen:
             outcome, why = (
                 "chosen",
-                "highest preference among proposals that pass every constraint",
+                "highest preference among proposals that pass every constraint"
+                + (f", first in the rotation ({fact.note})" if fact.rank else ""),
             )
         elif reason is not None:
             outcome, why = "blocked", reason
@@ -89,7 +98,9 @@ def choose(ctx: PlanContext) -> tuple[Conclusion[ProposalFact] | None, list[Alte
                 f"preference {fact.preference} below the chosen "
                 f"{chosen.fact.session} ({chosen.fact.preference}, {chosen.rule})"
                 if fact.preference < chosen.fact.preference
-                else f"same preference as the chosen session, proposed later ({chosen.rule} first)"
+                else f"same preference, later in the rotation ({fact.note})"
+                if fact.rank > chosen.fact.rank > 0
+                else f"same preference as the chosen session, which goes first ({chosen.rule})"
             )
         alternatives.append(
             Alternative(

@@ -21,7 +21,17 @@ class PlanContext:
     constraints: Constraints
     # Warnings the planner itself raises while filling the session.
     warnings: list[Warning_] = field(default_factory=list)
+    # Why an included ladder's stage was left out today, by ladder id (for the card's note).
+    dropped: dict[str, str] = field(default_factory=dict)
 
     @property
     def athlete(self) -> AthleteProfile:
         return self.request.athlete
+
+    def prescribed_variant(self, program_id: str) -> str:
+        """The variant a rule prescribed for this program today (the last one concluded wins),
+        or "" to leave the choice to :func:`~engine.core.planner.variants.pick_variant`."""
+        for conclusion in reversed(self.conclusions.prescriptions):
+            if conclusion.fact.target == program_id and conclusion.fact.variant:
+                return conclusion.fact.variant
+        return ""

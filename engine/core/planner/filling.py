@@ -16,6 +16,9 @@ from engine.core.planner.substitutions import substitute
 from engine.core.planner.variants import pick_variant
 from engine.knowledge.schema import Block, Dose, Program, ProgramVariant
 
+# Sessions that short ladder practice may go before (strength first, then the easy cardio).
+EASY_CARDIO = frozenset({"easy_run", "cross_training"})
+
 
 def build_exercise(
     ctx: PlanContext, exercise_id: str, dose: Dose | None, notes: list[str], targets: set[str]
@@ -92,7 +95,7 @@ def ladder_block(ctx: PlanContext, ladder_id: str, role: str) -> SessionBlock | 
     )
     item, dropped = build_exercise(ctx, exercise_id, stage.dose, notes, {ladder_id})
     if item is None:
-        block.notes.append(dropped or "left out")
+        ctx.dropped[ladder_id] = dropped or "left out"
         return None
     block.exercises.append(item)
     return block
@@ -100,35 +103,51 @@ def ladder_block(ctx: PlanContext, ladder_id: str, role: str) -> SessionBlock | 
 
 def include_blocks(
     ctx: PlanContext, session_kind: str, session_program: str | None
-) -> tuple[list[SessionBlock], list[SessionBlock]]:
-    """Blocks the rules asked to add: (before the main work, after it).
+) -> tuple[list[SessionBlock], list[SessionBlock], list[str]]:
+    """Blocks the rules asked to add: (before the main work, after it, notes on the rest).
 
     Warm-up work joins strength and mobility sessions; accessory work joins strength
-    sessions only (a mobility day is not a strength day in disguise). A program that is
-    already the session is not added again.
+    sessions only (a mobility day is not a strength day in disguise). Ladder practice also
+    goes before easy cardio, strength first (d0_before_cardio_same_day), so a stage's weekly
+    frequency can be met on easy days. A program that is already the session is not added
+    again. Whatever is not added gets a note saying why, so the card never leaves out
+    silently what a rule in the trace asked for.
     """
     before: list[SessionBlock] = []
     after: list[SessionBlock] = []
-    if session_kind not in {"strength", "mobility"}:
-        return before, after
-    seen: set[tuple[str, str]] = set()
+    notes: list[str] = []
+    made: dict[tuple[str, str], list[SessionBlock]] = {}
     for conclusion in ctx.conclusions.includes:
         fact = conclusion.fact
         key = (fact.what, fact.ref)
-        if key in seen:
+        if key in made:  # already placed by an earlier rule: note this rule's reason there too
+            for block in made[key][:1]:
+                if fact.reason:
+                    block.notes.append(f"{fact.reason} ({conclusion.rule})")
+            if not made[key]:
+                notes.append(f"Not today: {fact.ref} ({conclusion.rule})")
             continue
-        seen.add(key)
-        if fact.role != "warm_up" and session_kind != "strength":
+        made[key] = []
+        before_cardio = session_kind in EASY_CARDIO and fact.what == "ladder"
+        if session_kind not in {"strength", "mobility"} and not before_cardio:
+            notes.append(f"Not today: {fact.ref} on a {session_kind} day ({conclusion.rule})")
+            continue
+        if fact.role != "warm_up" and session_kind not in {"strength", *EASY_CARDIO}:
+            notes.append(f"Not today: {fact.ref} on a {session_kind} day ({conclusion.rule})")
             continue
         if fact.what == "program" and fact.ref == session_program:
+            if fact.reason:
+                notes.append(f"{fact.reason} ({conclusion.rule})")
             continue
         blocks: list[SessionBlock] = []
         if fact.what == "ladder":
-            block = ladder_block(ctx, fact.ref, fact.role)
-            blocks = [block] if block else []
+            stage_block = ladder_block(ctx, fact.ref, fact.role)
+            blocks = [stage_block] if stage_block else []
         elif fact.what == "program" and fact.ref in ctx.kb.programs:
             program = ctx.kb.programs[fact.ref]
-            blocks = program_blocks(ctx, program, pick_variant(program, "", ctx.athlete))
+            blocks = program_blocks(
+                ctx, program, pick_variant(program, ctx.prescribed_variant(program.id), ctx.athlete)
+            )
             for block in blocks:
                 block.role = "accessory" if fact.role != "warm_up" else "warm_up"
                 block.name = f"{program.name}: {block.name}"
@@ -137,8 +156,12 @@ def include_blocks(
             item, _ = build_exercise(ctx, exercise.id, exercise.dose, [], set())
             if item is not None:
                 blocks = [SessionBlock(name=exercise.name, role="accessory", exercises=[item])]
+        if not blocks:
+            reason = ctx.dropped.get(fact.ref, "its exercises are ruled out today")
+            notes.append(f"Not today: {fact.ref}, {reason} ({conclusion.rule})")
+        made[key] = blocks
         for block in blocks:
             if fact.reason:
                 block.notes.append(f"{fact.reason} ({conclusion.rule})")
-        (before if fact.role == "warm_up" else after).extend(blocks)
-    return before, after
+        (before if fact.role == "warm_up" or before_cardio else after).extend(blocks)
+    return before, after, notes

@@ -48,6 +48,8 @@ def apply_prescriptions(ctx: PlanContext, item: PrescribedExercise, targets: set
             item.pause_s = fact.pause_s
         if fact.load_pct_max:
             item.load_pct_1rm = cap_pct(item.load_pct_1rm, fact.load_pct_max)
+        if fact.load_kg:
+            item.load_kg = fact.load_kg
         if fact.note:
             item.notes.append(f"{fact.note} ({conclusion.rule})")
 

@@ -43,7 +43,9 @@ def session_for(ctx: PlanContext, proposal: Conclusion[ProposalFact] | None) -> 
     main: list[SessionBlock] = []
     if fact.program:
         program = ctx.kb.programs[fact.program]
-        variant = pick_variant(program, fact.variant, ctx.athlete)
+        variant = pick_variant(
+            program, fact.variant or ctx.prescribed_variant(program.id), ctx.athlete
+        )
         session.program, session.variant = program.id, variant.id
         session.title = f"{program.name}: {variant.name}"
         enrollment = next((e for e in ctx.athlete.programs if e.id == program.id), None)
@@ -68,8 +70,9 @@ def session_for(ctx: PlanContext, proposal: Conclusion[ProposalFact] | None) -> 
         main = mobility_blocks(ctx)
     elif kind != "rest":
         main = [cardio_block(ctx, kind)]
-    before, after = include_blocks(ctx, kind, session.program)
+    before, after, not_done = include_blocks(ctx, kind, session.program)
     session.blocks = before + main + after
+    session.notes.extend(not_done)
     return session
 
 

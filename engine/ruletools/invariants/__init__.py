@@ -35,6 +35,7 @@ One module per job: :mod:`.spec` (the format), :mod:`.scopes` (what invariants a
 :mod:`.runner`.
 """
 
+from engine.ruletools.invariants.determinism import check_settings, without_local_constants
 from engine.ruletools.invariants.evaluate import (
     Verdict,
     build_document,
@@ -67,6 +68,7 @@ __all__ = [
     "case_requests",
     "check_invariants",
     "check_request",
+    "check_settings",
     "condition_lines",
     "evaluate_invariant",
     "invariants_for",
@@ -77,4 +79,5 @@ __all__ = [
     "request_yaml",
     "run_check",
     "trim",
+    "without_local_constants",
 ]

@@ -1,0 +1,263 @@
+"""The properties season invariants name: checks over a whole simulated season.
+
+``rules/season_invariants.yaml`` declares each invariant (id, name, why, sources) and the
+property it holds, by name from :data:`SEASON_PROPERTIES`; thresholds come from the rule
+directory's settings, never from literals here. A property returns what does not hold, as
+readable lines naming the day (none: it holds).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from engine.contract.models import EvaluationRequest, Recommendation, SessionLog
+from engine.core.evaluator import Evaluator
+from engine.core.features import SessionClassifier
+from engine.knowledge.base import KnowledgeBase
+from engine.ruletools.season.simulate import SeasonDay
+
+QUALITY_KINDS = frozenset({"quality_run", "long_run"})
+STRENGTH_CATEGORIES = frozenset({"strength", "plyometric", "ballistic", "carry"})
+SeasonProperty = Callable[[Sequence[SeasonDay], KnowledgeBase, Mapping[str, Any]], list[str]]
+
+
+def _label(day: SeasonDay) -> str:
+    return f"day {day.number} ({day.request.checkin.date}, {day.request.checkin.date:%a})"
+
+
+def _is_hiit_session(rec: Recommendation, kb: KnowledgeBase) -> bool:
+    if rec.session.kind == "hiit":
+        return True
+    program = kb.programs.get(rec.session.program or "")
+    if program is None:
+        return False
+    return any(v.id == rec.session.variant and v.counts_as_hiit for v in program.variants)
+
+
+def hiit_in_any_7_days(
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+) -> list[str]:
+    """No HIIT is recommended that makes any 7 days hold more intense sessions than the cap
+    (intense as the engine counts them: HIIT, conditioning, and speed sessions by default)."""
+    classifier = SessionClassifier.from_kb(kb, settings)
+    cap = int(settings["hiit.max_per_7_days"])
+    logged = [(day, day.logged) for day in days if day.logged is not None]
+    lines = []
+    for day in days:
+        if not _is_hiit_session(day.recommendation, kb):
+            continue
+        date = day.request.checkin.date
+        window = [
+            log
+            for other, log in logged
+            if 0 <= (date - log.date).days < 7 and classifier.is_hiit(log)
+        ]
+        if len(window) > cap:
+            lines.append(f"{_label(day)}: HIIT makes {len(window)} intense sessions in 7 days")
+    return lines
+
+
+def hiit_only_when_ready(
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+) -> list[str]:
+    """No HIIT below the readiness gate or on a high-stress day."""
+    lines = []
+    for day in days:
+        checkin = day.request.checkin
+        low = checkin.recovery_pct < int(settings["hiit.readiness_min_pct"])
+        stressed = checkin.life_stress >= int(settings["stress.high_min"])
+        rec = day.recommendation
+        if (low or stressed) and (rec.hiit.allowed or _is_hiit_session(rec, kb)):
+            why = "recovery below the gate" if low else "high life stress"
+            lines.append(f"{_label(day)}: HIIT allowed with {why}")
+    return lines
+
+
+def _lower_body_strength(rec: Recommendation, kb: KnowledgeBase) -> list[str]:
+    return [
+        item.id
+        for block in rec.session.blocks
+        for item in block.exercises
+        if (known := kb.exercises.get(item.id)) is not None
+        and known.region == "lower"
+        and known.category in STRENGTH_CATEGORIES
+    ]
+
+
+def lower_body_before_quality(
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+) -> list[str]:
+    """No lower-body strength within the gap before a quality or long run the athlete ran."""
+    gap = int(settings["schedule.quality_gap_hours"])
+    runs = [day.logged for day in days if day.logged and day.logged.kind in QUALITY_KINDS]
+    lines = []
+    for day in days:
+        lifted = _lower_body_strength(day.recommendation, kb)
+        if not lifted:
+            continue
+        date = day.request.checkin.date
+        for run in runs:
+            hours = (run.date - date).days * 24
+            if 0 <= hours < gap:
+                lines.append(
+                    f"{_label(day)}: {', '.join(lifted)} {hours} h before the {run.kind} "
+                    f"of {run.date}"
+                )
+                break
+    return lines
+
+
+def _stage_logs(logs: Sequence[SessionLog], stage: str, since: dt.date) -> list[tuple[Any, ...]]:
+    return [
+        (log.date, item.posture_held, item.felt_easy)
+        for log in logs
+        if log.date >= since
+        for item in log.exercises
+        if item.id == stage
+    ]
+
+
+def ladder_advance_earned(
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+) -> list[str]:
+    """An advance comes only after the stage's minimum weeks and on rated, clean, easy sessions:
+    the last ``ladder.sessions_for_gate`` rated logs of the stage held posture and felt easy, and
+    no log in the recent window lost posture."""
+    needed = int(settings["ladder.sessions_for_gate"])
+    window = int(settings["ladder.recent_window_days"])
+    default_weeks = int(settings["ladder.default_min_weeks"])
+    logs: list[SessionLog] = []
+    lines = []
+    for day in days:
+        date = day.request.checkin.date
+        for decision in day.recommendation.progressions:
+            if decision.action != "advance":
+                continue
+            position = day.request.athlete.ladders[decision.ladder]
+            ladder = kb.ladders[decision.ladder]
+            stage = next((s for s in ladder.stages if s.exercise == position.stage), None)
+            weeks = (stage.weeks.min if stage else None) or default_weeks
+            recent = [
+                entry
+                for entry in _stage_logs(logs, position.stage, position.since)
+                if (date - entry[0]).days < window
+            ]
+            rated = [entry for entry in recent if entry[1] is not None and entry[2] is not None]
+            problems = []
+            if (date - position.since).days // 7 < weeks:
+                problems.append(f"only {(date - position.since).days // 7} of {weeks} weeks")
+            if len(rated) < needed:
+                problems.append(f"{len(rated)} rated sessions, {needed} needed")
+            elif not all(entry[1] and entry[2] for entry in rated[-needed:]):
+                problems.append("the last rated sessions were not all clean and easy")
+            if any(entry[1] is False for entry in recent):
+                problems.append("posture was lost in the recent window")
+            if problems:
+                lines.append(
+                    f"{_label(day)}: {decision.ladder} advanced from {position.stage} with "
+                    + "; ".join(problems)
+                )
+        if day.logged is not None:
+            logs.append(day.logged)
+    return lines
+
+
+def includes_on_the_card(
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+) -> list[str]:
+    """Every rule that adds work (an ``include``) shows on the card: the work is in the
+    session, or a note on the card says why it is not done today."""
+    lines = []
+    for day in days:
+        rec = day.recommendation
+        texts = [*rec.session.notes, *(n for b in rec.session.blocks for n in b.notes)]
+        names = [block.name for block in rec.session.blocks]
+        for entry in rec.rationale:
+            for concluded in entry.concluded:
+                if not concluded.startswith("include("):
+                    continue
+                shown = any(f"({entry.rule})" in text for text in texts) or any(
+                    entry.rule in name for name in names
+                )
+                if not shown:
+                    lines.append(f"{_label(day)}: {entry.rule} {concluded} is not on the card")
+    return lines
+
+
+def fallback_ends(
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+) -> list[str]:
+    """A program exercise swapped for last week's variation comes back once that variation has
+    gone well ``fallback.clean_sessions_to_return`` times: no fallback outlives the setting."""
+    needed = int(settings["fallback.clean_sessions_to_return"])
+    logs: list[SessionLog] = []
+    lines = []
+    for day in days:
+        avoided = {
+            c.value
+            for c in day.recommendation.constraints
+            if c.kind == "avoid_exercise" and c.rule == "RS710" and c.value
+        }
+        for exercise_id in sorted(avoided):
+            exercise = kb.exercises.get(exercise_id)
+            if exercise is None or not exercise.regressions:
+                continue
+            last = max(
+                (log.date for log in logs if any(i.id == exercise_id for i in log.exercises)),
+                default=None,
+            )
+            good = sum(
+                1
+                for log in logs
+                if last is not None and log.date > last
+                for item in log.exercises
+                if item.id == exercise.regressions[0]
+                and item.posture_held
+                and item.ready_to_progress is not False
+            )
+            if good >= needed:
+                lines.append(
+                    f"{_label(day)}: {exercise_id} still swapped after {good} good sessions of "
+                    f"{exercise.regressions[0]}"
+                )
+        if day.logged is not None:
+            logs.append(day.logged)
+    return lines
+
+
+SEASON_PROPERTIES: dict[str, SeasonProperty] = {
+    "fallback_ends": fallback_ends,
+    "hiit_in_any_7_days": hiit_in_any_7_days,
+    "hiit_only_when_ready": hiit_only_when_ready,
+    "lower_body_before_quality": lower_body_before_quality,
+    "ladder_advance_earned": ladder_advance_earned,
+    "includes_on_the_card": includes_on_the_card,
+}
+
+
+def reordered(request: EvaluationRequest) -> list[EvaluationRequest]:
+    """The same request with the profile's programs in other orders (reversed, rotated)."""
+    programs = list(request.athlete.programs)
+    orders = [programs[::-1], programs[1:] + programs[:1]]
+    return [
+        request.model_copy(
+            update={"athlete": request.athlete.model_copy(update={"programs": order})}
+        )
+        for order in orders
+        if order != programs
+    ]
+
+
+def enrolment_order(evaluator: Evaluator, request: EvaluationRequest) -> list[str]:
+    """The same profile with its programs in another order gets the same recommendation."""
+    reference = evaluator.evaluate(request).model_dump(mode="json")
+    lines = []
+    for other in reordered(request):
+        got = evaluator.evaluate(other).model_dump(mode="json")
+        if got != reference:
+            changed = sorted(key for key in reference if reference[key] != got.get(key))
+            order = [item.id for item in other.athlete.programs]
+            lines.append(f"programs listed as {order}: {', '.join(changed)} differ")
+    return lines

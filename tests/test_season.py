@@ -1,0 +1,67 @@
+"""Season scenarios (rules/seasons/): sequences of days through the engine, and their checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from engine.app.evaluators import get_evaluator
+from engine.ruletools.season.scenarios import (
+    LoadedSeason,
+    SeasonScenario,
+    load_seasons,
+    run_season,
+)
+from engine.ruletools.season.simulate import DayScript, Rating, simulate
+
+_EVALUATOR = get_evaluator()
+_SEASONS = load_seasons(_EVALUATOR.ruleset.root)
+
+
+@pytest.mark.parametrize("loaded", _SEASONS, ids=[season.name for season in _SEASONS])
+def test_season_scenario(loaded: LoadedSeason) -> None:
+    outcome = run_season(_EVALUATOR, loaded)
+    assert outcome.passed, f"{loaded.file}\n" + "\n".join(outcome.failures)
+
+
+def test_a_season_expectation_can_fail() -> None:
+    loaded = next(season for season in _SEASONS if season.name == "four_programs_share_the_weeks")
+    data = loaded.scenario.model_dump(by_alias=True, exclude_none=True)
+    data["expect"] = [{"program_turns": {"within_days": 6}}]
+    tight = LoadedSeason(loaded.name, SeasonScenario.model_validate(data), loaded.file)
+    outcome = run_season(_EVALUATOR, tight)
+    assert not outcome.passed
+    assert any("is not the day's program" in line for line in outcome.failures)
+
+
+def test_the_athlete_logs_what_was_recommended_and_ladders_move() -> None:
+    base = _EVALUATOR.ruleset.base_request["athlete"]
+    athlete = {
+        **base,
+        "programs": [{"id": "kettlebell_pull"}],
+        "ladders": {
+            "pistol_squat": {"stage": "narrow_stance_squat", "since": dt.date(2026, 10, 1)}
+        },
+    }
+    checkin = {
+        "recovery_pct": 90,
+        "slept_well": True,
+        "soreness": 2,
+        "life_stress": 3,
+        "planned": "strength",
+    }
+    scripts = [DayScript(checkin, Rating(True, True, True)) for _ in range(5)]
+    days = simulate(_EVALUATOR, athlete, dt.date(2026, 11, 2), scripts)
+    assert all(
+        day.logged is not None and day.logged.kind == day.recommendation.session.kind
+        for day in days
+    )
+    # Two clean, easy practices of stage 1 after 4 weeks on it: the ladder advances, and the
+    # next day's request starts from the new stage.
+    advanced = [
+        day for day in days if any(p.action == "advance" for p in day.recommendation.progressions)
+    ]
+    assert advanced
+    later = days[advanced[0].number]  # the day after the advance
+    assert later.request.athlete.ladders["pistol_squat"].stage == "isometric_pistol"
