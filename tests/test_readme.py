@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 INTERACTIVE_ANSWERS = "y\n80\ny\n3\n3\nstrength\nn\n"
 # Commands whose README section shows placeholders (FILE, [--option], a|b) rather than runnable
 # examples; their own tests cover them. Everything else runs as written.
-NOT_RUN_HERE = ("runstrong calendar", "runstrong week")
+NOT_RUN_HERE: tuple[str, ...] = ()
 
 
 def readme_commands() -> list[str]:
@@ -54,6 +54,8 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "request.yaml").write_text(yaml.safe_dump(request))
     (tmp_path / "request.json").write_text(json.dumps(request, default=str))
     (tmp_path / "batch.jsonl").write_text(json.dumps(request, default=str) + "\n")
+    plan = REPO / "tests" / "data" / "calendar" / "plan.ics"
+    (tmp_path / "plan.ics").write_bytes(plan.read_bytes())
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("RUNSTRONG_DB", f"sqlite:///{tmp_path / 'demo.db'}")
     monkeypatch.delenv("RUNSTRONG_REVIEWER", raising=False)
