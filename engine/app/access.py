@@ -22,6 +22,8 @@ from engine.app.coach_view import (
     recommendation_detail,
 )
 from engine.app.review import Amendment, Decided, QueueItem, amend, approve, queue, reject
+from engine.app.week import WeekPlan, plan_week
+from engine.contract.errors import InputError
 from engine.contract.models import CheckIn, PlannedRun, SessionLog
 from engine.core.evaluator import Evaluator
 from engine.storage.reviews import AlreadyDecided, ReviewEvent
@@ -104,6 +106,17 @@ def visible_history(
 ) -> AthleteHistory:
     _see_athlete(principal, athlete_id)
     return athlete_history(store, evaluator, athlete_id, until, weeks)
+
+
+def visible_week(
+    store: Store, evaluator: Evaluator, principal: Principal, athlete_id: str, today: dt.date
+) -> WeekPlan | None:
+    """The athlete's next seven days, or None before their first check-in."""
+    _see_athlete(principal, athlete_id)
+    try:
+        return plan_week(store, evaluator, athlete_id, today, today)
+    except InputError:  # no check-in yet: nothing to carry forward
+        return None
 
 
 def visible_today(

@@ -171,12 +171,14 @@ def athlete_page(
         weeks or state.settings.history_weeks,
     )
     card = access.visible_today(state.store, principal, athlete_id, today)
+    week = access.visible_week(state.store, state.evaluator, principal, athlete_id, today)
     return render(
         request,
         "athlete.html",
         principal,
         history=history,
         card=card,
+        week=week,
         readiness_svg=readiness_chart(history.days),
         weeks_svg=week_chart(history.weeks),
     )

@@ -164,3 +164,12 @@ def test_openapi_document_lists_the_api(client: TestClient):
         assert path in paths
     assert "/review" not in paths  # pages are not part of the API
     assert "Recommendation" in document["components"]["schemas"]
+
+
+def test_athlete_page_shows_the_week_plan(client: TestClient, world: World):
+    log_in(client, "sam")
+    page = client.get("/athletes/ana").text
+    week = page.split('id="week"', 1)[1].split("</section>", 1)[0]
+    assert "The week ahead" in week
+    assert week.count("<tr>") == 1 + 7  # the header and seven days
+    assert week.count("projected") >= 6  # every day after today's check-in is a projection
