@@ -6,7 +6,7 @@ import datetime as dt
 
 from engine.app.history import build_days, summarise_weeks
 from engine.contract.models import SessionLog
-from engine.core.features import running_load
+from engine.core.running_load import running_load
 from engine.views.history import running_bars
 
 TODAY = dt.date(2026, 11, 29)  # a Sunday: the last day of an ISO week

@@ -19,7 +19,8 @@ from engine.app.database import recommended_days_between
 from engine.calendar.expand import runs_between
 from engine.contract.models import CheckIn, PlannedRun, SessionLog
 from engine.core.evaluator import Evaluator
-from engine.core.features import RUN_KINDS, SessionClassifier
+from engine.core.features import SessionClassifier
+from engine.core.running_load import RUN_KINDS
 from engine.storage import calendar as calendar_rows
 from engine.storage.store import Store, StoredRecommendation
 

@@ -15,9 +15,11 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any
 
 from engine.contract.models import EvaluationRequest, ExerciseLog, SessionLog
+from engine.core.rotation import rotation_ranks, rotation_reason
+from engine.core.running_load import running_load
 from engine.knowledge.base import KnowledgeBase
 from engine.rulebook.facts import (
     NO_UPCOMING_HOURS,
@@ -190,29 +192,6 @@ def _rated(session: SessionLog) -> bool:
 def _clean(session: SessionLog) -> bool:
     """A rated session whose every exercise held posture and felt fairly easy."""
     return all(item.posture_held and item.felt_easy for item in session.exercises)
-
-
-def rotation_ranks(rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Each program's place in today's rotation, 1 first (``default_program_rotation``).
-
-    Furthest below its weekly minimum first, then the one done longest ago, then the id: what
-    the week has already held decides, never the order of the profile's list.
-    """
-    order = sorted(
-        rows, key=lambda row: (-row["weekly_deficit"], -row["days_since_last"], row["program"])
-    )
-    return {row["program"]: index + 1 for index, row in enumerate(order)}
-
-
-def _why(row: dict[str, Any]) -> str:
-    done = row["sessions_this_week"]
-    wanted = f" of at least {row['min_per_week']}" if row["min_per_week"] else ""
-    last = (
-        "not done yet"
-        if row["days_since_last"] >= NO_SESSION_DAYS
-        else f"last done {row['days_since_last']} days ago"
-    )
-    return f"{done}{wanted} this week, {last}"
 
 
 class FeatureBuilder:
@@ -438,7 +417,11 @@ class FeatureBuilder:
         rows = [self._program_row(enrollment.id, enrollment.week) for enrollment in enrolled]
         ranks = rotation_ranks(rows)
         return [
-            ProgramFact(**row, rotation_rank=ranks[row["program"]], rotation_reason=_why(row))
+            ProgramFact(
+                **row,
+                rotation_rank=ranks[row["program"]],
+                rotation_reason=rotation_reason(row, NO_SESSION_DAYS),
+            )
             for row in rows
         ]
 
@@ -630,49 +613,3 @@ def build_facts(
     request: EvaluationRequest, kb: KnowledgeBase, settings: Mapping[str, Any]
 ) -> FactBundle:
     return FeatureBuilder(request, kb, settings).build()
-
-
-# --- running load ------------------------------------------------------------------------------
-
-RUN_KINDS = frozenset({"easy_run", "quality_run", "long_run"})
-ACUTE_DAYS = 7
-CHRONIC_DAYS = 28
-
-
-def _ratio(acute: float, chronic_total: float) -> float:
-    """Acute load over the weekly mean of the chronic window; 0 when there is no chronic load."""
-    weekly_mean = chronic_total / (CHRONIC_DAYS / ACUTE_DAYS)
-    return round(acute / weekly_mean, 2) if weekly_mean > 0 else 0.0
-
-
-class RunningLoad(TypedDict):
-    running_minutes_last_7_days: int
-    running_minutes_last_28_days: int
-    running_km_last_7_days: float
-    running_km_last_28_days: float
-    running_minutes_acute_chronic: float
-    running_km_acute_chronic: float
-
-
-def running_load(history: Iterable[SessionLog], today: dt.date) -> RunningLoad:
-    """Minutes and kilometres run in the last 7 and 28 days (today included) and their
-    acute:chronic ratios (knowledge_base/defaults.yaml: default_running_load). A run logged
-    without a duration or distance adds nothing to that measure."""
-    minutes = {ACUTE_DAYS: 0, CHRONIC_DAYS: 0}
-    km = {ACUTE_DAYS: 0.0, CHRONIC_DAYS: 0.0}
-    for session in history:
-        age = (today - session.date).days
-        if session.kind not in RUN_KINDS or age < 0:
-            continue
-        for days in (ACUTE_DAYS, CHRONIC_DAYS):
-            if age < days:
-                minutes[days] += session.duration_min or 0
-                km[days] += session.distance_km or 0.0
-    return {
-        "running_minutes_last_7_days": minutes[ACUTE_DAYS],
-        "running_minutes_last_28_days": minutes[CHRONIC_DAYS],
-        "running_km_last_7_days": round(km[ACUTE_DAYS], 2),
-        "running_km_last_28_days": round(km[CHRONIC_DAYS], 2),
-        "running_minutes_acute_chronic": _ratio(minutes[ACUTE_DAYS], minutes[CHRONIC_DAYS]),
-        "running_km_acute_chronic": _ratio(km[ACUTE_DAYS], km[CHRONIC_DAYS]),
-    }

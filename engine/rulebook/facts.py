@@ -97,7 +97,7 @@ class HistoryFact(FactModel):
     # Whole weeks since the first logged trunk-stability session (0 if none): the beginner's
     # trunk-first block.
     trunk_stability_weeks: int
-    # Running load: easy, quality and long runs (engine.core.features.running_load).
+    # Running load: easy, quality and long runs (engine.core.running_load).
     running_minutes_last_7_days: int = 0
     running_minutes_last_28_days: int = 0
     running_km_last_7_days: float = 0.0
