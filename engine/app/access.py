@@ -18,7 +18,7 @@ from engine.app.checkin import CheckInResult, check_in
 from engine.app.coach_view import (
     AthleteHistory,
     RecommendationDetail,
-    athlete_history,
+    coach_history,
     recommendation_detail,
 )
 from engine.app.review import Amendment, Decided, QueueItem, amend, approve, queue, reject
@@ -105,7 +105,7 @@ def visible_history(
     weeks: int,
 ) -> AthleteHistory:
     _see_athlete(principal, athlete_id)
-    return athlete_history(store, evaluator, athlete_id, until, weeks)
+    return coach_history(store, evaluator, athlete_id, until, weeks)
 
 
 def visible_week(

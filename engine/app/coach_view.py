@@ -8,17 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from engine.app.history import (
-    DayRow,
-    WeekSummary,
-    build_days,
-    history_window,
-    recommended_days,
-    summarise_weeks,
-)
+from engine.app.history import DayRow, WeekSummary, athlete_history, history_window
 from engine.contract.models import AthleteProfile, Session
 from engine.core.evaluator import Evaluator
-from engine.core.features import SessionClassifier
 from engine.knowledge.base import KnowledgeBase
 from engine.storage.reviews import REASON_CODES, ReviewEvent, ReviewStore
 from engine.storage.store import Store, StoredRecommendation
@@ -80,19 +72,14 @@ class AthleteHistory:
     until: dt.date
     days: list[DayRow]
     weeks: list[WeekSummary]
-    recommendations: list[StoredRecommendation]
 
 
-def athlete_history(
+def coach_history(
     store: Store, evaluator: Evaluator, athlete_id: str, until: dt.date, weeks: int
 ) -> AthleteHistory:
-    """Check-ins, sessions and recommendations of the last ``weeks`` ISO weeks, as day rows
-    and week summaries (the same rows as ``runstrong history``)."""
+    """The athlete's profile and the rows of ``runstrong history`` (one implementation:
+    :func:`engine.app.history.athlete_history`, which reads recommended days from SQL)."""
     profile = store.get_athlete(athlete_id)
+    view = athlete_history(store, evaluator, athlete_id, until, weeks)
     start, last = history_window(until, weeks)
-    checkins = [c for c in store.checkins(athlete_id, since=start) if c.date <= last]
-    sessions = store.sessions(athlete_id, since=start, until=last)
-    stored = [r for r in store.recommendations(athlete_id, since=start) if r.date <= last]
-    classifier = SessionClassifier.from_kb(evaluator.kb, evaluator.ruleset.settings)
-    days = build_days(start, last, checkins, sessions, recommended_days(stored), classifier)
-    return AthleteHistory(profile, start, last, days, summarise_weeks(days), stored)
+    return AthleteHistory(profile, start, last, view.days, view.weeks)

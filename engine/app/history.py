@@ -22,7 +22,7 @@ from engine.core.evaluator import Evaluator
 from engine.core.features import SessionClassifier
 from engine.core.running_load import RUN_KINDS
 from engine.storage import calendar as calendar_rows
-from engine.storage.store import Store, StoredRecommendation
+from engine.storage.store import Store
 
 # --- window ------------------------------------------------------------------------------------
 
@@ -55,13 +55,6 @@ class RecommendedDay:
     date: dt.date
     kind: str
     status: str
-
-
-def recommended_days(stored: Iterable[StoredRecommendation]) -> list[RecommendedDay]:
-    """The recommended session kind and status of each stored recommendation."""
-    return [
-        RecommendedDay(item.date, item.recommendation.session.kind, item.status) for item in stored
-    ]
 
 
 @dataclass(frozen=True)
