@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,16 @@ def test_the_engine_reads_its_choices_from_the_settings(rules_copy: Path, make_r
     assert hiit.session.kind == "hiit"
     interval = hiit.session.blocks[0].exercises[0]
     assert interval.notes == ["any full-body move"]
+
+
+def test_every_setting_the_code_reads_by_name_is_declared() -> None:
+    """A ``settings["x.y"]`` anywhere in the engine is a declared engine setting, so a rule
+    directory that lacks it is refused at load time instead of failing mid-run."""
+    engine = Path(__file__).resolve().parent.parent / "engine"
+    read = {
+        match
+        for path in engine.rglob("*.py")
+        for match in re.findall(r"settings\[\"([a-z_0-9]+\.[a-z_0-9]+)\"\]", path.read_text())
+    }
+    assert read, "the pattern found no settings reads; the test no longer looks at the code"
+    assert read - set(ENGINE_SETTINGS) == set()

@@ -142,6 +142,7 @@ Pattern = Literal[
     "jump",
     "ballistic",
     "anti_rotation",
+    "anti_extension",
     "anti_lateral_flexion",
     "isometric",
     "calf",

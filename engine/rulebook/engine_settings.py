@@ -1,10 +1,11 @@
 """The settings the engine's own code reads by name, besides those the rules reference.
 
-The features (:mod:`engine.core.features`), the planner (:mod:`engine.core.planner`) and the
-load rounding (:mod:`engine.core.loads`) read these from ``rules/settings.yaml`` with no fallback
-value in code, so every coaching number or choice they use is data with its sources. A rule
-directory whose settings file lacks one of them, or gives it a value of the wrong type, is
-refused when it is loaded, with the setting named: a renamed setting cannot silently fall back.
+The features (:mod:`engine.core.features`), the planner (:mod:`engine.core.planner`), the load
+rounding (:mod:`engine.core.loads`), the review queue and the season invariants read these from
+``rules/settings.yaml`` with no fallback value in code, so every coaching number or choice they
+use is data with its sources. A rule directory whose settings file lacks one of them, or gives it
+a value of the wrong type, is refused when it is loaded, with the setting named: a renamed
+setting cannot silently fall back.
 """
 
 from __future__ import annotations
@@ -66,6 +67,16 @@ ENGINE_SETTINGS: dict[str, EngineSetting] = {
         list[str], "exercise categories that are lower-body strength work"
     ),
     "load.without_one_rep_max_note": EngineSetting(str, "the load advice without a 1RM"),
+    # Read by the review queue and the season invariants as well as by rules: a rule change that
+    # stops referencing one must not turn those checks into a KeyError.
+    "hiit.max_per_7_days": EngineSetting(int, "the HIIT cap the season invariants check"),
+    "stress.high_min": EngineSetting(int, "a high-stress day, for the season invariants"),
+    "schedule.quality_gap_hours": EngineSetting(
+        int, "the gap before a quality run (review queue, season invariants)"
+    ),
+    "fallback.clean_sessions_to_return": EngineSetting(
+        int, "the clean sessions a fallback may outlast (season invariants)"
+    ),
     **{
         f"run.{kind}_{what}": EngineSetting(str, f"the {what} of a {kind.replace('_', ' ')}")
         for kind in CARDIO_KINDS

@@ -8,7 +8,6 @@ from typing import Literal
 from engine.contract.models import INTENSITY_ORDER, Alternative
 from engine.core.planner.context import PlanContext
 from engine.core.planner.substitutions import substitute
-from engine.core.planner.variants import pick_variant
 from engine.core.runtime import Conclusion
 from engine.rulebook.facts import ProposalFact
 
@@ -19,11 +18,7 @@ def proposal_block_reason(ctx: PlanContext, proposal: Conclusion[ProposalFact]) 
     fact = proposal.fact
     kind, program_id = fact.session, fact.program
     program = kb.programs.get(program_id) if program_id else None
-    variant = (
-        pick_variant(program, fact.variant or ctx.prescribed_variant(program.id), ctx.athlete)
-        if program
-        else None
-    )
+    variant = ctx.variant(program, fact.variant) if program else None
     if kind == "hiit" or (variant is not None and variant.counts_as_hiit):
         for item in constraints.of("no_hiit"):
             return f"no HIIT today ({item.rule})"

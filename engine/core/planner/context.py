@@ -9,7 +9,9 @@ from typing import Any
 from engine.contract.models import AthleteProfile, EvaluationRequest, Warning_
 from engine.core.planner.conclusions import Conclusions
 from engine.core.planner.constraints import Constraints
+from engine.core.planner.variants import pick_variant
 from engine.knowledge.base import KnowledgeBase
+from engine.knowledge.schema import Program, ProgramVariant
 
 
 @dataclass
@@ -35,3 +37,9 @@ class PlanContext:
             if conclusion.fact.target == program_id and conclusion.fact.variant:
                 return conclusion.fact.variant
         return ""
+
+    def variant(self, program: Program, proposed: str = "") -> ProgramVariant:
+        """Today's variant of a program: the one proposed, else the one prescribed, else
+        :func:`~engine.core.planner.variants.pick_variant`'s choice."""
+        requested = proposed or self.prescribed_variant(program.id)
+        return pick_variant(program, requested, self.athlete, self.kb.exercises)

@@ -13,8 +13,7 @@ from engine.core.planner.prescriptions import (
 )
 from engine.core.planner.progressions import settled_progressions
 from engine.core.planner.substitutions import substitute
-from engine.core.planner.variants import pick_variant
-from engine.knowledge.schema import Block, Dose, Program, ProgramVariant
+from engine.knowledge.schema import Block, Dose, Exercise, Program, ProgramVariant
 
 # Sessions that short ladder practice may go before (strength first, then the easy cardio).
 EASY_CARDIO = frozenset({"easy_run", "cross_training"})
@@ -30,12 +29,38 @@ def build_exercise(
         return None, f"{exercise.name} left out: {reason}"
     extra = list(notes)
     if chosen.id != exercise.id:
+        dose, extra = substitute_slot(exercise, chosen, dose, notes)
         extra.append(f"replaces {exercise.name}: {reason}")
     item = prescribe(chosen, dose, extra)
     apply_prescriptions(ctx, item, {*targets, exercise.id, chosen.id})
     apply_load_caps(ctx, item)
     apply_loads(ctx, chosen, item)
     return item, None
+
+
+def substitute_slot(
+    original: Exercise, chosen: Exercise, dose: Dose | None, notes: list[str]
+) -> tuple[Dose | None, list[str]]:
+    """The dose and notes a substitute is done with. A regression is the same movement made
+    easier, so it keeps the slot's notes, and its dose while counted the same way (the plan's
+    volume stands). An alternative is a different drill: the slot's reps and cues say nothing
+    about it, so it brings its own dose (when it has one) and none of the slot's notes."""
+    if chosen.id in original.regressions:
+        if chosen.dose is not None and (dose is None or measure(dose) != measure(chosen.dose)):
+            return chosen.dose, list(notes)
+        return dose, list(notes)
+    return (chosen.dose or dose), []
+
+
+def measure(dose: Dose) -> str | None:
+    """How a dose is counted: reps, seconds or yards."""
+    if dose.reps is not None:
+        return "reps"
+    if dose.duration_s is not None:
+        return "seconds"
+    if dose.distance_yd is not None:
+        return "yards"
+    return None
 
 
 def build_block(
@@ -145,9 +170,7 @@ def include_blocks(
             blocks = [stage_block] if stage_block else []
         elif fact.what == "program" and fact.ref in ctx.kb.programs:
             program = ctx.kb.programs[fact.ref]
-            blocks = program_blocks(
-                ctx, program, pick_variant(program, ctx.prescribed_variant(program.id), ctx.athlete)
-            )
+            blocks = program_blocks(ctx, program, ctx.variant(program))
             for block in blocks:
                 block.role = "accessory" if fact.role != "warm_up" else "warm_up"
                 block.name = f"{program.name}: {block.name}"

@@ -7,7 +7,6 @@ from engine.contract.models import INTENSITY_ORDER, Session, SessionBlock, Warni
 from engine.core.planner.context import PlanContext
 from engine.core.planner.filling import build_block, include_blocks, program_blocks
 from engine.core.planner.hiit import hiit_block
-from engine.core.planner.variants import pick_variant
 from engine.core.runtime import Conclusion
 from engine.rulebook.engine_settings import CARDIO_KINDS
 from engine.rulebook.facts import ProposalFact
@@ -43,9 +42,7 @@ def session_for(ctx: PlanContext, proposal: Conclusion[ProposalFact] | None) -> 
     main: list[SessionBlock] = []
     if fact.program:
         program = ctx.kb.programs[fact.program]
-        variant = pick_variant(
-            program, fact.variant or ctx.prescribed_variant(program.id), ctx.athlete
-        )
+        variant = ctx.variant(program, fact.variant)
         session.program, session.variant = program.id, variant.id
         session.title = f"{program.name}: {variant.name}"
         enrollment = next((e for e in ctx.athlete.programs if e.id == program.id), None)
