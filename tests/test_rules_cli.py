@@ -1,7 +1,8 @@
-"""``runstrong rules list|show|validate|test`` on the shipped rules and on broken copies."""
+"""``runstrong rules list|show|validate|test|season`` on the shipped rules and on broken copies."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,69 @@ def test_rules_test_json(runner) -> None:
     data = json.loads(result.output)
     assert data["failed"] == 0 and data["passed"] == len(data["outcomes"]) >= 2
     assert {outcome["name"] for outcome in data["outcomes"]} >= {"RS101::fires_below_gate"}
+
+
+# --- rules season ---------------------------------------------------------------------------
+
+
+def test_rules_season_lists_the_season_scenarios(runner) -> None:
+    result = runner.invoke(cli, ["rules", "season"])
+    assert result.exit_code == 0, result.output
+    names = [line.split(":", 1)[0] for line in result.output.splitlines()]
+    assert "beginner_without_cable_or_band" in names
+    assert "planned_strength_days_are_not_doubled" in names
+
+
+def test_rules_season_prints_a_line_a_day_and_the_verdict(runner) -> None:
+    result = runner.invoke(cli, ["rules", "season", "beginner_without_cable_or_band"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    first = next(line for line in lines if line.lstrip().startswith("1 "))
+    assert "Mon 2026-11-02" in first and "trunk_stability/floor_trio" in first
+    assert "bird_dog, dead_bug, short_side_plank" in lines[lines.index(first) + 1]
+    day_lines = [line for line in lines if line[:3].strip().isdigit()]
+    assert len(day_lines) == 56
+    assert lines[-1].startswith("PASS season:beginner_without_cable_or_band")
+
+
+def test_rules_season_json_carries_every_day(runner) -> None:
+    result = runner.invoke(
+        cli, ["rules", "season", "lightest_bar_and_regression", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["passed"] is True and data["failures"] == []
+    assert len(data["days"]) == 21
+    second = data["days"][1]
+    assert second["planned"] == "easy_run"
+    moves = second["recommendation"]["progressions"]
+    assert {"ladder": "pistol_squat", "action": "regress"}.items() <= moves[0].items()
+    assert data["days"][2]["logged"] is None  # a rest day logs nothing
+
+
+def test_rules_season_that_fails_exits_1_with_the_broken_expectation(runner, rules_copy) -> None:
+    _edit(
+        rules_copy / "seasons" / "beginner_without_cable_or_band.yaml",
+        "at_most: 0, to_day: 28}",
+        "at_most: 0, to_day: 56}",
+    )
+    result = runner.invoke(
+        cli, ["rules", "season", "beginner_without_cable_or_band", "--rules", str(rules_copy)]
+    )
+    assert result.exit_code == 1
+    assert "FAIL season:beginner_without_cable_or_band" in result.output
+    assert "expected at most 0" in result.output
+
+
+def test_rules_season_unknown_name_is_bad_input_naming_the_known_ones(runner) -> None:
+    result = runner.invoke(cli, ["rules", "season", "no_such_season"])
+    assert result.exit_code == 2
+    message = result.output + result.stderr
+    assert "no season 'no_such_season'" in message and "beginner_moves_on" in message
+
+
+def test_rules_season_broken_file_names_file_and_line(runner, rules_copy) -> None:
+    (rules_copy / "seasons" / "broken.yaml").write_text("description: [oops\n")
+    result = runner.invoke(cli, ["rules", "season", "--rules", str(rules_copy)])
+    assert result.exit_code == 2
+    assert "rules/seasons/broken.yaml:" in result.output + result.stderr

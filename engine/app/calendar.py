@@ -4,12 +4,11 @@ check-in reads from it (the upcoming runs and the day's planned kind)."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from engine.calendar.expand import kind_on, runs_between
+from engine.calendar.expand import kind_on, run_gap_days, runs_between, week_lookahead_days
 from engine.calendar.ics import parse_ics, validate_mapping
 from engine.calendar.spec import parse_once, parse_skip, parse_weekly
 from engine.contract.calendar import Calendar, CalendarEntry
@@ -99,11 +98,12 @@ def _read_text(path: Path) -> str:
         raise InputError([Problem(f"cannot read the file ({error})", file=str(path))]) from error
 
 
+def gap_lookahead_days(evaluator: Evaluator) -> int:
+    return run_gap_days(evaluator.ruleset.settings)
+
+
 def lookahead_days(evaluator: Evaluator) -> int:
-    """How far ahead a check-in looks in the calendar: far enough to see every run the
-    scheduling rules care about (the quality-run gap, in whole days, plus today)."""
-    gap_hours = float(evaluator.ruleset.settings["schedule.quality_gap_hours"])
-    return math.ceil(gap_hours / 24) + 1
+    return week_lookahead_days(evaluator.ruleset.settings)
 
 
 def upcoming_runs(
@@ -131,9 +131,15 @@ def moved_runs(
     entries = rows.entries(store, athlete_id)
     if not entries:
         return []
-    end = day + dt.timedelta(days=lookahead_days(evaluator))
-    now = {_run_key(run) for run in runs_between(entries, day, end)}
-    then = {_run_key(run) for run in evaluated_with}
+    # Only the runs the scheduling rules read: a strength day moved later in the week does not
+    # make an approved recommendation stale.
+    end = day + dt.timedelta(days=gap_lookahead_days(evaluator))
+    now = {_run_key(run) for run in runs_between(entries, day, end) if run.kind != "strength"}
+    then = {
+        key
+        for key in map(_run_key, evaluated_with)
+        if key[1] != "strength" and key[0][:10] <= end.isoformat()
+    }
     changes = [f"{kind} {when} added" for when, kind in sorted(now - then)]
     changes += [f"{kind} {when} gone" for when, kind in sorted(then - now)]
     return changes

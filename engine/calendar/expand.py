@@ -3,10 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from engine.contract.calendar import WEEKDAYS, CalendarEntry
 from engine.contract.models import PlannedRun
+
+# The days after a Monday that are still in its ISO week (calendar arithmetic, not coaching).
+REST_OF_WEEK_DAYS = 6
+
+
+def run_gap_days(settings: Mapping[str, Any]) -> int:
+    """How far ahead the scheduling rules look for runs: the quality-run gap
+    (``schedule.quality_gap_hours``) in whole days, plus today."""
+    return math.ceil(float(settings["schedule.quality_gap_hours"]) / 24) + 1
+
+
+def week_lookahead_days(settings: Mapping[str, Any]) -> int:
+    """How far ahead a check-in reads the athlete's plan: the strength days planned for the
+    rest of the week, which make up a program's weekly minimum (so a program is not pulled
+    forward onto an easy day and then done again), and the runs within the quality-run gap
+    after the last of them (which decide whether that day can take lower-body work)."""
+    return REST_OF_WEEK_DAYS + run_gap_days(settings) - 1
 
 
 def _when(day: dt.date, at: dt.time | None) -> dt.date | dt.datetime:

@@ -1,4 +1,4 @@
-"""``runstrong rules``: list, show, validate and test rules (and check and diff them)."""
+"""``runstrong rules``: list, show, validate and test rules (and check, diff and play seasons)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from engine.cli.context import app
 from engine.cli.options import EXIT_FAILED_CHECK, echo_json, fail_input, format_option, rules_option
 from engine.cli.rules_check_cmd import check_command
 from engine.cli.rules_diff_cmd import diff_command
+from engine.cli.rules_season_cmd import season_command
 from engine.contract.errors import InputError, Problem
 from engine.knowledge.base import default_knowledge_base
 from engine.rulebook.lint import check_ruleset
@@ -276,3 +277,4 @@ def rules_docs(rules_dir: Path | None, check: bool) -> None:
 # Registered here so each lives in a module of its own.
 rules_group.add_command(check_command)
 rules_group.add_command(diff_command)
+rules_group.add_command(season_command)

@@ -211,6 +211,16 @@ class FeatureBuilder:
         # Computed once: most features ask the same questions of every session.
         this_week = _iso_week(self.today)
         self.this_week_sessions = [s for s in self.history if _iso_week(s.date) == this_week]
+        # The strength days the athlete has planned later this week, one per day.
+        self.planned_strength_later = sorted(
+            {
+                _at(run.date, self.session_hour).date(): _at(run.date, self.session_hour)
+                for run in request.upcoming
+                if run.kind == "strength"
+                and (day := _at(run.date, self.session_hour).date()) > self.today
+                and _iso_week(day) == this_week
+            }.values()
+        )
         self.last_7_days = [s for s in self.history if 0 <= (self.today - s.date).days < 7]
 
     # --- classification ---
@@ -442,6 +452,8 @@ class FeatureBuilder:
             "min_per_week": minimum or 0,
             "max_per_week": maximum or 99,
             "below_minimum": minimum is not None and this_week < minimum,
+            "planned_strength_days_left": (left := self.planned_days_for(program.lower_body)),
+            "short_of_minimum": minimum is not None and this_week + left < minimum,
             "at_maximum": maximum is not None and this_week >= maximum,
             "weekly_deficit": max(0, (minimum or 0) - this_week),
             "lower_body": program.lower_body,
@@ -458,6 +470,25 @@ class FeatureBuilder:
             ),
             "missing_one_rep_max": self.missing_one_rep_max(program_id),
         }
+
+    def planned_days_for(self, lower_body: bool) -> int:
+        """The planned strength days later this week that can take a program: for lower-body
+        work, only those clear of the quality-run gap before a planned quality or long run (a
+        Wednesday strength day before Thursday's intervals will be turned into mobility)."""
+        if not lower_body or not self.planned_strength_later:
+            return len(self.planned_strength_later)
+        # Read only when a planned day has to be judged, so replay sees which plans depend on it.
+        gap = dt.timedelta(hours=int(self.settings["schedule.quality_gap_hours"]))
+        quality = [
+            _at(run.date, self.session_hour)
+            for run in self.request.upcoming
+            if run.kind in QUALITY_KINDS
+        ]
+        return sum(
+            1
+            for when in self.planned_strength_later
+            if not any(dt.timedelta(0) <= run - when < gap for run in quality)
+        )
 
     def missing_one_rep_max(self, program_id: str) -> bool:
         program = self.kb.programs[program_id]

@@ -72,7 +72,7 @@ ENGINE_SETTINGS: dict[str, EngineSetting] = {
     "hiit.max_per_7_days": EngineSetting(int, "the HIIT cap the season invariants check"),
     "stress.high_min": EngineSetting(int, "a high-stress day, for the season invariants"),
     "schedule.quality_gap_hours": EngineSetting(
-        int, "the gap before a quality run (review queue, season invariants)"
+        int, "the gap before a quality run (planned strength days, review queue, seasons)"
     ),
     "fallback.clean_sessions_to_return": EngineSetting(
         int, "the clean sessions a fallback may outlast (season invariants)"

@@ -117,6 +117,12 @@ class ProgramFact(FactModel):
     min_per_week: int  # 0 when the program sets no minimum
     max_per_week: int  # 99 when the program sets no maximum
     below_minimum: bool
+    # Strength days the athlete has planned later this week (the calendar's, in ``upcoming``)
+    # that can take this program: for lower-body work, those clear of the quality-run gap.
+    planned_strength_days_left: int
+    # Below the minimum even counting those planned days: only then is the program due on a
+    # day the athlete planned for something else.
+    short_of_minimum: bool
     at_maximum: bool
     # How far below its weekly minimum this week is (0 when it is met or there is none).
     weekly_deficit: int

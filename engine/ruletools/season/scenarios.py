@@ -294,7 +294,17 @@ def expectation_failures(
     return lines[:3]
 
 
-def run_season(evaluator: Evaluator, loaded: LoadedSeason) -> TestOutcome:
+@dataclass(frozen=True)
+class SeasonRun:
+    """A season scenario run: its days (empty when the scenario could not run) and the verdict."""
+
+    loaded: LoadedSeason
+    days: list[SeasonDay]
+    outcome: TestOutcome
+
+
+def play_season(evaluator: Evaluator, loaded: LoadedSeason) -> SeasonRun:
+    """Run one season scenario and judge its expectations."""
     scenario = loaded.scenario
     test_name = f"season:{loaded.name}"
     # The scenario's athlete fields replace the base athlete's whole (ladders: {} means none).
@@ -302,14 +312,22 @@ def run_season(evaluator: Evaluator, loaded: LoadedSeason) -> TestOutcome:
     try:
         days = simulate(evaluator, athlete, scenario.start, scenario.scripts())
     except (InputError, ValueError) as error:
-        return TestOutcome(test_name, False, (f"bad season: {error}",), loaded.file)
+        return SeasonRun(
+            loaded, [], TestOutcome(test_name, False, (f"bad season: {error}",), loaded.file)
+        )
     enrolled = [item["id"] for item in athlete.get("programs", [])]
     failures = [
         line
         for expectation in scenario.expect
         for line in expectation_failures(expectation, days, enrolled)
     ]
-    return TestOutcome(test_name, not failures, tuple(failures), loaded.file)
+    return SeasonRun(
+        loaded, days, TestOutcome(test_name, not failures, tuple(failures), loaded.file)
+    )
+
+
+def run_season(evaluator: Evaluator, loaded: LoadedSeason) -> TestOutcome:
+    return play_season(evaluator, loaded).outcome
 
 
 def iter_season_outcomes(evaluator: Evaluator, pattern: str | None = None) -> Iterator[TestOutcome]:

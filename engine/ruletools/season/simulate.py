@@ -3,9 +3,10 @@
 Each day the athlete checks in (the day's answers), the engine recommends a session, and the
 athlete logs it as done, rating every exercise as the day's script says (posture held, felt
 easy, ready to progress). Ladder decisions take effect as a coach who approves them would make
-them: an advance or a regression moves the athlete's stage from that day on. Runs the athlete
-has planned for the coming days are the request's ``upcoming``, so the 48-hour spacing sees
-them as it would in life.
+them: an advance or a regression moves the athlete's stage from that day on. Runs and strength
+days the athlete has planned for the coming days are the request's ``upcoming``, as far ahead
+as a check-in reads the calendar, so the 48-hour spacing and the weekly minimums see them as
+they would in life.
 
 Pure: no storage, no I/O; the same script gives the same season.
 """
@@ -17,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.calendar.expand import week_lookahead_days
 from engine.contract.models import (
     EvaluationRequest,
     ExerciseLog,
@@ -27,11 +29,12 @@ from engine.contract.models import (
 )
 from engine.core.evaluator import Evaluator
 
-# How far ahead the athlete's planned runs are known, and how much history each request
-# carries (enough for every window the features use: 21 days for ladders, weeks for programs).
-LOOKAHEAD_DAYS = 7
+# How much history each request carries (enough for every window the features use: 21 days
+# for ladders, weeks for programs).
 HISTORY_DAYS = 56
-UPCOMING_KINDS = frozenset({"quality_run", "long_run"})
+# The planned days a request carries ahead: the runs the 48-hour spacing sees, and the strength
+# days that make up a program's weekly minimum later in the week.
+UPCOMING_KINDS = frozenset({"quality_run", "long_run", "strength"})
 
 
 @dataclass(frozen=True)
@@ -104,9 +107,12 @@ def session_log(recommendation: Recommendation, script: DayScript) -> SessionLog
     )
 
 
-def _upcoming(start: dt.date, index: int, scripts: Sequence[DayScript]) -> list[PlannedRun]:
+def _upcoming(
+    start: dt.date, index: int, scripts: Sequence[DayScript], lookahead: int
+) -> list[PlannedRun]:
+    """The planned days ahead, as far as a check-in reads the calendar."""
     runs = []
-    for ahead in range(1, LOOKAHEAD_DAYS + 1):
+    for ahead in range(1, lookahead + 1):
         if index + ahead >= len(scripts):
             break
         planned = scripts[index + ahead].checkin.get("planned")
@@ -138,6 +144,7 @@ def simulate(
     }
     logs = list(history)
     days: list[SeasonDay] = []
+    lookahead = week_lookahead_days(evaluator.ruleset.settings)
     for index, script in enumerate(scripts):
         today = start + dt.timedelta(days=index)
         recent = [log for log in logs if (today - log.date).days < HISTORY_DAYS]
@@ -146,7 +153,9 @@ def simulate(
                 "athlete": state,
                 "checkin": {**dict(script.checkin), "date": today},
                 "history": [log.model_dump() for log in recent],
-                "upcoming": [run.model_dump() for run in _upcoming(start, index, scripts)],
+                "upcoming": [
+                    run.model_dump() for run in _upcoming(start, index, scripts, lookahead)
+                ],
             },
             context={"kb": evaluator.kb},
         )
