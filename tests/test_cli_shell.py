@@ -64,6 +64,20 @@ def test_evaluate_does_not_import_storage() -> None:
     assert not {name for name in modules if name.startswith(("engine.storage", "sqlalchemy"))}
 
 
+@pytest.mark.parametrize("command", [("today", "demo-runner"), ("review", "list")])
+def test_reading_commands_need_neither_the_rule_engine_nor_alembic(
+    command: tuple[str, ...], tmp_path: Path
+) -> None:
+    """Showing the day's card or the queue reads the database (and the queue one setting): no
+    rule engine, no hypothesis, no calendar parser, no Alembic on an up-to-date schema."""
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert CliRunner().invoke(cli, ["--db", db, "demo"]).exit_code == 0
+    modules = _modules_after("--db", db, *command)
+    assert "engine.storage.store" in modules
+    for heavy in ("durable", "alembic", "hypothesis", "icalendar"):
+        assert not {name for name in modules if name.split(".")[0] == heavy or name == heavy}, heavy
+
+
 def test_the_help_table_matches_each_commands_own_help() -> None:
     ctx = click.Context(cli)
     for name, (_, _, help_text) in COMMANDS.items():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from engine.contract.models import AthleteProfile
 from engine.core.planner.filling import substitute_slot
 from engine.core.planner.variants import pick_variant
@@ -16,25 +18,28 @@ def athlete(make_request: Any, **changes: Any) -> AthleteProfile:
     return profile
 
 
-def test_trunk_trio_with_a_band_is_the_half_kneeling_trio(
-    kb: KnowledgeBase, make_request: Any
+@pytest.mark.parametrize(
+    ("equipment", "wanted"),
+    [
+        (["loop_band"], "half_kneeling_trio"),
+        (["cable_machine", "mat"], "half_kneeling_trio"),
+        (["kettlebell"], "floor_trio"),
+        ([], "floor_trio"),
+    ],
+)
+def test_the_trunk_trio_follows_the_equipment(
+    kb: KnowledgeBase, make_request: Any, equipment: list[str], wanted: str
 ) -> None:
-    profile = athlete(make_request, level="beginner", programs=[], equipment=["loop_band"])
+    profile = athlete(make_request, level="beginner", programs=[], equipment=equipment)
     variant = pick_variant(kb.programs["trunk_stability"], "", profile, kb.exercises)
-    assert variant.id == "half_kneeling_trio"
+    assert variant.id == wanted
 
 
-def test_trunk_trio_without_cable_or_band_is_the_floor_trio(
-    kb: KnowledgeBase, make_request: Any
-) -> None:
-    profile = athlete(make_request, level="beginner", programs=[], equipment=["kettlebell"])
-    variant = pick_variant(kb.programs["trunk_stability"], "", profile, kb.exercises)
-    assert variant.id == "floor_trio"
-    assert {e.exercise for b in variant.blocks for e in b.exercises} == {
-        "bird_dog",
-        "dead_bug",
-        "short_side_plank",
-    }
+def test_the_floor_trio_needs_no_equipment(kb: KnowledgeBase) -> None:
+    variant = kb.programs["trunk_stability"].variant("floor_trio")
+    exercises = [kb.exercises[e.exercise] for b in variant.blocks for e in b.exercises]
+    assert [e.id for e in exercises] == ["bird_dog", "dead_bug", "short_side_plank"]
+    assert all(e.usable_with([]) for e in exercises)
 
 
 def test_a_requested_variant_wins_over_equipment(kb: KnowledgeBase, make_request: Any) -> None:

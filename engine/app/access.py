@@ -10,18 +10,15 @@ through the same checks and audit log as ``runstrong review``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from engine.app.accounts import Principal
 from engine.app.athlete_day import TodayCard, done_as_recommended, today_card
 from engine.app.checkin import CheckInResult, check_in
-from engine.app.coach_view import (
-    AthleteHistory,
-    RecommendationDetail,
-    coach_history,
-    recommendation_detail,
-)
+from engine.app.coach_view import AthleteHistory, coach_history
 from engine.app.review import Amendment, Decided, QueueItem, amend, approve, queue, reject
+from engine.app.review_view import ReviewDetail, review_detail
 from engine.app.week import WeekPlan, plan_week
 from engine.contract.errors import InputError
 from engine.contract.models import CheckIn, PlannedRun, SessionLog
@@ -73,6 +70,7 @@ def visible_queue(
     status: str | None,
     athlete_id: str | None,
     flag: str | None = None,
+    settings: Mapping[str, Any] | None = None,
 ) -> list[QueueItem]:
     """The review queue (oldest first) over the athletes the principal may see, optionally
     only the items with one kind of attention flag (pain, hiit, ladder)."""
@@ -80,7 +78,7 @@ def visible_queue(
         _see_athlete(principal, athlete_id)
     items = [
         item
-        for item in queue(store, status, athlete_id)
+        for item in queue(store, status, athlete_id, settings=settings)
         if principal.can_see(item.recommendation.athlete_id)
     ]
     if flag is not None:
@@ -91,9 +89,9 @@ def visible_queue(
 
 def visible_detail(
     store: Store, evaluator: Evaluator, principal: Principal, recommendation_id: int
-) -> RecommendationDetail:
+) -> ReviewDetail:
     _see_recommendation(store, principal, recommendation_id)
-    return recommendation_detail(store, evaluator.kb, recommendation_id)
+    return review_detail(store, evaluator.kb, recommendation_id)
 
 
 def visible_history(

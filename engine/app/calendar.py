@@ -4,20 +4,22 @@ check-in reads from it (the upcoming runs and the day's planned kind)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.calendar.expand import kind_on, run_gap_days, runs_between, week_lookahead_days
-from engine.calendar.ics import parse_ics, validate_mapping
 from engine.calendar.spec import parse_once, parse_skip, parse_weekly
 from engine.contract.calendar import Calendar, CalendarEntry
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import PlannedRun
-from engine.core.evaluator import Evaluator
 from engine.loading.yamlio import load_yaml_text
 from engine.storage import calendar as rows
 from engine.storage.store import Store
+
+if TYPE_CHECKING:
+    from engine.core.evaluator import Evaluator
 
 # ICS files from running apps are small; anything far larger is not a training plan.
 MAX_ICS_BYTES = 5_000_000
@@ -59,6 +61,10 @@ def remove(store: Store, athlete_id: str, entry_ids: list[int]) -> Calendar:
 
 
 def default_title_mapping() -> dict[str, list[str]]:
+    # The ICS module (and icalendar) load only when a calendar file is read: the check-in and
+    # the review queue read the calendar's rows and should not pay for the parser.
+    from engine.calendar.ics import validate_mapping
+
     text = resources.files("engine.calendar").joinpath("title_kinds.yaml").read_text("utf-8")
     return validate_mapping(load_yaml_text(text, "title_kinds.yaml").data, "title_kinds.yaml")
 
@@ -67,6 +73,8 @@ def import_ics(
     store: Store, athlete_id: str, path: Path, mapping_path: Path | None = None
 ) -> tuple[Calendar, int]:
     """Entries from an .ics file (all or none); the calendar and how many entries were new."""
+    from engine.calendar.ics import parse_ics, validate_mapping  # see default_title_mapping
+
     name = str(path)
     if mapping_path is not None:
         mapping_text = _read_text(mapping_path)
@@ -98,19 +106,11 @@ def _read_text(path: Path) -> str:
         raise InputError([Problem(f"cannot read the file ({error})", file=str(path))]) from error
 
 
-def gap_lookahead_days(evaluator: Evaluator) -> int:
-    return run_gap_days(evaluator.ruleset.settings)
-
-
-def lookahead_days(evaluator: Evaluator) -> int:
-    return week_lookahead_days(evaluator.ruleset.settings)
-
-
 def upcoming_runs(
     store: Store, evaluator: Evaluator, athlete_id: str, day: dt.date
 ) -> list[PlannedRun]:
     """The calendar's runs from ``day`` through the look-ahead."""
-    end = day + dt.timedelta(days=lookahead_days(evaluator))
+    end = day + dt.timedelta(days=week_lookahead_days(evaluator.ruleset.settings))
     return runs_between(rows.entries(store, athlete_id), day, end)
 
 
@@ -124,7 +124,11 @@ def _run_key(run: PlannedRun | dict[str, Any]) -> tuple[str, str]:
 
 
 def moved_runs(
-    store: Store, evaluator: Evaluator, athlete_id: str, day: dt.date, evaluated_with: list[Any]
+    store: Store,
+    settings: Mapping[str, Any],
+    athlete_id: str,
+    day: dt.date,
+    evaluated_with: list[Any],
 ) -> list[str]:
     """How the calendar's runs around ``day`` now differ from those the recommendation was
     evaluated with (a moved long run): empty when they agree or the athlete keeps no calendar."""
@@ -133,7 +137,7 @@ def moved_runs(
         return []
     # Only the runs the scheduling rules read: a strength day moved later in the week does not
     # make an approved recommendation stale.
-    end = day + dt.timedelta(days=gap_lookahead_days(evaluator))
+    end = day + dt.timedelta(days=run_gap_days(settings))
     now = {_run_key(run) for run in runs_between(entries, day, end) if run.kind != "strength"}
     then = {
         key

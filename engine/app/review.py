@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from engine.app.amend import Amendment, apply_amendment
 from engine.app.calendar import moved_runs
@@ -36,9 +38,6 @@ from engine.storage.reviews import REASON_CODES, Decision, ReviewEvent, ReviewSt
 from engine.storage.store import Store
 
 __all__ = ["REASON_CODES", "Amendment", "Decided", "ReviewEvent", "amend", "approve", "reject"]
-
-# The statuses a coach's queue shows (final ones have no coach; superseded ones were replaced).
-STATUSES = ("pending", "approved", "amended", "rejected")
 
 
 @dataclass(frozen=True)
@@ -85,11 +84,13 @@ def queue(
     until: dt.date | None = None,
     limit: int | None = None,
     offset: int = 0,
-    evaluator: Evaluator | None = None,
+    settings: Mapping[str, Any] | None = None,
 ) -> list[QueueItem]:
     """One page of the queue (``status`` None: every status but superseded), oldest first.
 
     Filtered, ordered and paged in the database; only the fields a queue line shows are read.
+    With the rule settings, each item is also flagged when its calendar runs have moved since
+    the check-in (the settings say how far ahead the scheduling rules look).
     """
     which = _queue_filter(status, athlete_id, since, until)
     items = [
@@ -100,13 +101,13 @@ def queue(
         )
         for digest in recommendation_digests(store, which, limit, offset)
     ]
-    if evaluator is not None:
+    if settings is not None:
         # A run moved in the calendar since the check-in: the plan may no longer fit the week.
         evaluated_with = checkin_upcoming(store, [item.recommendation.id for item in items])
         for item in items:
             digest = item.recommendation
             moved = moved_runs(
-                store, evaluator, digest.athlete_id, digest.date, evaluated_with.get(digest.id, [])
+                store, settings, digest.athlete_id, digest.date, evaluated_with.get(digest.id, [])
             )
             if moved:
                 item.flags.append(f"calendar changed: {', '.join(moved)}")

@@ -1,5 +1,6 @@
-"""What a coach sees of one recommendation (``review show``), as one view model that every
-front end renders: the CLI as text or JSON (``engine.views.review``), the web app as a page.
+"""What a coach sees of one recommendation, as one view model that every front end renders:
+the CLI's ``review show`` as text or JSON (``engine.views.review``), the web app as a page and
+the API as JSON.
 
 Sentinel feature values (9999 hours to a quality run that is not planned) become None here,
 so no front end ever shows them.
@@ -17,16 +18,20 @@ from engine.calendar.expand import runs_between
 from engine.contract.models import Recommendation, Session
 from engine.knowledge.base import KnowledgeBase
 from engine.storage import calendar as calendar_rows
-from engine.storage.reviews import ReviewEvent, ReviewStore
+from engine.storage.reviews import REASON_CODES, ReviewEvent, ReviewStore
 from engine.storage.store import Store
+
+# The check-in fields a coach sees, in the order every front end shows them.
+CHECKIN_FIELDS = ("recovery_pct", "slept_well", "soreness", "life_stress", "planned", "note")
 
 
 class ReviewDetail(BaseModel):
-    """Everything behind one recommendation."""
+    """Everything behind one recommendation: the one view model of ``review show``, the web
+    app's recommendation page and the API's ``GET /api/recommendations/{id}``."""
 
     id: int
     athlete_id: str
-    date: str
+    date: dt.date
     status: str
     rules_version: str
     coach_note: str | None
@@ -42,6 +47,20 @@ class ReviewDetail(BaseModel):
     # The planned runs the check-in was evaluated with, each marked when the athlete's
     # calendar holds it ("long_run 2026-12-06T08:00 (calendar)").
     planned_runs: list[str] = []
+    # The reasons a coach may give for a rejection (the form's choices).
+    reason_codes: tuple[str, ...] = REASON_CODES
+
+    @property
+    def checkin_fields(self) -> list[tuple[str, Any]]:
+        """The check-in's answers a coach reads, in order, leaving out the ones not given."""
+        return [
+            (key, self.checkin[key]) for key in CHECKIN_FIELDS if self.checkin.get(key) is not None
+        ]
+
+    @property
+    def session_shown(self) -> Session:
+        """The session the athlete sees: the coach's amendment when there is one."""
+        return self.amended_session or self.recommendation.session
 
     def as_json(self) -> dict[str, Any]:
         """The JSON shape ``review show --format json`` prints."""
@@ -67,7 +86,7 @@ def review_detail(store: Store, kb: KnowledgeBase, recommendation_id: int) -> Re
     return ReviewDetail(
         id=stored.id,
         athlete_id=stored.athlete_id,
-        date=stored.date.isoformat(),
+        date=stored.date,
         status=stored.status,
         rules_version=stored.rules_version,
         coach_note=coach_note,

@@ -16,10 +16,9 @@ import datetime as dt
 
 from pydantic import Field
 
-from engine.app.calendar import lookahead_days
 from engine.app.checkin import HISTORY_DAYS
 from engine.app.session_done import session_as_log
-from engine.calendar.expand import kind_on, runs_between
+from engine.calendar.expand import kind_on, runs_between, week_lookahead_days
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import (
     CheckIn,
@@ -89,7 +88,7 @@ def plan_week(
     by_date = {checkin.date: checkin for checkin in checkins}
     projected_logs: list[SessionLog] = []
     days: list[WeekDay] = []
-    horizon = lookahead_days(evaluator)
+    horizon = week_lookahead_days(evaluator.ruleset.settings)
     for offset in range(WEEK_DAYS):
         day = start + dt.timedelta(days=offset)
         runs = runs_between(entries, day, day + dt.timedelta(days=horizon))

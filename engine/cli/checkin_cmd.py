@@ -9,9 +9,8 @@ import click
 
 from engine.app.calendar import planned_kind
 from engine.app.checkin import check_in, has_checked_in
-from engine.app.today import today
 from engine.cli.context import app, database_option
-from engine.cli.options import echo_json, fail_input, format_option
+from engine.cli.options import fail_input, format_option
 from engine.cli.parsing import (
     ASCII_INT,
     load_mapping,
@@ -23,7 +22,7 @@ from engine.cli.parsing import (
 from engine.cli.questions import ask_checkin, ask_yes_no, interactive
 from engine.contract.models import SESSION_KINDS, CheckIn, PlannedRun
 from engine.views.cards import recommendation_text
-from engine.views.today import new_recommendation_line, today_text
+from engine.views.today import new_recommendation_line
 
 # The flags that answer each required question, for the message when one is missing.
 REQUIRED_FLAGS = {
@@ -137,27 +136,3 @@ def checkin_command(
     else:
         click.echo(recommendation_text(result.recommendation))
         click.echo(f"\n{new_recommendation_line(result.recommendation_id, result.status)}")
-
-
-@click.command(
-    "today",
-    epilog="""Examples:
-
-\b
-  runstrong today ana
-  runstrong today ana --format json
-""",
-)
-@click.argument("athlete_id")
-@click.option("--date", "day", help="Another day's recommendation (default: today).")
-@format_option
-@database_option()
-@click.pass_context
-def today_command(ctx: click.Context, athlete_id: str, day: str | None, output_format: str) -> None:
-    """Show today's recommendation."""
-    when = parse_date(day, "--date") if day else dt.date.today()
-    view = today(app(ctx).store(), athlete_id, when)
-    if output_format == "json":
-        echo_json(view.as_json())
-    else:
-        click.echo(today_text(view))

@@ -52,6 +52,13 @@ class AppContext:
 
         return get_evaluator(self.rules_dir)
 
+    def settings(self) -> dict[str, Any]:
+        """The rule settings alone, for a command that needs a number but not the rules (the
+        review queue): no rule engine is built, so the command starts quickly."""
+        from engine.rulebook.ruleset import load_settings
+
+        return load_settings(self.rules_dir)
+
 
 def app(ctx: click.Context) -> AppContext:
     obj = ctx.find_object(AppContext)

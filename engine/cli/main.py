@@ -90,7 +90,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "schema_command",
         "Print the JSON Schema of a model or file format.",
     ),
-    "today": ("engine.cli.checkin_cmd", "today_command", "Show today's recommendation."),
+    "today": ("engine.cli.today_cmd", "today_command", "Show today's recommendation."),
     "week": (
         "engine.cli.week_cmd",
         "week_command",

@@ -7,7 +7,6 @@ import click
 from engine.app.errors import StoreError
 from engine.app.review import (
     REASON_CODES,
-    STATUSES,
     Amendment,
     amend,
     approve,
@@ -20,7 +19,7 @@ from engine.app.review_view import review_detail, review_events
 from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, fail_input, format_option
 from engine.cli.parsing import ASCII_INT, parse_date, parse_dose
-from engine.contract.models import SESSION_KINDS, Session
+from engine.contract.models import REVIEW_STATUSES, SESSION_KINDS, Session
 from engine.loading.inputs import load_document
 from engine.views.review import (
     decided_text,
@@ -73,7 +72,7 @@ PAGE_SIZE = 50
 """,
 )
 @click.option(
-    "--status", type=click.Choice([*STATUSES, "all"]), default="pending", show_default=True
+    "--status", type=click.Choice([*REVIEW_STATUSES, "all"]), default="pending", show_default=True
 )
 @click.option("--athlete", "athlete_id")
 @click.option("--since", help="First day shown, YYYY-MM-DD.")
@@ -111,7 +110,7 @@ def review_list(
             last,
             limit=limit,
             offset=offset,
-            evaluator=app(ctx).evaluator(),
+            settings=app(ctx).settings(),
         )
         full_page = len(items) == limit or offset
         total = queue_size(store, chosen, athlete_id, first, last) if full_page else len(items)

@@ -432,6 +432,10 @@ class Recommendation(Contract):
     features: dict[str, Any] = Field(default_factory=dict)
 
 
+# The statuses a coach's queue shows (final ones have no coach; superseded ones were replaced).
+REVIEW_STATUSES = ("pending", "approved", "amended", "rejected")
+
+
 class StoredRecommendation(Recommendation):
     """A recommendation as stored and shown back (``today --format json``): the engine's output
     plus where it stands in the coach's review."""

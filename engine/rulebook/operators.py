@@ -28,7 +28,7 @@ Each language is this vocabulary, with a documented addition:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Final
 
 
@@ -112,3 +112,10 @@ def holds(op: str, got: Any, wanted: Any) -> bool:
     except KeyError:
         raise ValueError(f"unknown operator {op!r}") from None
     return test(got, wanted)
+
+
+def given_operators(model: object, names: Iterable[str]) -> dict[str, Any]:
+    """The operators a comparison model was given, by their names in the vocabulary, in its
+    order. ``in`` is a Python keyword, so its field is ``in_``."""
+    values = {name: getattr(model, "in_" if name == "in" else name) for name in names}
+    return {name: value for name, value in values.items() if value is not None}

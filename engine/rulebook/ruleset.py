@@ -348,6 +348,38 @@ def _placeholder(annotation: Any) -> Any:
     return {int: 0, float: 0.0, bool: False, str: ""}.get(annotation, "")
 
 
+def _engine_setting_problems(located: LocatedData, settings: dict[str, Any]) -> list[Problem]:
+    return [
+        Problem(
+            message,
+            file=located.file,
+            line=located.line_for(("settings", key, "value") if key in settings else ("settings",)),
+            field=key,
+        )
+        for key, message in engine_setting_problems(settings).items()
+    ]
+
+
+def load_settings(root: Path | None = None) -> dict[str, Any]:
+    """The setting values of a rule directory, checked as :func:`load_ruleset` checks them
+    (the file's schema, the engine's settings), without reading the rules or the knowledge
+    base: for a command that only needs a number, such as the review queue's calendar check.
+    InputError names the file, line and setting."""
+    root = (root or rules_dir()).resolve()
+    path = root / "settings.yaml"
+    shown = display_path(root, path)
+    if not path.is_file():
+        raise InputError([Problem("required file is missing", file=shown)])
+    _, located = read_yaml_file(path, shown)
+    settings = {
+        key: setting.value
+        for key, setting in validate_located(SettingsFile, located).settings.items()
+    }
+    if problems := _engine_setting_problems(located, settings):
+        raise InputError(problems)
+    return settings
+
+
 def load_ruleset(root: Path | None = None, kb: KnowledgeBase | None = None) -> RuleSet:
     """Load and check a rule directory; raise InputError listing every problem."""
     root = (root or rules_dir()).resolve()
@@ -393,11 +425,7 @@ def load_ruleset(root: Path | None = None, kb: KnowledgeBase | None = None) -> R
                                 field=f"settings.{key}.sources[{index}]",
                             )
                         )
-            for key, message in engine_setting_problems(settings).items():
-                at = ("settings", key, "value") if key in settings else ("settings",)
-                problems.append(
-                    Problem(message, file=located.file, line=located.line_for(at), field=key)
-                )
+            problems.extend(_engine_setting_problems(located, settings))
         except InputError as error:
             problems.extend(error.problems)
 

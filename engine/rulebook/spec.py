@@ -30,7 +30,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from engine.rulebook.operators import CONDITION_OPERATORS
+from engine.rulebook.operators import CONDITION_OPERATORS, given_operators
 
 RuleId = Annotated[str, Field(pattern=r"^RS[0-9]{3}$")]
 SettingKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")]
@@ -82,11 +82,7 @@ class Comparison(SpecModel):
         return self
 
     def operators(self) -> dict[str, Any]:
-        """The operators given, by their names in the vocabulary, in its order."""
-        values = {
-            name: getattr(self, "in_" if name == "in" else name) for name in CONDITION_OPERATORS
-        }
-        return {name: value for name, value in values.items() if value is not None}
+        return given_operators(self, CONDITION_OPERATORS)
 
 
 # A bare scalar is shorthand for ``{eq: scalar}``.

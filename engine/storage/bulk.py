@@ -15,7 +15,13 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from engine.contract.models import CheckIn, PlannedRun, Recommendation, SessionLog
+from engine.contract.models import (
+    REVIEW_STATUSES,
+    CheckIn,
+    PlannedRun,
+    Recommendation,
+    SessionLog,
+)
 from engine.storage.schema import (
     AthleteRow,
     CheckInRow,
@@ -24,8 +30,6 @@ from engine.storage.schema import (
     utcnow,
 )
 from engine.storage.store import NotFound, Store
-
-STATUSES = ("pending", "approved", "amended", "rejected")
 
 
 @dataclass(frozen=True)
@@ -44,9 +48,9 @@ def import_days(store: Store, athlete_id: str, days: Sequence[PastDay]) -> list[
     A day the athlete already checked in on is refused (:class:`AlreadyExists`, nothing
     stored), as is an unknown athlete or status.
     """
-    unknown = sorted({day.status for day in days} - set(STATUSES))
+    unknown = sorted({day.status for day in days} - set(REVIEW_STATUSES))
     if unknown:
-        raise ValueError(f"unknown status {unknown[0]!r}; use one of {', '.join(STATUSES)}")
+        raise ValueError(f"unknown status {unknown[0]!r}; use one of {', '.join(REVIEW_STATUSES)}")
     dumped: dict[int, dict[str, Any]] = {}
 
     def recommendation_json(recommendation: Recommendation) -> dict[str, Any]:

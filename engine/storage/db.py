@@ -27,12 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -241,15 +237,31 @@ def database_error(error: DBAPIError, label: str) -> StoreError | None:
     return None
 
 
-def _alembic_config() -> Config:
+# The newest migration. Every command checks the database against it, and reading it from
+# the migration scripts would import Alembic (a fifth of a second) on every start-up; a test
+# checks it against Alembic's own head (tests/storage/test_store.py).
+HEAD_REVISION = "0003"
+# Alembic's bookkeeping table, read with plain SQL for the same reason.
+VERSION_TABLE = "alembic_version"
+
+
+def _alembic_config() -> Any:
+    from alembic.config import Config  # only when migrating: see HEAD_REVISION
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
+    return HEAD_REVISION
+
+
+def alembic_head_revision() -> str | None:
+    """The head of the migration scripts, as Alembic finds it."""
+    from alembic.script import ScriptDirectory
+
+    head: str | None = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     return head
 
 
@@ -259,12 +271,19 @@ def _reading(connection: Connection) -> Connection:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at (None before the first migration)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(_reading(connection)).get_current_revision()
+        reading = _reading(connection)
+        if not inspect(reading).has_table(VERSION_TABLE):
+            return None
+        rows = reading.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+        return str(rows[0]) if len(rows) == 1 else None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (all migrations run in one transaction)."""
+    from alembic import command  # only when migrating: see HEAD_REVISION
+
     config = _alembic_config()
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engine.app.review import STATUSES, Decided, QueueItem, ReviewEvent, RuleStats
+from engine.app.review import Decided, QueueItem, ReviewEvent, RuleStats
 from engine.app.review_view import ReviewDetail
 from engine.contract.formatting import fmt_value, plural
+from engine.contract.models import REVIEW_STATUSES
 from engine.views.cards import matched_text, recommendation_text
-
-CHECKIN_FIELDS = ("recovery_pct", "slept_well", "soreness", "life_stress", "planned", "note")
 
 
 def queue_line(item: QueueItem) -> str:
@@ -85,9 +84,8 @@ def review_detail_text(detail: ReviewDetail) -> str:
         f"  rules {detail.rules_version}",
         "CHECK-IN",
     ]
-    for key in CHECKIN_FIELDS:
-        if checkin.get(key) is not None:
-            lines.append(f"  {key}: {fmt_value(checkin[key])}")
+    for key, value in detail.checkin_fields:
+        lines.append(f"  {key}: {fmt_value(value)}")
     for pain in checkin.get("pain", []):
         lines.append(
             f"  pain: {pain['area']} {pain['severity']}/10"
@@ -157,7 +155,7 @@ def stats_json(stats: Sequence[RuleStats]) -> list[dict[str, object]]:
         {
             "rule": item.rule,
             "shaped": item.shaped,
-            **{status: item.statuses[status] for status in STATUSES},
+            **{status: item.statuses[status] for status in REVIEW_STATUSES},
             "overridden": item.overrides,
             "reasons": dict(item.reasons),
         }

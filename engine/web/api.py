@@ -65,8 +65,13 @@ def list_recommendations(
     athlete: Annotated[str | None, Query(max_length=64)] = None,
 ) -> list[QueueItemOut]:
     """The review queue, oldest first, over the athletes you may see."""
+    state = web_state(request)
     items = access.visible_queue(
-        web_state(request).store, principal, None if status == "all" else status, athlete
+        state.store,
+        principal,
+        None if status == "all" else status,
+        athlete,
+        settings=state.evaluator.ruleset.settings,
     )
     return [QueueItemOut.of(item) for item in items]
 

@@ -13,8 +13,8 @@ from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.app.access import ReviewEvent
-from engine.app.coach_view import RecommendationDetail
 from engine.app.review import QueueItem
+from engine.app.review_view import ReviewDetail
 from engine.contract.models import (
     CheckIn,
     Intensity,
@@ -113,17 +113,16 @@ class RecommendationOut(ApiModel):
     events: list[EventOut]
 
     @classmethod
-    def of(cls, detail: RecommendationDetail) -> RecommendationOut:
-        stored = detail.stored
+    def of(cls, detail: ReviewDetail) -> RecommendationOut:
         return cls(
-            id=stored.id,
-            athlete=stored.athlete_id,
-            date=stored.date,
-            status=stored.status,
+            id=detail.id,
+            athlete=detail.athlete_id,
+            date=detail.date,
+            status=detail.status,
             coach_note=detail.coach_note,
             amended_session=detail.amended_session,
             checkin=detail.checkin,
-            recommendation=stored.recommendation,
+            recommendation=detail.recommendation,
             sources=detail.sources,
             events=[EventOut.of(event) for event in detail.events],
         )

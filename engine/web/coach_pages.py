@@ -11,9 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from engine.app import access
 from engine.app.accounts import Principal
-from engine.app.coach_view import STATUSES
 from engine.contract.errors import InputError
-from engine.contract.models import INTENSITY_ORDER, SESSION_KINDS
+from engine.contract.models import INTENSITY_ORDER, REVIEW_STATUSES, SESSION_KINDS
 from engine.web.api_models import AthleteIdPath, RecommendationId, StatusFilter
 from engine.web.auth import check_form_csrf, page_user
 from engine.web.charts import readiness_chart, week_chart
@@ -41,8 +40,14 @@ def review_queue(
 ) -> Response:
     _coach(principal)
     athlete = athlete or None
+    state = web_state(request)
     items = access.visible_queue(
-        web_state(request).store, principal, None if status == "all" else status, athlete, flag
+        state.store,
+        principal,
+        None if status == "all" else status,
+        athlete,
+        flag,
+        settings=state.evaluator.ruleset.settings,
     )
     return render(
         request,
@@ -52,7 +57,7 @@ def review_queue(
         status=status,
         athlete=athlete,
         flag=flag,
-        statuses=(*STATUSES, "all"),
+        statuses=(*REVIEW_STATUSES, "all"),
         athletes=access.visible_athletes(principal),
     )
 
@@ -71,7 +76,7 @@ def _detail_page(
         principal,
         422 if error else 200,
         detail=detail,
-        rec=detail.stored.recommendation,
+        rec=detail.recommendation,
         error=error,
         kinds=SESSION_KINDS,
         intensities=list(INTENSITY_ORDER),

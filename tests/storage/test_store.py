@@ -17,6 +17,7 @@ from engine.app.today import todays_recommendation
 from engine.contract.errors import InputError
 from engine.contract.models import PlannedRun, SessionLog
 from engine.storage.db import (
+    alembic_head_revision,
     create_db_engine,
     current_revision,
     head_revision,
@@ -50,6 +51,20 @@ def test_first_use_applies_every_migration(db_url, open_store):
     tables = set(inspect(store.engine).get_table_names())
     assert set(TABLES) | {"alembic_version"} <= tables
     assert row_counts(store.engine) == dict.fromkeys(TABLES, 0)
+
+
+def test_the_head_revision_constant_is_alembics_head():
+    """``HEAD_REVISION`` spares every command the Alembic import; a new migration must move it."""
+    assert head_revision() == alembic_head_revision()
+
+
+def test_current_revision_reads_what_alembic_wrote(open_store):
+    from alembic.runtime.migration import MigrationContext
+
+    store = open_store()
+    with store.engine.connect() as connection:
+        alembic_says = MigrationContext.configure(connection).get_current_revision()
+    assert current_revision(store.engine) == alembic_says == head_revision()
 
 
 def test_reopening_is_idempotent_and_keeps_data(open_store, profile):

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import get_args
 
 from fastapi.testclient import TestClient
 
 from engine.app.checkin import check_in
 from engine.app.evaluators import get_evaluator
-from engine.storage.reviews import ReviewStore
+from engine.contract.models import REVIEW_STATUSES
+from engine.storage.reviews import REASON_CODES, ReviewStore
+from engine.web.api_models import ReasonCode, StatusFilter
 from tests.web.conftest import World, bearer, checkin, log_in
 
 
@@ -173,3 +176,10 @@ def test_athlete_page_shows_the_week_plan(client: TestClient, world: World):
     assert "The week ahead" in week
     assert week.count("<tr>") == 1 + 7  # the header and seven days
     assert week.count("projected") >= 6  # every day after today's check-in is a projection
+
+
+def test_the_apis_status_and_reason_choices_are_the_apps() -> None:
+    """The API spells its choices as Literal types (for OpenAPI and mypy); they must be the
+    application's one list, not a copy that drifts."""
+    assert get_args(StatusFilter) == (*REVIEW_STATUSES, "all")
+    assert get_args(ReasonCode) == tuple(REASON_CODES)

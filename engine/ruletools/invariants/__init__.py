@@ -33,28 +33,74 @@ One module per job: :mod:`.spec` (the format), :mod:`.scopes` (what invariants a
 :mod:`.loading`, :mod:`.evaluate` (one evaluation's verdicts), :mod:`.strategies` (hypothesis),
 :mod:`.shrinking`, :mod:`.determinism` (settings, and the one reach into hypothesis internals),
 :mod:`.runner`.
+
+The names below are imported on first use (PEP 562): the review commands check an amendment
+against the invariants, and importing hypothesis for that would cost every start-up 0.4 s.
 """
 
-from engine.ruletools.invariants.determinism import check_settings, without_local_constants
-from engine.ruletools.invariants.evaluate import (
-    Verdict,
-    build_document,
-    check_request,
-    condition_lines,
-    evaluate_invariant,
-)
-from engine.ruletools.invariants.loading import invariants_for, invariants_path, load_invariants
-from engine.ruletools.invariants.runner import (
-    CheckReport,
-    Failure,
-    InvariantResult,
-    case_requests,
-    check_invariants,
-    run_check,
-)
-from engine.ruletools.invariants.shrinking import request_data, request_yaml, trim
-from engine.ruletools.invariants.spec import ENGINE_ID, InvariantSpec, LoadedInvariant
-from engine.ruletools.invariants.strategies import request_strategy
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.ruletools.invariants.determinism import check_settings, without_local_constants
+    from engine.ruletools.invariants.evaluate import (
+        Verdict,
+        build_document,
+        check_request,
+        condition_lines,
+        evaluate_invariant,
+    )
+    from engine.ruletools.invariants.loading import invariants_for, invariants_path, load_invariants
+    from engine.ruletools.invariants.runner import (
+        CheckReport,
+        Failure,
+        InvariantResult,
+        case_requests,
+        check_invariants,
+        run_check,
+    )
+    from engine.ruletools.invariants.shrinking import request_data, request_yaml, trim
+    from engine.ruletools.invariants.spec import ENGINE_ID, InvariantSpec, LoadedInvariant
+    from engine.ruletools.invariants.strategies import request_strategy
+
+# name -> the submodule that defines it
+_EXPORTS = {
+    "CheckReport": "runner",
+    "ENGINE_ID": "spec",
+    "Failure": "runner",
+    "InvariantResult": "runner",
+    "InvariantSpec": "spec",
+    "LoadedInvariant": "spec",
+    "Verdict": "evaluate",
+    "build_document": "evaluate",
+    "case_requests": "runner",
+    "check_invariants": "runner",
+    "check_request": "evaluate",
+    "check_settings": "determinism",
+    "condition_lines": "evaluate",
+    "evaluate_invariant": "evaluate",
+    "invariants_for": "loading",
+    "invariants_path": "loading",
+    "load_invariants": "loading",
+    "request_data": "shrinking",
+    "request_strategy": "strategies",
+    "request_yaml": "shrinking",
+    "run_check": "runner",
+    "trim": "shrinking",
+    "without_local_constants": "determinism",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ENGINE_ID",

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from engine.rulebook.operators import EXPECTATION_OPERATORS
+from engine.rulebook.operators import EXPECTATION_OPERATORS, given_operators
 from engine.rulebook.spec import Scalar, SettingRef
 
 INVARIANTS_FILE = "invariants.yaml"
@@ -56,11 +56,7 @@ class Expectation(InvModel):
         return self
 
     def operators(self) -> dict[str, Any]:
-        """The operators given, by their names in the vocabulary, in its order."""
-        values = {
-            name: getattr(self, "in_" if name == "in" else name) for name in EXPECTATION_OPERATORS
-        }
-        return {name: value for name, value in values.items() if value is not None}
+        return given_operators(self, EXPECTATION_OPERATORS)
 
 
 # A bare value is shorthand for ``{eq: value}``.
