@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from engine.contract.models import AthleteProfile
-from engine.core.planner.filling import substitute_slot
+from engine.core.planner.substitutions import substitute_slot
 from engine.core.planner.variants import pick_variant
 from engine.knowledge.base import KnowledgeBase
 from engine.knowledge.schema import Dose

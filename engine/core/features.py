@@ -212,15 +212,13 @@ class FeatureBuilder:
         this_week = _iso_week(self.today)
         self.this_week_sessions = [s for s in self.history if _iso_week(s.date) == this_week]
         # The strength days the athlete has planned later this week, one per day.
-        self.planned_strength_later = sorted(
-            {
-                _at(run.date, self.session_hour).date(): _at(run.date, self.session_hour)
-                for run in request.upcoming
-                if run.kind == "strength"
-                and (day := _at(run.date, self.session_hour).date()) > self.today
-                and _iso_week(day) == this_week
-            }.values()
-        )
+        later: dict[dt.date, dt.datetime] = {}
+        for run in request.upcoming:
+            when = _at(run.date, self.session_hour)
+            day = when.date()
+            if run.kind == "strength" and day > self.today and _iso_week(day) == this_week:
+                later.setdefault(day, when)
+        self.planned_strength_later = sorted(later.values())
         self.last_7_days = [s for s in self.history if 0 <= (self.today - s.date).days < 7]
 
     # --- classification ---

@@ -12,8 +12,8 @@ from engine.core.planner.prescriptions import (
     prescribe,
 )
 from engine.core.planner.progressions import settled_progressions
-from engine.core.planner.substitutions import substitute
-from engine.knowledge.schema import Block, Dose, Exercise, Program, ProgramVariant
+from engine.core.planner.substitutions import substitute, substitute_slot
+from engine.knowledge.schema import Block, Dose, Program, ProgramVariant
 
 # Sessions that short ladder practice may go before (strength first, then the easy cardio).
 EASY_CARDIO = frozenset({"easy_run", "cross_training"})
@@ -36,31 +36,6 @@ def build_exercise(
     apply_load_caps(ctx, item)
     apply_loads(ctx, chosen, item)
     return item, None
-
-
-def substitute_slot(
-    original: Exercise, chosen: Exercise, dose: Dose | None, notes: list[str]
-) -> tuple[Dose | None, list[str]]:
-    """The dose and notes a substitute is done with. A regression is the same movement made
-    easier, so it keeps the slot's notes, and its dose while counted the same way (the plan's
-    volume stands). An alternative is a different drill: the slot's reps and cues say nothing
-    about it, so it brings its own dose (when it has one) and none of the slot's notes."""
-    if chosen.id in original.regressions:
-        if chosen.dose is not None and (dose is None or measure(dose) != measure(chosen.dose)):
-            return chosen.dose, list(notes)
-        return dose, list(notes)
-    return (chosen.dose or dose), []
-
-
-def measure(dose: Dose) -> str | None:
-    """How a dose is counted: reps, seconds or yards."""
-    if dose.reps is not None:
-        return "reps"
-    if dose.duration_s is not None:
-        return "seconds"
-    if dose.distance_yd is not None:
-        return "yards"
-    return None
 
 
 def build_block(
