@@ -7,13 +7,14 @@ import datetime as dt
 import pytest
 
 from engine.app.evaluators import get_evaluator
+from engine.ruletools.season.properties import includes_on_the_card
 from engine.ruletools.season.scenarios import (
     LoadedSeason,
     SeasonScenario,
     load_seasons,
     run_season,
 )
-from engine.ruletools.season.simulate import DayScript, Rating, simulate
+from engine.ruletools.season.simulate import DayScript, Rating, SeasonDay, simulate
 
 _EVALUATOR = get_evaluator()
 _SEASONS = load_seasons(_EVALUATOR.ruleset.root)
@@ -65,3 +66,36 @@ def test_the_athlete_logs_what_was_recommended_and_ladders_move() -> None:
     assert advanced
     later = days[advanced[0].number]  # the day after the advance
     assert later.request.athlete.ladders["pistol_squat"].stage == "isometric_pistol"
+
+
+def test_a_trace_that_hides_a_dropped_include_breaks_the_card_invariant() -> None:
+    """INV25 over a low-recovery day: RS707's practice cannot join the mobility session, the
+    card says "Not today" and so does the trace beside RS707. Take the trace's line away and
+    the invariant reports it; take the card's note away too and it reports that."""
+    base = _EVALUATOR.ruleset.base_request["athlete"]
+    checkin = {"recovery_pct": 40, "slept_well": True, "soreness": 2, "life_stress": 3}
+    days = simulate(_EVALUATOR, base, dt.date(2026, 11, 18), [DayScript(checkin)])
+    settings = _EVALUATOR.ruleset.settings
+    rec = days[0].recommendation
+    assert rec.session.kind == "mobility"
+    entry = next(item for item in rec.rationale if item.rule == "RS707")
+    assert entry.not_on_card == ["pistol_squat on a mobility day"]
+    assert includes_on_the_card(days, _EVALUATOR.kb, settings) == []
+
+    def with_changes(**session_changes: object) -> list[SeasonDay]:
+        rationale = [
+            item.model_copy(update={"not_on_card": []}) if item.rule == "RS707" else item
+            for item in rec.rationale
+        ]
+        changed = rec.model_copy(
+            update={
+                "rationale": rationale,
+                "session": rec.session.model_copy(update=session_changes),
+            }
+        )
+        return [SeasonDay(1, days[0].request, changed, days[0].logged)]
+
+    hidden = includes_on_the_card(with_changes(), _EVALUATOR.kb, settings)
+    assert hidden and "RS707's trace does not say it is not done" in hidden[0]
+    gone = includes_on_the_card(with_changes(notes=[]), _EVALUATOR.kb, settings)
+    assert gone and "is not on the card" in gone[0]

@@ -391,6 +391,9 @@ class RationaleEntry(Contract):
     # The fact fields the rule's conditions read, with the values they had.
     matched: dict[str, dict[str, Any]] = Field(default_factory=dict)
     concluded: list[str] = Field(default_factory=list)
+    # What the rule added that today's session does not hold, and why ("pistol_squat on a
+    # mobility day"): the trace never claims work the card does not show.
+    not_on_card: list[str] = Field(default_factory=list)
 
 
 class Warning_(Contract):

@@ -88,6 +88,7 @@ class Evaluator:
                         describe_conclusion(item.fact_type, item.fields)
                         for item in firing.conclusions
                     ],
+                    not_on_card=list(dict.fromkeys(plan.not_on_card.get(firing.rule, []))),
                 )
             )
         return Recommendation(

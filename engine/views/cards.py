@@ -75,6 +75,7 @@ def recommendation_text(rec: Recommendation) -> str:
         lines.append(f"  {index}. {entry.rule}: {entry.summary}")
         for alias, values in entry.matched.items():
             lines.append(f"       matched {values.get('fact', alias)}: {matched_text(values)}")
+        lines.extend(f"       not on today's card: {why}" for why in entry.not_on_card)
         lines.append(f"       sources: {', '.join(entry.sources)}")
     considered = [item for item in rec.alternatives if item.outcome != "chosen"]
     if considered:

@@ -115,6 +115,7 @@ def review_detail_text(detail: ReviewDetail) -> str:
             lines.append(f"       matched {values.get('fact')}: {matched_text(values)}")
         for concluded in entry.concluded:
             lines.append(f"       concluded {concluded}")
+        lines.extend(f"       not on today's card: {why}" for why in entry.not_on_card)
         for source in entry.sources:
             lines.append(f"       source {source}: {detail.sources.get(source, source)}")
     lines.append("CONSTRAINTS")

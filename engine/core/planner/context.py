@@ -25,6 +25,9 @@ class PlanContext:
     warnings: list[Warning_] = field(default_factory=list)
     # Why an included ladder's stage was left out today, by ladder id (for the card's note).
     dropped: dict[str, str] = field(default_factory=dict)
+    # What each rule included that today's card does not hold, and why, by rule id: the trace
+    # says so beside the rule, so it never claims work the session does not do.
+    not_on_card: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def athlete(self) -> AthleteProfile:

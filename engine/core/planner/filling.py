@@ -117,6 +117,11 @@ def include_blocks(
     after: list[SessionBlock] = []
     notes: list[str] = []
     made: dict[tuple[str, str], list[SessionBlock]] = {}
+
+    def not_today(rule: str, why: str) -> None:
+        notes.append(f"Not today: {why} ({rule})")
+        ctx.not_on_card.setdefault(rule, []).append(why)
+
     for conclusion in ctx.conclusions.includes:
         fact = conclusion.fact
         key = (fact.what, fact.ref)
@@ -125,15 +130,15 @@ def include_blocks(
                 if fact.reason:
                     block.notes.append(f"{fact.reason} ({conclusion.rule})")
             if not made[key]:
-                notes.append(f"Not today: {fact.ref} ({conclusion.rule})")
+                not_today(conclusion.rule, fact.ref)
             continue
         made[key] = []
         before_cardio = session_kind in EASY_CARDIO and fact.what == "ladder"
         if session_kind not in {"strength", "mobility"} and not before_cardio:
-            notes.append(f"Not today: {fact.ref} on a {session_kind} day ({conclusion.rule})")
+            not_today(conclusion.rule, f"{fact.ref} on a {session_kind} day")
             continue
         if fact.role != "warm_up" and session_kind not in {"strength", *EASY_CARDIO}:
-            notes.append(f"Not today: {fact.ref} on a {session_kind} day ({conclusion.rule})")
+            not_today(conclusion.rule, f"{fact.ref} on a {session_kind} day")
             continue
         if fact.what == "program" and fact.ref == session_program:
             if fact.reason:
@@ -156,7 +161,7 @@ def include_blocks(
                 blocks = [SessionBlock(name=exercise.name, role="accessory", exercises=[item])]
         if not blocks:
             reason = ctx.dropped.get(fact.ref, "its exercises are ruled out today")
-            notes.append(f"Not today: {fact.ref}, {reason} ({conclusion.rule})")
+            not_today(conclusion.rule, f"{fact.ref}, {reason}")
         made[key] = blocks
         for block in blocks:
             if fact.reason:

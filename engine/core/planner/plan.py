@@ -34,6 +34,8 @@ class PlanResult:
     warnings: list[Warning_]
     constraints: list[Constraint]
     alternatives: list[Alternative]
+    # Rule id -> what it included that the card does not hold, and why.
+    not_on_card: dict[str, list[str]]
 
 
 class Planner:
@@ -74,4 +76,5 @@ class Planner:
             warnings=warnings,
             constraints=constraints,
             alternatives=alternatives,
+            not_on_card=ctx.not_on_card,
         )

@@ -168,20 +168,27 @@ def includes_on_the_card(
     days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
 ) -> list[str]:
     """Every rule that adds work (an ``include``) shows on the card: the work is in the
-    session, or a note on the card says why it is not done today."""
+    session, or a note on the card says why it is not done today and the trace says the same
+    beside the rule (``not_on_card``), so the trace never claims work the card does not hold."""
     lines = []
     for day in days:
         rec = day.recommendation
-        texts = [*rec.session.notes, *(n for b in rec.session.blocks for n in b.notes)]
+        in_blocks = [n for b in rec.session.blocks for n in b.notes]
         names = [block.name for block in rec.session.blocks]
         for entry in rec.rationale:
             for concluded in entry.concluded:
                 if not concluded.startswith("include("):
                     continue
-                shown = any(f"({entry.rule})" in text for text in texts) or any(
+                tag = f"({entry.rule})"
+                placed = any(tag in text for text in in_blocks) or any(
                     entry.rule in name for name in names
                 )
-                if not shown:
+                noted = any(tag in text and "Not today" in text for text in rec.session.notes)
+                if placed or (noted and entry.not_on_card):
+                    continue
+                if noted:
+                    lines.append(f"{_label(day)}: {entry.rule}'s trace does not say it is not done")
+                elif not any(tag in text for text in rec.session.notes):
                     lines.append(f"{_label(day)}: {entry.rule} {concluded} is not on the card")
     return lines
 
