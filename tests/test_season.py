@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from engine.app.evaluators import get_evaluator
-from engine.ruletools.season.properties import includes_on_the_card
+from engine.contract.models import RationaleEntry
+from engine.ruletools.season.properties import every_firing_leaves_a_mark, includes_on_the_card
 from engine.ruletools.season.scenarios import (
     LoadedSeason,
     SeasonScenario,
@@ -99,3 +100,34 @@ def test_a_trace_that_hides_a_dropped_include_breaks_the_card_invariant() -> Non
     assert hidden and "RS707's trace does not say it is not done" in hidden[0]
     gone = includes_on_the_card(with_changes(notes=[]), _EVALUATOR.kb, settings)
     assert gone and "is not on the card" in gone[0]
+
+
+def test_a_firing_that_changed_nothing_breaks_the_trace_invariant() -> None:
+    """INV27: every trace line must be a proposal, a constraint, a decision, work or a dose on
+    the card, or say beside the rule that it is not on today's card."""
+    base = _EVALUATOR.ruleset.base_request["athlete"]
+    checkin = {"recovery_pct": 40, "slept_well": True, "soreness": 2, "life_stress": 3}
+    days = simulate(_EVALUATOR, base, dt.date(2026, 11, 18), [DayScript(checkin)])
+    settings = _EVALUATOR.ruleset.settings
+    assert every_firing_leaves_a_mark(days, _EVALUATOR.kb, settings) == []
+    rec = days[0].recommendation
+    constraint = rec.constraints[0]
+    concluded = f"constraint(kind={constraint.kind})"
+
+    def with_entry(**fields: object) -> list[SeasonDay]:
+        entry = RationaleEntry.model_validate(
+            {"rule": "RS999", "summary": "a rule", "sources": ["x"], **fields}
+        )
+        changed = rec.model_copy(update={"rationale": [*rec.rationale, entry]})
+        return [SeasonDay(1, days[0].request, changed, days[0].logged)]
+
+    silent = every_firing_leaves_a_mark(with_entry(concluded=[concluded]), _EVALUATOR.kb, settings)
+    assert silent == [f"day 1 (2026-11-18, Wed): RS999 {concluded} changed nothing"]
+    empty = every_firing_leaves_a_mark(with_entry(concluded=[]), _EVALUATOR.kb, settings)
+    assert empty and "RS999 fired and concluded nothing" in empty[0]
+    # A repeat of the first rule's conclusion is that rule's mark; so is a line the trace
+    # itself says is not on the card.
+    repeat = f"{concluded} (already concluded by {constraint.rule})"
+    assert every_firing_leaves_a_mark(with_entry(concluded=[repeat]), _EVALUATOR.kb, settings) == []
+    said = with_entry(concluded=[concluded], not_on_card=["not today"])
+    assert every_firing_leaves_a_mark(said, _EVALUATOR.kb, settings) == []

@@ -17,6 +17,9 @@ from engine.knowledge.base import KnowledgeBase
 from engine.rulebook.compiler import CompiledRuleSet, compile_ruleset
 from engine.rulebook.ruleset import RuleSet
 
+# How the trace marks a conclusion an earlier firing of another rule had already made.
+REPEATED = "already concluded by"
+
 
 def describe_conclusion(fact_type: str, fields: dict[str, object]) -> str:
     """A short, readable line for one conclusion (the trace's ``concluded`` list)."""
@@ -76,7 +79,7 @@ class Evaluator:
         rationale: list[RationaleEntry] = []
         for firing in firings:
             if not firing.conclusions and any(entry.rule == firing.rule for entry in rationale):
-                continue  # a repeat firing that added nothing new
+                continue  # the same rule again, adding nothing new
             spec = specs[firing.rule]
             rationale.append(
                 RationaleEntry(
@@ -87,6 +90,10 @@ class Evaluator:
                     concluded=[
                         describe_conclusion(item.fact_type, item.fields)
                         for item in firing.conclusions
+                    ]
+                    + [
+                        f"{describe_conclusion(fact_type, fields)} ({REPEATED} {first})"
+                        for fact_type, fields, first in firing.repeated
                     ],
                     not_on_card=list(dict.fromkeys(plan.not_on_card.get(firing.rule, []))),
                 )

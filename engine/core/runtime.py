@@ -114,6 +114,9 @@ class Firing:
     rule: str
     matched: dict[str, dict[str, Any]]
     conclusions: tuple[Conclusion, ...]
+    # What it concluded that an earlier firing had already concluded (not asserted again):
+    # (fact type, fields, the rule that concluded it first). The trace still shows it.
+    repeated: tuple[tuple[str, dict[str, Any], str], ...] = ()
 
 
 # durable_rules_engine result codes (``rules.h``): no rule matched the fact (normal), and the
@@ -146,7 +149,8 @@ class _EvaluationLog:
     # Every fact of the evaluation, whole, by id: durable_rules sees only the tested fields.
     facts: dict[str, dict[str, Any]] = field(default_factory=dict)
     firings: list[Firing] = field(default_factory=list)
-    asserted: set[tuple[str, tuple[tuple[str, Any], ...]]] = field(default_factory=set)
+    # Each conclusion asserted so far, by its signature, with the rule that concluded it.
+    asserted: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = field(default_factory=dict)
     matches: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
     sentinel_fired: bool = False
@@ -292,14 +296,17 @@ class RuleEngine:
         log.matches.add(match_key)
         matched = {alias: log.facts[key] for alias, key in zip(rule.aliases, ids, strict=True)}
         conclusions: list[Conclusion] = []
+        repeated: list[tuple[str, dict[str, Any], str]] = []
         sent: list[dict[str, Any]] = []
         firing_number = len(log.firings)
         for template in action.templates:
             fields = template.fill(matched) if template.signature is None else template.fields
             signature = template.signature or (template.fact_type, tuple(sorted(fields.items())))
             if signature in log.asserted:
-                continue  # already concluded: asserting again would make chained rules repeat
-            log.asserted.add(signature)
+                # Already concluded: asserting again would make chained rules repeat.
+                repeated.append((template.fact_type, dict(fields), log.asserted[signature]))
+                continue
+            log.asserted[signature] = rule.id
             if template.signature is not None:
                 fields = dict(fields)
             fact_model = CONCLUSION_FACTS[template.fact_type].model_validate(fields)
@@ -318,6 +325,7 @@ class RuleEngine:
                     alias: action.matched_values(alias, fact) for alias, fact in matched.items()
                 },
                 conclusions=tuple(conclusions),
+                repeated=tuple(repeated),
             )
         )
         return sent

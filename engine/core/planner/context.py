@@ -28,6 +28,12 @@ class PlanContext:
     # What each rule included that today's card does not hold, and why, by rule id: the trace
     # says so beside the rule, so it never claims work the session does not do.
     not_on_card: dict[str, list[str]] = field(default_factory=dict)
+    # Every prescription target an exercise on the card answered to (its program, variant, the
+    # exercise and its substitute): a prescription for anything else did not apply today.
+    present_targets: set[str] = field(default_factory=set)
+
+    def did_not_apply(self, rule: str, why: str) -> None:
+        self.not_on_card.setdefault(rule, []).append(why)
 
     @property
     def athlete(self) -> AthleteProfile:

@@ -32,7 +32,9 @@ def build_exercise(
         dose, extra = substitute_slot(exercise, chosen, dose, notes)
         extra.append(f"replaces {exercise.name}: {reason}")
     item = prescribe(chosen, dose, extra)
-    apply_prescriptions(ctx, item, {*targets, exercise.id, chosen.id})
+    answers_to = {*targets, exercise.id, chosen.id}
+    ctx.present_targets |= answers_to
+    apply_prescriptions(ctx, item, answers_to)
     apply_load_caps(ctx, item)
     apply_loads(ctx, chosen, item)
     return item, None
@@ -101,6 +103,11 @@ def ladder_block(ctx: PlanContext, ladder_id: str, role: str) -> SessionBlock | 
     return block
 
 
+def day_of(kind: str) -> str:
+    """ "a mobility day", "an easy_run day"."""
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} day"
+
+
 def include_blocks(
     ctx: PlanContext, session_kind: str, session_program: str | None
 ) -> tuple[list[SessionBlock], list[SessionBlock], list[str]]:
@@ -120,7 +127,7 @@ def include_blocks(
 
     def not_today(rule: str, why: str) -> None:
         notes.append(f"Not today: {why} ({rule})")
-        ctx.not_on_card.setdefault(rule, []).append(why)
+        ctx.did_not_apply(rule, why)
 
     for conclusion in ctx.conclusions.includes:
         fact = conclusion.fact
@@ -135,10 +142,10 @@ def include_blocks(
         made[key] = []
         before_cardio = session_kind in EASY_CARDIO and fact.what == "ladder"
         if session_kind not in {"strength", "mobility"} and not before_cardio:
-            not_today(conclusion.rule, f"{fact.ref} on a {session_kind} day")
+            not_today(conclusion.rule, f"{fact.ref} on {day_of(session_kind)}")
             continue
         if fact.role != "warm_up" and session_kind not in {"strength", *EASY_CARDIO}:
-            not_today(conclusion.rule, f"{fact.ref} on a {session_kind} day")
+            not_today(conclusion.rule, f"{fact.ref} on {day_of(session_kind)}")
             continue
         if fact.what == "program" and fact.ref == session_program:
             if fact.reason:

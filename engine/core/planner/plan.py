@@ -21,7 +21,7 @@ from engine.core.planner.conclusions import Conclusions
 from engine.core.planner.constraints import Constraints
 from engine.core.planner.context import PlanContext
 from engine.core.planner.hiit import hiit_decision
-from engine.core.planner.progressions import progressions
+from engine.core.planner.progressions import progressions, settled_progressions
 from engine.core.planner.sessions import session_for
 from engine.knowledge.base import KnowledgeBase
 
@@ -60,6 +60,7 @@ class Planner:
         ctx = self.ctx
         chosen, alternatives = choose(ctx)
         session = session_for(ctx, chosen)
+        mark_what_did_not_apply(ctx)
         hiit = hiit_decision(ctx, self.hiit_last_7_days)
         warnings = [
             Warning_(code=item.fact.code, message=item.fact.message, rule=item.rule)
@@ -78,3 +79,26 @@ class Planner:
             alternatives=alternatives,
             not_on_card=ctx.not_on_card,
         )
+
+
+# HIIT prescriptions shape the day's HIIT decision (the intervals it offers), whatever the session.
+HIIT_TARGET = "hiit"
+
+
+def mark_what_did_not_apply(ctx: PlanContext) -> None:
+    """Record, beside each rule, the prescriptions and ladder decisions of this evaluation that
+    today's card does not carry: a dose for an exercise or program not in the session, a hold
+    or an advance that a more cautious decision for the same ladder replaced."""
+    for prescription in ctx.conclusions.prescriptions:
+        target = prescription.fact.target
+        if target != HIIT_TARGET and target not in ctx.present_targets:
+            ctx.did_not_apply(prescription.rule, f"{target} is not in today's session")
+    settled = settled_progressions(ctx.conclusions)
+    for decision in ctx.conclusions.progressions:
+        winner = settled[decision.fact.ladder]
+        # The same action by another rule stands (the card gives the first rule's reason).
+        if winner.fact.action != decision.fact.action:
+            ctx.did_not_apply(
+                decision.rule,
+                f"{decision.fact.ladder}: {winner.rule}'s {winner.fact.action} decides instead",
+            )

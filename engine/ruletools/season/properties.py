@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from engine.contract.models import EvaluationRequest, Recommendation, SessionLog
-from engine.core.evaluator import Evaluator
+from engine.core.evaluator import REPEATED, Evaluator
 from engine.core.features import SessionClassifier
 from engine.knowledge.base import KnowledgeBase
 from engine.ruletools.season.simulate import SeasonDay
@@ -193,6 +193,57 @@ def includes_on_the_card(
     return lines
 
 
+def _shows(concluded: str, rule: str, rec: Recommendation) -> bool:
+    """Whether one line of a rule's ``concluded`` list left a mark on the recommendation."""
+    kind = concluded.split("(", 1)[0]
+    if kind == "proposal":
+        return any(item.proposed_by == rule for item in rec.alternatives)
+    if kind == "constraint":
+        return any(item.rule == rule for item in rec.constraints)
+    if kind == "warning":
+        return any(item.rule == rule for item in rec.warnings)
+    if kind == "progression":
+        return any(
+            f"ladder={item.ladder}" in concluded and f"action={item.action}" in concluded
+            for item in rec.progressions
+        )
+    if kind == "include":
+        tag = f"({rule})"
+        notes = [*rec.session.notes, *(n for b in rec.session.blocks for n in b.notes)]
+        return any(tag in text for text in notes)
+    if kind == "prescription":
+        target = concluded.split("target=", 1)[1].split(",", 1)[0].rstrip(")")
+        ids = {item.id for block in rec.session.blocks for item in block.exercises}
+        program = rec.session.program or ""
+        return target in ids or target.split(".", 1)[0] == program or target == "hiit"
+    return kind == "derived"  # a fact for other rules; its mark is theirs
+
+
+def every_firing_leaves_a_mark(
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+) -> list[str]:
+    """Every rule in the trace changed something: each thing it concluded is a proposal among
+    the alternatives, a constraint, a warning, the ladder decision, work or a note on the card,
+    or a dose on work in the session; or the trace says beside the rule that it is not on
+    today's card (``not_on_card``)."""
+    lines = []
+    for day in days:
+        rec = day.recommendation
+        for entry in rec.rationale:
+            if not entry.concluded:
+                lines.append(f"{_label(day)}: {entry.rule} fired and concluded nothing")
+                continue
+            if entry.not_on_card:
+                continue
+            for concluded in entry.concluded:
+                # A repeat of another rule's conclusion leaves that rule's mark.
+                line, _, first = concluded.partition(f" ({REPEATED} ")
+                by = first.rstrip(")") if first else entry.rule
+                if not _shows(line, by, rec):
+                    lines.append(f"{_label(day)}: {entry.rule} {concluded} changed nothing")
+    return lines
+
+
 def fallback_ends(
     days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
 ) -> list[str]:
@@ -235,6 +286,7 @@ def fallback_ends(
 
 
 SEASON_PROPERTIES: dict[str, SeasonProperty] = {
+    "every_firing_leaves_a_mark": every_firing_leaves_a_mark,
     "fallback_ends": fallback_ends,
     "hiit_in_any_7_days": hiit_in_any_7_days,
     "hiit_only_when_ready": hiit_only_when_ready,
