@@ -29,7 +29,7 @@ OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 def demo_database(directory: Path) -> tuple[str, int]:
     url = f"sqlite:///{directory / 'demo.db'}"
-    store = Store.open(url)
+    store = Store.open(url, create=True)
     evaluator = get_evaluator()
     today = dt.date.today()
     athlete = create_demo(store, evaluator, today)

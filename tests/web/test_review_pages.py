@@ -11,7 +11,9 @@ from fastapi.testclient import TestClient
 
 from engine.app.checkin import check_in
 from engine.app.evaluators import get_evaluator
+from engine.app.readable import NOT_PLANNED
 from engine.contract.models import REVIEW_STATUSES
+from engine.rulebook.facts import NO_UPCOMING_HOURS
 from engine.storage.reviews import REASON_CODES, ReviewStore
 from engine.web.api_models import ReasonCode, StatusFilter
 from tests.web.conftest import World, bearer, checkin, log_in
@@ -56,6 +58,14 @@ def test_recommendation_page_shows_everything_review_show_has(client: TestClient
     for alternative in rec.alternatives:
         assert alternative.reason.replace("'", "&#39;") in page
     assert 'name="reason_code"' in page
+    # The same view model as review show: sentinels in words, the trace's notes beside rules.
+    history = rec.features["history"]
+    if history["hours_to_next_quality"] == NO_UPCOMING_HOURS:
+        assert f"<dt>hours_to_next_quality</dt><dd>{NOT_PLANNED}</dd>" in page
+    assert f">{NO_UPCOMING_HOURS}<" not in page
+    for entry in rec.rationale:
+        for why in entry.not_on_card:
+            assert "not on today's card: " + why.replace("'", "&#39;") in page
 
 
 def test_approve_in_the_form_is_recorded_with_the_coach_as_reviewer(
