@@ -32,6 +32,7 @@ from engine.storage.listing import (
     RecommendationDigest,
     RecommendationFilter,
     count_recommendations,
+    fired_rules,
     recommendation_digests,
 )
 from engine.storage.reviews import REASON_CODES, Decision, ReviewEvent, ReviewStore
@@ -231,16 +232,16 @@ def rule_stats(store: Store, since: dt.date | None = None) -> list[RuleStats]:
         for item in event.changes.get("overrides", []):
             overrides[item["rule"]] += 1
     stats: dict[str, RuleStats] = defaultdict(lambda: RuleStats(rule=""))
-    for stored in store.recommendations(since=since):
-        if stored.status == "final":
+    for rec_id, status, rules in fired_rules(store, since=since):
+        if status == "final":
             continue  # no coach judged it
-        for rule in dict.fromkeys(entry.rule for entry in stored.recommendation.rationale):
+        for rule in dict.fromkeys(rules):
             entry = stats[rule]
             entry.rule = rule
             entry.shaped += 1
-            entry.statuses[stored.status] += 1
-            reason = last_reason.get(stored.id)
-            if stored.status == "rejected" and reason:
+            entry.statuses[status] += 1
+            reason = last_reason.get(rec_id)
+            if status == "rejected" and reason:
                 entry.reasons[reason] += 1
     for rule, count in overrides.items():
         stats[rule].rule = rule

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from engine.storage.listing import fired_rules
 from engine.storage.store import Store, StoreError
 
 
@@ -29,8 +30,8 @@ class FiredCounts:
 
 def count_in(store: Store) -> Counter[str]:
     counts: Counter[str] = Counter()
-    for stored in store.recommendations():
-        counts.update({entry.rule for entry in stored.recommendation.rationale})
+    for _id, _status, rules in fired_rules(store):
+        counts.update(set(rules))
     return counts
 
 

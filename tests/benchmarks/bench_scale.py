@@ -149,6 +149,9 @@ def commands(athlete: str, today: dt.date) -> dict[str, list[str]]:
         "history --weeks 52": ["history", athlete, "--weeks", "52"],
         "today": ["today", athlete, "--date", str(today)],
         "checkin": ["checkin", athlete, "--date", str(today), *checkin, "--replace"],
+        # Both count over every stored recommendation (keyset pages of JSON, not models).
+        "review stats": ["review", "stats"],
+        "rules show": ["rules", "show", "RS201"],
     }
 
 
