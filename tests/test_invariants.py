@@ -6,6 +6,7 @@ the same requests.
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -352,3 +353,14 @@ def test_generated_requests_round_trip_as_yaml(generated: EvaluationRequest) -> 
     kb = default_knowledge_base()
     text = request_yaml(generated)
     assert EvaluationRequest.model_validate(yaml.safe_load(text), context={"kb": kb}) == generated
+
+
+def test_the_package_exports_resolve_on_first_use() -> None:
+    """The package imports its names lazily (start-up); ``__all__`` lists exactly those names
+    and each one resolves to its submodule's object."""
+    import engine.ruletools.invariants as package
+
+    assert set(package.__all__) == set(package._EXPORTS)
+    for name, module in package._EXPORTS.items():
+        submodule = importlib.import_module(f"engine.ruletools.invariants.{module}")
+        assert getattr(package, name) is getattr(submodule, name)

@@ -44,7 +44,13 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from engine.ruletools.invariants.determinism import check_settings, without_local_constants
+    from engine.ruletools.invariants.determinism import (
+        Violation,
+        check_settings,
+        run_search,
+        shrink_toward,
+        without_local_constants,
+    )
     from engine.ruletools.invariants.evaluate import (
         Verdict,
         build_document,
@@ -74,6 +80,7 @@ _EXPORTS = {
     "InvariantSpec": "spec",
     "LoadedInvariant": "spec",
     "Verdict": "evaluate",
+    "Violation": "determinism",
     "build_document": "evaluate",
     "case_requests": "runner",
     "check_invariants": "runner",
@@ -88,6 +95,8 @@ _EXPORTS = {
     "request_strategy": "strategies",
     "request_yaml": "shrinking",
     "run_check": "runner",
+    "run_search": "determinism",
+    "shrink_toward": "determinism",
     "trim": "shrinking",
     "without_local_constants": "determinism",
 }
@@ -102,6 +111,7 @@ def __getattr__(name: str) -> Any:
     return value
 
 
+# The names of _EXPORTS, spelled out because mypy and ruff read a literal list.
 __all__ = [
     "ENGINE_ID",
     "CheckReport",
@@ -110,6 +120,7 @@ __all__ = [
     "InvariantSpec",
     "LoadedInvariant",
     "Verdict",
+    "Violation",
     "build_document",
     "case_requests",
     "check_invariants",
@@ -124,6 +135,8 @@ __all__ = [
     "request_strategy",
     "request_yaml",
     "run_check",
+    "run_search",
+    "shrink_toward",
     "trim",
     "without_local_constants",
 ]

@@ -1,5 +1,6 @@
-"""Hypothesis settings for a deterministic check that writes nothing, and the one reach into
-hypothesis internals (isolated here, with why).
+"""Hypothesis settings for a deterministic check that writes nothing, the one reach into
+hypothesis internals (isolated here, with why), and the search-then-shrink loop both checks
+(``rules check``'s request and season invariants) run.
 
 Hypothesis (6.13x and later) mixes literals it finds in the caller's own, non-installed modules
 into what it generates. That makes the same seed generate different requests depending on which
@@ -12,12 +13,15 @@ on a version without those internals.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, Verbosity
+from hypothesis import HealthCheck, Phase, Verbosity, given
+from hypothesis import seed as hypothesis_seed
 from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from hypothesis.errors import HypothesisException
 
 
 @contextmanager
@@ -64,3 +68,41 @@ def check_settings(examples: int, seed: int | None) -> hypothesis_settings:
         print_blob=False,
         verbosity=Verbosity.quiet,
     )
+
+
+class Violation(Exception):
+    """Raised inside a check's hypothesis test when the invariant it aims at fails, so that
+    hypothesis shrinks toward that invariant's smallest counterexample."""
+
+
+def run_search(
+    strategy: st.SearchStrategy[Any],
+    probe: Callable[[Any], None],
+    examples: int,
+    seed: int | None,
+) -> Callable[[], None]:
+    """Run ``probe`` over ``examples`` generated examples (derandomized, or from ``seed``) and
+    return the hypothesis test, to run again by :func:`shrink_toward`."""
+    test = check_settings(examples, seed)(given(strategy)(probe))
+    if seed is not None:
+        test = hypothesis_seed(seed)(test)
+    with without_local_constants():
+        test()
+    return test
+
+
+def shrink_toward(test: Callable[[], None], state: dict[str, Any], key: str) -> Any | None:
+    """Run the check's hypothesis ``test`` again aimed at the invariant ``key``: the probe reads
+    ``state["target"]``, records each failing example in ``state["last"]`` and raises
+    :class:`Violation`. The smallest example hypothesis settles on, or None when the failure
+    does not come back or cannot be replayed."""
+    state["target"], state["last"] = key, None
+    try:
+        with without_local_constants():
+            test()
+    except Violation:
+        last: Any | None = state["last"]
+        return last
+    except HypothesisException:
+        return None  # not replayable (flaky)
+    return None

@@ -8,15 +8,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hypothesis import given
-from hypothesis import seed as hypothesis_seed
-from hypothesis.errors import HypothesisException
-
 from engine.contract.errors import InputError
 from engine.contract.models import EvaluationRequest
 from engine.core.evaluator import Evaluator
 from engine.ruletools.cases import case_request
-from engine.ruletools.invariants.determinism import check_settings, without_local_constants
+from engine.ruletools.invariants.determinism import Violation, run_search, shrink_toward
 from engine.ruletools.invariants.evaluate import check_request
 from engine.ruletools.invariants.shrinking import request_yaml, trim
 from engine.ruletools.invariants.spec import ENGINE_ID, LoadedInvariant
@@ -71,10 +67,6 @@ class CheckReport:
     @property
     def passed(self) -> bool:
         return not self.failures
-
-
-class _Violation(Exception):
-    """Raised inside the hypothesis test when the targeted invariant fails."""
 
 
 def case_requests(evaluator: Evaluator) -> list[tuple[str, EvaluationRequest]]:
@@ -138,14 +130,9 @@ def run_check(
         outcome = verdicts.get(target)
         if outcome is not None and outcome.failures:
             state["last"] = request
-            raise _Violation(target)
+            raise Violation(target)
 
-    test = given(strategy)(probe)
-    test = check_settings(examples, seed)(test)
-    if seed is not None:
-        test = hypothesis_seed(seed)(test)
-    with without_local_constants():
-        test()
+    test = run_search(strategy, probe, examples, seed)
 
     specs = {loaded.spec.id: loaded for loaded in invariants}
     order = {key: index for index, key in enumerate(specs)}
@@ -160,15 +147,9 @@ def run_check(
             progress(f"shrinking a counterexample for {key}")
         minimal, shrunk = found, False
         if key not in origins:  # generated: let hypothesis shrink it
-            state["target"], state["last"] = key, None
-            try:
-                with without_local_constants():
-                    test()
-            except _Violation:
-                if state["last"] is not None:
-                    minimal, shrunk = state["last"], True
-            except HypothesisException:
-                pass  # not replayable (flaky): report the request as first found
+            smaller = shrink_toward(test, state, key)
+            if smaller is not None:  # else report the request as first found
+                minimal, shrunk = smaller, True
 
         def fails(request: EvaluationRequest, key: str = key) -> bool:
             verdict = check_request(evaluator, invariants, request).get(key)

@@ -22,10 +22,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from hypothesis import given
-from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
-from hypothesis.errors import HypothesisException
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.contract.errors import InputError, Problem
@@ -37,9 +34,10 @@ from engine.ruletools.invariants import (
     CheckReport,
     Failure,
     InvariantResult,
-    check_settings,
+    Violation,
     request_strategy,
-    without_local_constants,
+    run_search,
+    shrink_toward,
 )
 from engine.ruletools.season.properties import SEASON_PROPERTIES, enrolment_order
 from engine.ruletools.season.simulate import DayScript, Rating, SeasonDay, simulate
@@ -202,10 +200,6 @@ class SeasonFailure(Failure):
         return self.season or super().request_yaml()
 
 
-class _Violation(Exception):
-    pass
-
-
 def _season_lines(
     evaluator: Evaluator, specs: Sequence[SeasonInvariantSpec], season: GeneratedSeason
 ) -> tuple[dict[str, list[str]], list[SeasonDay]]:
@@ -236,23 +230,13 @@ def _search(
                     found[key] = example
         elif verdicts.get(state["target"]):
             state["last"] = example
-            raise _Violation(state["target"])
+            raise Violation(state["target"])
 
-    test = check_settings(examples, seed)(given(strategy)(probe))
-    if seed is not None:
-        test = hypothesis_seed(seed)(test)
-    with without_local_constants():
-        test()
+    test = run_search(strategy, probe, examples, seed)
     for key in list(found):
-        state["target"], state["last"] = key, None
-        try:
-            with without_local_constants():
-                test()
-        except _Violation:
-            if state["last"] is not None:
-                found[key] = state["last"]
-        except HypothesisException:
-            pass  # not replayable: keep the example as first found
+        smaller = shrink_toward(test, state, key)
+        if smaller is not None:  # else keep the example as first found
+            found[key] = smaller
     return applied, found
 
 
