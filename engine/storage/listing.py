@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, Select, Text, cast, func, select
 
 from engine.storage.schema import RecommendationRow
-from engine.storage.store import Store
+from engine.storage.store import Store, after_key
 
 CURRENT = "current"  # every status but superseded
 # Rows per keyset page of a long read (a storage tuning number, not a coaching one).
@@ -141,10 +141,7 @@ def fired_rules(store: Store, since: dt.date | None = None) -> Iterator[tuple[in
     fields: tuple[Any, ...] = (_ROW.id, _ROW.date, _ROW.status, cast(_ROW.recommendation, Text))
     after: tuple[dt.date, int] | None = None
     while True:
-        query = select(*fields).where(*_conditions(which))
-        if after is not None:
-            day, last_id = after
-            query = query.where(or_(_ROW.date > day, and_(_ROW.date == day, _ROW.id > last_id)))
+        query = select(*fields).where(*_conditions(which), *after_key(after))
         with store.reading() as session:
             rows = session.execute(_page(query, PAGE_ROWS, 0)).all()
         for rec_id, _day, status, text in rows:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Text, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Text, and_, cast, func, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -66,6 +66,16 @@ MAX_ROW_ID = 2**31 - 1
 
 # Recommendations that stand (a replaced check-in's are kept as "superseded").
 _CURRENT = RecommendationRow.status != "superseded"
+
+
+def after_key(after: tuple[dt.date, int] | None) -> list[ColumnElement[bool]]:
+    """The condition for the next keyset page of recommendations by (date, id), after the last
+    row of the previous page (none for the first page)."""
+    if after is None:
+        return []
+    day, last_id = after
+    row = RecommendationRow
+    return [or_(row.date > day, and_(row.date == day, row.id > last_id))]
 
 
 def recommendation_row(session: Session, recommendation_id: int) -> RecommendationRow:
@@ -445,10 +455,7 @@ class Store:
         and the request stays JSON text for the reader to parse.
         """
         row = RecommendationRow
-        query = select(row.id, row.date, cast(row.request, Text)).where(_CURRENT)
-        if after is not None:
-            day, last_id = after
-            query = query.where(or_(row.date > day, and_(row.date == day, row.id > last_id)))
+        query = select(row.id, row.date, cast(row.request, Text)).where(_CURRENT, *after_key(after))
         with self.reading() as session:
             rows = session.execute(query.order_by(row.date, row.id).limit(limit)).all()
         return [(int(rec_id), day, str(text)) for rec_id, day, text in rows]
