@@ -36,6 +36,7 @@ from engine.contract.models import (
     SessionLog,
 )
 from engine.core.evaluator import Evaluator
+from engine.core.features import QUALITY_KINDS
 from engine.storage.store import NotFound, Store
 
 DEMO_ATHLETE_ID = "demo-runner"
@@ -65,7 +66,6 @@ MINUTES: dict[str, int] = {
 }
 # The week (0-3) whose HIIT day follows a bad night.
 BAD_NIGHT_WEEK = 2
-QUALITY_KINDS = ("quality_run", "long_run")
 
 # Loads in kg (kettlebells; dumbbells for the push-up rows) in each week of the demo, and the
 # week-3 reps (sets = the 3 rounds).

@@ -211,6 +211,16 @@ class FeatureBuilder:
         # Computed once: most features ask the same questions of every session.
         this_week = _iso_week(self.today)
         self.this_week_sessions = [s for s in self.history if _iso_week(s.date) == this_week]
+        # The quality and long runs still ahead, soonest first (the 48-hour spacing reads them).
+        self.quality_ahead = sorted(
+            (
+                (when, run.kind)
+                for run in request.upcoming
+                if run.kind in QUALITY_KINDS
+                and (when := _at(run.date, self.session_hour)) >= self.now
+            ),
+            key=lambda item: item[0],
+        )
         # The strength days the athlete has planned later this week, one per day.
         later: dict[dt.date, dt.datetime] = {}
         for run in request.upcoming:
@@ -320,14 +330,7 @@ class FeatureBuilder:
                 break
         lower = [session for session in self.history if self.is_lower_body_strength(session)]
         quality_past = [session for session in self.history if session.kind in QUALITY_KINDS]
-        upcoming_quality = sorted(
-            (
-                (_at(run.date, self.session_hour), run.kind)
-                for run in self.request.upcoming
-                if run.kind in QUALITY_KINDS and _at(run.date, self.session_hour) >= self.now
-            ),
-            key=lambda item: item[0],
-        )
+        upcoming_quality = self.quality_ahead
         planned = self.request.checkin.planned
         # A quality run planned for today counts whatever its time, even one before the
         # assumed session hour (which upcoming_quality leaves out).
@@ -477,15 +480,10 @@ class FeatureBuilder:
             return len(self.planned_strength_later)
         # Read only when a planned day has to be judged, so replay sees which plans depend on it.
         gap = dt.timedelta(hours=int(self.settings["schedule.quality_gap_hours"]))
-        quality = [
-            _at(run.date, self.session_hour)
-            for run in self.request.upcoming
-            if run.kind in QUALITY_KINDS
-        ]
         return sum(
             1
             for when in self.planned_strength_later
-            if not any(dt.timedelta(0) <= run - when < gap for run in quality)
+            if not any(dt.timedelta(0) <= run - when < gap for run, _ in self.quality_ahead)
         )
 
     def missing_one_rep_max(self, program_id: str) -> bool:

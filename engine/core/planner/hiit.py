@@ -6,12 +6,16 @@ from __future__ import annotations
 from engine.contract.models import HiitDecision, PrescribedExercise, SessionBlock
 from engine.core.planner.context import PlanContext
 
+# The prescription target of the HIIT intervals: it shapes the day's HIIT decision (the
+# intervals it offers), whatever the session.
+HIIT_TARGET = "hiit"
+
 
 def hiit_notes(ctx: PlanContext) -> list[str]:
     return [
         f"{conclusion.fact.note} ({conclusion.rule})"
         for conclusion in ctx.conclusions.prescriptions
-        if conclusion.fact.target == "hiit" and conclusion.fact.note
+        if conclusion.fact.target == HIIT_TARGET and conclusion.fact.note
     ]
 
 
@@ -19,7 +23,7 @@ def hiit_numbers(ctx: PlanContext) -> tuple[int | None, int | None, str | None]:
     work, rest, rule = None, None, None
     for conclusion in ctx.conclusions.prescriptions:
         fact = conclusion.fact
-        if fact.target != "hiit" or not (fact.work_s and fact.rest_s):
+        if fact.target != HIIT_TARGET or not (fact.work_s and fact.rest_s):
             continue
         # The most conservative ratio wins: the longest rest for the work.
         if rest is None or fact.rest_s / fact.work_s > rest / (work or 1):

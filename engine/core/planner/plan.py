@@ -20,7 +20,7 @@ from engine.core.planner.choosing import choose
 from engine.core.planner.conclusions import Conclusions
 from engine.core.planner.constraints import Constraints
 from engine.core.planner.context import PlanContext
-from engine.core.planner.hiit import hiit_decision
+from engine.core.planner.hiit import HIIT_TARGET, hiit_decision
 from engine.core.planner.progressions import progressions, settled_progressions
 from engine.core.planner.sessions import session_for
 from engine.knowledge.base import KnowledgeBase
@@ -79,10 +79,6 @@ class Planner:
             alternatives=alternatives,
             not_on_card=ctx.not_on_card,
         )
-
-
-# HIIT prescriptions shape the day's HIIT decision (the intervals it offers), whatever the session.
-HIIT_TARGET = "hiit"
 
 
 def mark_what_did_not_apply(ctx: PlanContext) -> None:

@@ -14,12 +14,10 @@ from typing import Any
 
 from engine.contract.models import EvaluationRequest, Recommendation, SessionLog
 from engine.core.evaluator import REPEATED, Evaluator
-from engine.core.features import SessionClassifier
+from engine.core.features import QUALITY_KINDS, SessionClassifier
 from engine.knowledge.base import KnowledgeBase
 from engine.ruletools.season.simulate import SeasonDay
 
-QUALITY_KINDS = frozenset({"quality_run", "long_run"})
-STRENGTH_CATEGORIES = frozenset({"strength", "plyometric", "ballistic", "carry"})
 SeasonProperty = Callable[[Sequence[SeasonDay], KnowledgeBase, Mapping[str, Any]], list[str]]
 
 
@@ -75,14 +73,17 @@ def hiit_only_when_ready(
     return lines
 
 
-def _lower_body_strength(rec: Recommendation, kb: KnowledgeBase) -> list[str]:
+def _lower_body_strength(
+    rec: Recommendation, kb: KnowledgeBase, settings: Mapping[str, Any]
+) -> list[str]:
+    categories = settings["planning.lower_body_strength_categories"]
     return [
         item.id
         for block in rec.session.blocks
         for item in block.exercises
         if (known := kb.exercises.get(item.id)) is not None
         and known.region == "lower"
-        and known.category in STRENGTH_CATEGORIES
+        and known.category in categories
     ]
 
 
@@ -94,7 +95,7 @@ def lower_body_before_quality(
     runs = [day.logged for day in days if day.logged and day.logged.kind in QUALITY_KINDS]
     lines = []
     for day in days:
-        lifted = _lower_body_strength(day.recommendation, kb)
+        lifted = _lower_body_strength(day.recommendation, kb, settings)
         if not lifted:
             continue
         date = day.request.checkin.date
