@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import copy
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner, Result
 
 from engine.app.evaluators import get_evaluator
+from engine.cli.main import cli
 from engine.contract.models import EvaluationRequest
 from engine.core.evaluator import Evaluator
 from engine.knowledge.base import KnowledgeBase, default_knowledge_base
@@ -61,3 +64,20 @@ def rules_copy(tmp_path: Path) -> Path:
     target = tmp_path / "rules"
     shutil.copytree(rules_dir(), target)
     return target
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    """A database URL in the test's own directory (created by whatever command creates it)."""
+    return f"sqlite:///{tmp_path / 'runstrong.db'}"
+
+
+@pytest.fixture
+def run(db: str) -> Callable[..., Result]:
+    """``runstrong --db DB ARGS`` as a person types it, with optional standard input."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | bytes | None = None) -> Result:
+        return runner.invoke(cli, ["--db", db, *args], input=input)
+
+    return invoke

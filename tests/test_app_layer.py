@@ -37,11 +37,6 @@ CHECKIN = ("--recovery", "85", "--slept-well", "--soreness", "2", "--stress", "3
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'app.db'}"
-
-
-@pytest.fixture
 def run(db: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("RUNSTRONG_REVIEWER", raising=False)
     runner = CliRunner()

@@ -10,12 +10,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from icalendar import Calendar as ICalendar
 
 from engine.calendar.expand import kind_on, runs_between
 from engine.calendar.spec import parse_once, parse_weekly
-from engine.cli.main import cli
 from engine.contract.calendar import CalendarEntry
 from engine.contract.errors import Problem
 from tests.snapshots import snapshot
@@ -29,21 +27,6 @@ def _last(weekday: int, before: dt.date = TODAY) -> dt.date:
     """The latest day with this weekday (0 = Monday) strictly before ``before``."""
     back = (before.weekday() - weekday) % 7 or 7
     return before - dt.timedelta(days=back)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'calendar.db'}"
-
-
-@pytest.fixture
-def run(db: str):
-    runner = CliRunner()
-
-    def invoke(*args: str, input: str | None = None):
-        return runner.invoke(cli, ["--db", db, *args], input=input)
-
-    return invoke
 
 
 @pytest.fixture

@@ -8,32 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from engine.cli import checkin_cmd
-from engine.cli.main import cli
 from tests.snapshots import snapshot as take_snapshot
 
 TODAY = dt.date.today()
 TABLES = ("athletes", "ladder_positions", "checkins", "session_logs", "recommendations")
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'daily.db'}"
-
-
-@pytest.fixture
-def run(db: str):
-    runner = CliRunner()
-
-    def invoke(*args: str, input: str | None = None):
-        return runner.invoke(cli, ["--db", db, *args], input=input)
-
-    return invoke
 
 
 @pytest.fixture

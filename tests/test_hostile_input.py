@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from engine.cli.main import cli
 from engine.contract.errors import InputError
 from engine.contract.models import AthleteProfile, CheckIn, ExerciseLog
 from engine.loading.paths import rules_dir
@@ -37,17 +35,6 @@ BILLION_LAUGHS = "\n".join(
 
 def base_data() -> dict:
     return yaml.safe_load(BASE.read_text())
-
-
-@pytest.fixture
-def run(tmp_path: Path):
-    runner = CliRunner()
-    db = f"sqlite:///{tmp_path / 'h.db'}"
-
-    def invoke(*args: str, input: str | bytes | None = None):
-        return runner.invoke(cli, ["--db", db, *args], input=input)
-
-    return invoke
 
 
 @pytest.fixture

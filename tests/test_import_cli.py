@@ -10,11 +10,9 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from engine.app.imports import collect_files
 from engine.cli import import_cmd
-from engine.cli.main import cli
 from engine.storage.store import Store
 from tests.snapshots import snapshot as take_snapshot
 from tests.test_import_fit import build_fit, long_run_laps
@@ -26,21 +24,6 @@ EASY_DAY = TODAY - dt.timedelta(days=3)
 INTERVAL_DAY = TODAY - dt.timedelta(days=1)
 TABLES = ("athletes", "session_logs", "checkins", "recommendations")
 CHECKIN = ("--recovery", "85", "--slept-well", "--soreness", "2", "--stress", "3")
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'import.db'}"
-
-
-@pytest.fixture
-def run(db: str):
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(cli, ["--db", db, *args])
-
-    return invoke
 
 
 @pytest.fixture
