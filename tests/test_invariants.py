@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 
 from engine.app.evaluators import get_evaluator
+from engine.cli.main import cli
 from engine.cli.rules_check_cmd import check_command
 from engine.contract.errors import InputError
 from engine.contract.models import EvaluationRequest
@@ -286,10 +287,15 @@ def test_duplicate_invariant_ids_are_reported(tmp_path: Path, evaluator: Evaluat
 def test_rules_check_command_reports_a_bad_invariants_file(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(HEADER + "    sources: []\n    then:\n      session.kind: hiit\n")
-    result = CliRunner().invoke(check_command, ["--invariants", str(path), "--examples", "5"])
+    # Through the command line a person types: bad input is reported by its one handler.
+    result = CliRunner().invoke(
+        cli, ["rules", "check", "--invariants", str(path), "--examples", "5"]
+    )
     assert result.exit_code == 2
     assert f"{path}:8:" in result.stderr and not result.stdout
-    missing = CliRunner().invoke(check_command, ["--invariants", str(tmp_path / "none.yaml")])
+    missing = CliRunner().invoke(
+        cli, ["rules", "check", "--invariants", str(tmp_path / "none.yaml")]
+    )
     assert missing.exit_code == 2 and "invariants file not found" in missing.stderr
 
 

@@ -77,11 +77,7 @@ def _validate(data: dict[str, Any], kb: Any) -> AthleteProfile:
 
 def _profile_file(source: str, athlete_id: str, kb: Any) -> dict[str, Any]:
     """A profile from a file, which must be for the athlete the command names."""
-    try:
-        loaded = load_document(source, AthleteProfile, {"kb": kb})
-    except InputError as error:
-        fail_input(error)
-        raise AssertionError("unreachable") from error
+    loaded = load_document(source, AthleteProfile, {"kb": kb})
     if loaded.id != athlete_id:
         fail_input(f"{source}: id {loaded.id!r} does not match the argument {athlete_id!r}")
     data: dict[str, Any] = loaded.model_dump(mode="json", by_alias=True)

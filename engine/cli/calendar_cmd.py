@@ -8,12 +8,10 @@ from pathlib import Path
 import click
 
 from engine.app import calendar as calendar_app
-from engine.app.errors import StoreError
 from engine.cli.context import app, database_option
-from engine.cli.options import echo_json, fail_input, format_option
+from engine.cli.options import echo_json, format_option
 from engine.cli.parsing import ASCII_INT
 from engine.contract.calendar import Calendar
-from engine.contract.errors import InputError
 from engine.views.week import calendar_text
 
 
@@ -55,13 +53,9 @@ def add_command(
     output_format: str,
 ) -> None:
     """Add weekly runs, one-off runs or skipped days (all or nothing)."""
-    try:
-        calendar = calendar_app.add(
-            app(ctx).store(), athlete_id, list(weekly), list(once), list(skip), dt.date.today()
-        )
-    except (InputError, StoreError) as error:
-        fail_input(error if isinstance(error, InputError) else str(error))
-        return
+    calendar = calendar_app.add(
+        app(ctx).store(), athlete_id, list(weekly), list(once), list(skip), dt.date.today()
+    )
     _show(calendar, output_format)
 
 
@@ -72,11 +66,7 @@ def add_command(
 @click.pass_context
 def list_command(ctx: click.Context, athlete_id: str, output_format: str) -> None:
     """Show the calendar's entries with their ids."""
-    try:
-        calendar = calendar_app.calendar(app(ctx).store(), athlete_id)
-    except StoreError as error:
-        fail_input(str(error))
-        return
+    calendar = calendar_app.calendar(app(ctx).store(), athlete_id)
     _show(calendar, output_format)
 
 
@@ -90,11 +80,7 @@ def remove_command(
     ctx: click.Context, athlete_id: str, entry_ids: tuple[int, ...], output_format: str
 ) -> None:
     """Remove entries by id (see 'calendar list'); all or none."""
-    try:
-        calendar = calendar_app.remove(app(ctx).store(), athlete_id, list(entry_ids))
-    except (InputError, StoreError) as error:
-        fail_input(error if isinstance(error, InputError) else str(error))
-        return
+    calendar = calendar_app.remove(app(ctx).store(), athlete_id, list(entry_ids))
     _show(calendar, output_format)
 
 
@@ -123,11 +109,7 @@ def import_command(
     ctx: click.Context, athlete_id: str, file: Path, mapping: Path | None, output_format: str
 ) -> None:
     """Import a training plan from an iCalendar (.ics) file (all events or none)."""
-    try:
-        calendar, added = calendar_app.import_ics(app(ctx).store(), athlete_id, file, mapping)
-    except (InputError, StoreError) as error:
-        fail_input(error if isinstance(error, InputError) else str(error))
-        return
+    calendar, added = calendar_app.import_ics(app(ctx).store(), athlete_id, file, mapping)
     if output_format == "text":
         click.echo(f"{added} new entries from {file.name}")
     _show(calendar, output_format)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from engine.app.database import StoreError, backup, check
+from engine.app.database import backup, check
 from engine.cli.context import app, database_option
-from engine.cli.options import EXIT_FAILED_CHECK, fail_input
+from engine.cli.options import EXIT_FAILED_CHECK
 
 
 @click.command(
@@ -49,11 +49,7 @@ def db_group() -> None:
 @click.pass_context
 def db_check(ctx: click.Context, full: bool) -> None:
     """Check every page of the database; exit 1 if it is damaged."""
-    try:
-        report = check(app(ctx).db_url, full=full)
-    except StoreError as error:
-        fail_input(str(error))
-        return
+    report = check(app(ctx).db_url, full=full)
     where = f"{report.label} (schema {report.revision}{', read-only' if report.read_only else ''})"
     if report.sound:
         if report.backend == "sqlite":
@@ -85,11 +81,7 @@ def db_check(ctx: click.Context, full: bool) -> None:
 @click.pass_context
 def db_backup(ctx: click.Context, target: Path) -> None:
     """Copy the SQLite database to TARGET while it stays in use (PostgreSQL: use pg_dump)."""
-    try:
-        report = backup(app(ctx).db_url, target)
-    except StoreError as error:
-        fail_input(str(error))
-        return
+    report = backup(app(ctx).db_url, target)
     if not report.sound:
         click.echo(
             f"backed up to {target}, but the copy carries the original's damage: "

@@ -10,8 +10,7 @@ from click.core import ParameterSource
 
 from engine.app.batch import evaluate_lines, is_json_lines
 from engine.app.evaluators import get_evaluator
-from engine.cli.options import EXIT_BAD_INPUT, fail_input, format_option, kb_option, rules_option
-from engine.contract.errors import InputError
+from engine.cli.options import EXIT_BAD_INPUT, format_option, kb_option, rules_option
 from engine.contract.models import EvaluationRequest
 from engine.core.evaluator import Evaluator
 from engine.loading.inputs import parse_documents, read_text
@@ -47,21 +46,17 @@ def evaluate_command(
     kb_dir: Path | None,
 ) -> None:
     """Recommend the next session for a request, with the reasons."""
-    try:
-        evaluator = get_evaluator(rules_dir, kb_dir)
-        text, name = read_text(source)
-        if is_json_lines(text, name):
-            # A batch is JSON unless text was asked for by name (the default stays JSON Lines).
-            cards = (
-                output_format == "text"
-                and ctx.get_parameter_source("output_format") != ParameterSource.DEFAULT
-            )
-            _evaluate_batch(text, name, evaluator, cards)
-            return
-        requests, _ = parse_documents(text, name, EvaluationRequest, {"kb": evaluator.kb})
-    except InputError as error:
-        fail_input(error)
+    evaluator = get_evaluator(rules_dir, kb_dir)
+    text, name = read_text(source)
+    if is_json_lines(text, name):
+        # A batch is JSON unless text was asked for by name (the default stays JSON Lines).
+        cards = (
+            output_format == "text"
+            and ctx.get_parameter_source("output_format") != ParameterSource.DEFAULT
+        )
+        _evaluate_batch(text, name, evaluator, cards)
         return
+    requests, _ = parse_documents(text, name, EvaluationRequest, {"kb": evaluator.kb})
     recommendation = evaluator.evaluate(requests[0])
     if output_format == "json":
         click.echo(recommendation.model_dump_json(by_alias=True, indent=2))

@@ -17,7 +17,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from engine.app.imports import ImportReport, Outcome, collect_files, import_activities
 from engine.cli.context import app, database_option
 from engine.cli.options import EXIT_BAD_INPUT, echo_json, fail_input, format_option
-from engine.contract.errors import InputError
 from engine.contract.models import SESSION_KINDS, SessionKind
 
 
@@ -128,19 +127,15 @@ def import_command(
             if progress is not None and task is not None:
                 progress.advance(task)
 
-        try:
-            report = import_activities(
-                context.store(),
-                context.evaluator().ruleset.settings,
-                athlete_id,
-                files,
-                timezone,
-                kind=cast(SessionKind | None, kind),  # click.Choice checked it
-                on_file_done=advance,
-            )
-        except InputError as error:
-            fail_input(error)
-            return
+        report = import_activities(
+            context.store(),
+            context.evaluator().ruleset.settings,
+            athlete_id,
+            files,
+            timezone,
+            kind=cast(SessionKind | None, kind),  # click.Choice checked it
+            on_file_done=advance,
+        )
     if output_format == "json":
         echo_json(report.as_dict())
     else:

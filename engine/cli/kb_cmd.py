@@ -8,7 +8,6 @@ from typing import Any
 import click
 
 from engine.cli.options import echo_json, fail_input, format_option, kb_option
-from engine.contract.errors import InputError
 from engine.knowledge.base import KnowledgeBase, default_knowledge_base, load_knowledge_base
 from engine.views.cards import (
     document_text,
@@ -22,11 +21,7 @@ KINDS = ("exercises", "ladders", "programs", "sources", "equipment", "defaults")
 
 
 def _load(kb_dir: Path | None) -> KnowledgeBase:
-    try:
-        return load_knowledge_base(kb_dir) if kb_dir else default_knowledge_base()
-    except InputError as error:
-        fail_input(error)
-        raise AssertionError("unreachable") from error
+    return load_knowledge_base(kb_dir) if kb_dir else default_knowledge_base()
 
 
 def _rows(kb: KnowledgeBase, kind: str) -> list[dict[str, Any]]:

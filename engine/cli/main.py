@@ -20,7 +20,7 @@ import click
 from engine import __version__
 from engine.cli.context import DB_HELP
 from engine.cli.crash import EXIT_BUG, report_bug
-from engine.cli.options import EXIT_BAD_INPUT
+from engine.cli.options import fail_input
 from engine.contract.errors import UserError
 
 # name -> (module, attribute, one-line help shown by ``runstrong --help``)
@@ -141,11 +141,7 @@ class RunstrongGroup(click.Group):
             if not isinstance(error, UserError | StoreError):
                 click.echo(report_bug(error, ctx.command_path, ctx.args), err=True)
                 ctx.exit(EXIT_BUG)
-            message = str(error)
-            click.echo(
-                f"error: {message}" if "\n" not in message else f"error:\n{message}", err=True
-            )
-            ctx.exit(EXIT_BAD_INPUT)
+            fail_input(str(error))
 
 
 @click.group(

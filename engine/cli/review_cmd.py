@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from engine.app.errors import StoreError
 from engine.app.review import (
     REASON_CODES,
     Amendment,
@@ -17,7 +16,7 @@ from engine.app.review import (
 )
 from engine.app.review_view import review_detail, review_events
 from engine.cli.context import app, database_option
-from engine.cli.options import echo_json, fail_input, format_option
+from engine.cli.options import echo_json, format_option
 from engine.cli.parsing import ASCII_INT, parse_date, parse_dose
 from engine.contract.models import REVIEW_STATUSES, SESSION_KINDS, Session
 from engine.loading.inputs import load_document
@@ -101,22 +100,18 @@ def review_list(
     chosen = None if status == "all" else status
     first = parse_date(since, "--since") if since else None
     last = parse_date(until, "--until") if until else None
-    try:
-        items = queue(
-            store,
-            chosen,
-            athlete_id,
-            first,
-            last,
-            limit=limit,
-            offset=offset,
-            settings=app(ctx).settings(),
-        )
-        full_page = len(items) == limit or offset
-        total = queue_size(store, chosen, athlete_id, first, last) if full_page else len(items)
-    except StoreError as error:
-        fail_input(str(error))
-        return
+    items = queue(
+        store,
+        chosen,
+        athlete_id,
+        first,
+        last,
+        limit=limit,
+        offset=offset,
+        settings=app(ctx).settings(),
+    )
+    full_page = len(items) == limit or offset
+    total = queue_size(store, chosen, athlete_id, first, last) if full_page else len(items)
     if output_format == "json":
         echo_json(queue_json(items))
         return

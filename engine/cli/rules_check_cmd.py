@@ -17,7 +17,6 @@ from engine.cli.options import (
     rules_option,
 )
 from engine.cli.parsing import ASCII_INT, AsciiIntRange
-from engine.contract.errors import InputError
 
 if TYPE_CHECKING:
     from engine.ruletools.invariants import CheckReport, InvariantResult
@@ -154,23 +153,15 @@ def check_command(
             f"'rules check' needs {error.name or 'hypothesis'}: pip install 'runstrong[test]'"
         )
         return
-    try:
-        evaluator = get_evaluator(rules_dir, kb_dir)
-        invariants = invariants_for(evaluator, invariants_file)
-    except InputError as error:
-        fail_input(error)
-        return
+    evaluator = get_evaluator(rules_dir, kb_dir)
+    invariants = invariants_for(evaluator, invariants_file)
     from engine.ruletools.season.check import (
         load_season_invariants,
         run_season_check,
         with_season_results,
     )
 
-    try:
-        seasonal = load_season_invariants(evaluator.ruleset.root, evaluator.kb)
-    except InputError as error:
-        fail_input(error)
-        return
+    seasonal = load_season_invariants(evaluator.ruleset.root, evaluator.kb)
     if pattern:
         invariants = [
             loaded

@@ -25,11 +25,7 @@ from engine.ruletools.season.scenarios import iter_season_outcomes
 
 
 def _load(rules_dir: Path | None) -> RuleSet:
-    try:
-        return load_ruleset(rules_dir, default_knowledge_base())
-    except InputError as error:
-        fail_input(error)
-        raise AssertionError("unreachable") from error
+    return load_ruleset(rules_dir, default_knowledge_base())
 
 
 def _spec_data(loaded: LoadedRule) -> dict[str, Any]:
@@ -196,12 +192,8 @@ def rules_test(
     """Run the rule cases and scenarios; the last line is 'N passed, N failed'."""
     _load(rules_dir)  # report a broken rule directory as bad input first
     evaluator = get_evaluator(rules_dir)
-    try:
-        outcomes = list(iter_outcomes(evaluator, pattern))
-        outcomes += iter_season_outcomes(evaluator, pattern)
-    except InputError as error:  # a broken season scenario file
-        fail_input(error)
-        return
+    outcomes = list(iter_outcomes(evaluator, pattern))
+    outcomes += iter_season_outcomes(evaluator, pattern)
     passed = sum(1 for outcome in outcomes if outcome.passed)
     failed = len(outcomes) - passed
     if output_format == "json":
@@ -254,11 +246,7 @@ Examples:
 def rules_docs(rules_dir: Path | None, check: bool) -> None:
     """Generate the rule reference and the catalogue map from the rule files."""
     ruleset = _load(rules_dir)
-    try:
-        docs = generated_docs(ruleset, default_knowledge_base())
-    except InputError as error:
-        fail_input(error)
-        return
+    docs = generated_docs(ruleset, default_knowledge_base())
     if check:
         stale = [doc for doc in docs if doc.stale]
         for doc in stale:

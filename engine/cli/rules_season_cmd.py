@@ -53,11 +53,7 @@ Examples:
 def season_command(name: str | None, rules_dir: Path | None, output_format: str) -> None:
     """Play a season scenario day by day (or list them)."""
     root = rules_dir or bundled_rules_dir()
-    try:
-        seasons = load_seasons(root)
-    except InputError as error:
-        fail_input(error)
-        return
+    seasons = load_seasons(root)
     if name is None:
         if output_format == "json":
             echo_json(

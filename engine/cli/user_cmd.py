@@ -6,11 +6,8 @@ import sys
 
 import click
 
-from engine.app.access import StoreError
 from engine.app.accounts import ROLES, add_user, assign_coach, issue_token
 from engine.cli.context import app, database_option
-from engine.cli.options import fail_input
-from engine.contract.errors import InputError
 
 
 @click.group("user")
@@ -43,14 +40,7 @@ def user_add(
 ) -> None:
     """Add a user; the password is stored only as an argon2 hash."""
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else ""
-    try:
-        user = add_user(app(ctx).store(), name, role, password, athlete_id)
-    except InputError as error:
-        fail_input(error)
-        return
-    except StoreError as error:
-        fail_input(str(error))
-        return
+    user = add_user(app(ctx).store(), name, role, password, athlete_id)
     suffix = f" for athlete {user.athlete_id}" if user.athlete_id else ""
     click.echo(f"added {user.role} {user.name}{suffix}")
 
@@ -62,10 +52,7 @@ def user_add(
 def user_token(ctx: click.Context, name: str) -> None:
     """Print a new API token for NAME (Authorization: Bearer TOKEN). Only its hash is kept,
     so it cannot be shown again."""
-    try:
-        click.echo(issue_token(app(ctx).store(), name))
-    except StoreError as error:
-        fail_input(str(error))
+    click.echo(issue_token(app(ctx).store(), name))
 
 
 @click.group("coach")
@@ -80,12 +67,5 @@ def coach_group() -> None:
 @click.pass_context
 def coach_assign(ctx: click.Context, coach: str, athlete_id: str) -> None:
     """Let COACH see and decide for ATHLETE (whose ladder advances then wait for review)."""
-    try:
-        added = assign_coach(app(ctx).store(), coach, athlete_id)
-    except InputError as error:
-        fail_input(error)
-        return
-    except StoreError as error:
-        fail_input(str(error))
-        return
+    added = assign_coach(app(ctx).store(), coach, athlete_id)
     click.echo(f"{coach} coaches {athlete_id}" + ("" if added else " (already)"))

@@ -6,13 +6,10 @@ import datetime as dt
 
 import click
 
-from engine.app.errors import StoreError
 from engine.app.week import plan_week
 from engine.calendar.ics import export_ics
 from engine.cli.context import app, database_option
-from engine.cli.options import fail_input
 from engine.cli.parsing import parse_date
-from engine.contract.errors import InputError
 from engine.views.week import day_card, week_text
 
 
@@ -45,11 +42,7 @@ def week_command(
     today = dt.date.today()
     first = parse_date(start, "--from") if start else today
     context = app(ctx)
-    try:
-        plan = plan_week(context.store(), context.evaluator(), athlete_id, first, today)
-    except (InputError, StoreError) as error:
-        fail_input(error if isinstance(error, InputError) else str(error))
-        return
+    plan = plan_week(context.store(), context.evaluator(), athlete_id, first, today)
     if output_format == "json":
         click.echo(plan.model_dump_json(by_alias=True, indent=2))
     elif output_format == "ics":
