@@ -10,8 +10,7 @@ through the same checks and audit log as ``runstrong review``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 from engine.app.accounts import Principal
 from engine.app.athlete_day import TodayCard, done_as_recommended, today_card
@@ -66,19 +65,25 @@ FLAG_FILTERS: dict[str, Callable[[str], bool]] = {
 
 def visible_queue(
     store: Store,
+    evaluator: Evaluator,
     principal: Principal,
-    status: str | None,
+    status: str,
     athlete_id: str | None,
     flag: str | None = None,
-    settings: Mapping[str, Any] | None = None,
 ) -> list[QueueItem]:
-    """The review queue (oldest first) over the athletes the principal may see, optionally
-    only the items with one kind of attention flag (pain, hiit, ladder)."""
+    """The review queue (oldest first) over the athletes the principal may see, of one status
+    or ``all``, optionally only the items with one kind of attention flag (pain, hiit, ladder),
+    each flagged when its calendar runs moved since the check-in."""
     if athlete_id is not None:
         _see_athlete(principal, athlete_id)
     items = [
         item
-        for item in queue(store, status, athlete_id, settings=settings)
+        for item in queue(
+            store,
+            None if status == "all" else status,
+            athlete_id,
+            settings=evaluator.ruleset.settings,
+        )
         if principal.can_see(item.recommendation.athlete_id)
     ]
     if flag is not None:

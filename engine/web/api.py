@@ -66,13 +66,7 @@ def list_recommendations(
 ) -> list[QueueItemOut]:
     """The review queue, oldest first, over the athletes you may see."""
     state = web_state(request)
-    items = access.visible_queue(
-        state.store,
-        principal,
-        None if status == "all" else status,
-        athlete,
-        settings=state.evaluator.ruleset.settings,
-    )
+    items = access.visible_queue(state.store, state.evaluator, principal, status, athlete)
     return [QueueItemOut.of(item) for item in items]
 
 

@@ -41,14 +41,7 @@ def review_queue(
     _coach(principal)
     athlete = athlete or None
     state = web_state(request)
-    items = access.visible_queue(
-        state.store,
-        principal,
-        None if status == "all" else status,
-        athlete,
-        flag,
-        settings=state.evaluator.ruleset.settings,
-    )
+    items = access.visible_queue(state.store, state.evaluator, principal, status, athlete, flag)
     return render(
         request,
         "review.html",
