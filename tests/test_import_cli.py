@@ -200,7 +200,7 @@ def test_a_directory_without_activity_files_is_refused(run, ana, tmp_path) -> No
     (tmp_path / "notes.txt").write_text("nothing here")
     result = run("import", "ana", str(tmp_path))
     assert result.exit_code == 2
-    assert "no .fit, .gpx or .tcx files" in result.stderr
+    assert "no .fit, .gpx, .tcx, .gz or .zip files" in result.stderr
 
 
 def test_directories_are_searched_for_activity_files_only(exports) -> None:

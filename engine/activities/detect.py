@@ -7,7 +7,7 @@ from engine.activities.fit import looks_like_fit, parse_fit
 from engine.activities.gpx import looks_like_gpx, parse_gpx
 from engine.activities.model import Activity, ActivityFileError, FileFormat
 from engine.activities.tcx import looks_like_tcx, parse_tcx
-from engine.activities.xmlsafe import parse_xml
+from engine.activities.xmlsafe import parse_xml, xml_body
 
 SUFFIXES: dict[str, FileFormat] = {".fit": "fit", ".gpx": "gpx", ".tcx": "tcx"}
 
@@ -18,7 +18,7 @@ def detect_format(data: bytes, name: str = "") -> FileFormat:
         raise ActivityFileError("the file is empty")
     if looks_like_fit(data):
         return "fit"
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    if xml_body(data).startswith(b"<"):
         root = parse_xml(data, "XML file")
         if looks_like_gpx(root):
             return "gpx"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import warnings
 from typing import Any
 
@@ -65,7 +66,17 @@ def _read_messages(data: bytes, out: list[tuple[str, dict[str, Any]]]) -> None:
 
 
 def _float(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and value >= 0 else None
+    """A field's number; fitdecode gives None for FIT's invalid marker, and a negative or
+    non-finite value is no measurement either."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    return float(value) if math.isfinite(value) and value >= 0 else None
+
+
+def _heart_rate(value: Any) -> float | None:
+    # 0 is what Zwift and indoor trainers write when no strap is paired: no heart rate.
+    rate = _float(value)
+    return rate if rate else None
 
 
 def _lap(fields: dict[str, Any]) -> Lap:
@@ -118,7 +129,7 @@ def parse_fit(data: bytes) -> list[Activity]:
                 elapsed_s=elapsed,
                 moving_s=moving,
                 distance_m=_float(fields.get("total_distance")),
-                avg_hr_bpm=_float(fields.get("avg_heart_rate")),
+                avg_hr_bpm=_heart_rate(fields.get("avg_heart_rate")),
                 laps=tuple(_lap(lap) for lap in laps if _within(lap, start, end)),
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -63,6 +64,19 @@ def parse_time(text: str | None, what: str) -> dt.datetime:
     except ValueError as error:
         raise ActivityFileError(f"{what}: {text.strip()!r} is not a timestamp") from error
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def measured(value: float, what: str) -> float:
+    """A number a file records, refused by name when it is NaN, infinite or negative: no
+    watch measures those, and stored they would poison every sum the engine takes."""
+    if not math.isfinite(value) or value < 0:
+        raise ActivityFileError(f"{what} is {value!r}, not a measurement")
+    return value
+
+
+def heart_rate(value: float, what: str) -> float | None:
+    """A heart-rate reading; 0 is how FIT, GPX and TCX writers say "no strap", so it is none."""
+    return None if measured(value, what) == 0 else value
 
 
 def mean(values: list[float]) -> float | None:

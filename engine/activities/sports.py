@@ -31,12 +31,16 @@ _NAMES: dict[str, Sport] = {
     "weight_training": "strength",
     "weighttraining": "strength",
     "strength": "strength",
-    # Strava's older GPX exports give the activity type as a number.
-    "9": "running",
-    "1": "cycling",
-    "2": "swimming",
-    "10": "other",  # walk
-    "4": "other",  # hike
+    # Strava's older GPX exports give the activity type as a number (Strava's activity type
+    # ids); the ones not listed are other sports.
+    "1": "cycling",  # Ride
+    "2": "other",  # AlpineSki
+    "4": "other",  # Hike
+    "9": "running",  # Run
+    "10": "other",  # Walk
+    "16": "swimming",  # Swim
+    "17": "cycling",  # VirtualRide
+    "53": "running",  # VirtualRun
 }
 
 
@@ -49,9 +53,11 @@ def sport_from_name(name: str | None) -> Sport:
 
 
 def fit_sport(sport: str | None, sub_sport: str | None) -> Sport:
-    """FIT's sport plus sub-sport: strength is ``training`` with sub-sport strength_training."""
+    """FIT's sport plus sub-sport: strength is ``training`` with sub-sport strength_training.
+    FIT's ``generic`` sport names no sport, like a GPX track without a type, so both are
+    ``unknown`` and the same setting (``activity_import.untyped_sport``) decides them."""
     if sub_sport and sport_from_name(sub_sport) == "strength":
         return "strength"
-    if sport is None:
+    if sport is None or sport.strip().lower() == "generic":
         return "unknown"
     return sport_from_name(sport)

@@ -16,13 +16,18 @@ from engine.activities.model import (
     ActivityFileError,
     Lap,
     LapIntensity,
+    heart_rate,
     mean,
+    measured,
     parse_time,
 )
 from engine.activities.sports import sport_from_name
 from engine.activities.xmlsafe import local_name, parse_xml
 
 _INTENSITIES: dict[str, LapIntensity] = {"active": "work", "resting": "rest"}
+# The largest number a TCX field may hold: ten million (seconds, metres, beats). A technical
+# bound on input, far above any real activity, below what overflows datetime arithmetic.
+MAX_TCX_NUMBER = 1e7
 
 
 def looks_like_tcx(root: Element) -> bool:
@@ -47,14 +52,18 @@ def _number(element: Element | None, name: str, where: str) -> float | None:
     except ValueError as error:
         text = child.text.strip()
         raise ActivityFileError(f"{where}: {name} {text!r} is not a number") from error
-    if value < 0:
-        raise ActivityFileError(f"{where}: {name} is negative")
+    # NaN, INF and negatives are no measurement; past a day in seconds or a world tour in
+    # metres a number is a broken writer, and would overflow the date arithmetic.
+    measured(value, f"{where}: {name}")
+    if value > MAX_TCX_NUMBER:
+        raise ActivityFileError(f"{where}: {name} {value!r} is out of range")
     return value
 
 
 def _heart_rate(element: Element, name: str, where: str) -> float | None:
     holder = _child(element, name)
-    return None if holder is None else _number(holder, "Value", where)
+    value = None if holder is None else _number(holder, "Value", where)
+    return None if value is None else heart_rate(value, f"{where}: {name}")
 
 
 def _activity(element: Element, index: int) -> Activity:
@@ -117,13 +126,29 @@ def _activity(element: Element, index: int) -> Activity:
     )
 
 
+def _activity_elements(container: Element) -> list[Element]:
+    """The ``Activity`` elements, in order: directly under ``Activities``, or inside a
+    ``MultiSportSession`` (its ``FirstSport`` and each ``NextSport``), where a triathlon or a
+    brick session puts one activity per leg."""
+    found: list[Element] = []
+    for child in container:
+        name = local_name(child.tag)
+        if name == "Activity":
+            found.append(child)
+        elif name == "MultiSportSession":
+            for leg in child:
+                if local_name(leg.tag) in ("FirstSport", "NextSport"):
+                    found.extend(_children(leg, "Activity"))
+    return found
+
+
 def parse_tcx(data: bytes) -> list[Activity]:
     """The activities of a TCX file."""
     root = parse_xml(data, "TCX file")
     if not looks_like_tcx(root):
         raise ActivityFileError(f"not a TCX file (the root element is <{local_name(root.tag)}>)")
     container = _child(root, "Activities")
-    elements = [] if container is None else _children(container, "Activity")
+    elements = [] if container is None else _activity_elements(container)
     if not elements:
         raise ActivityFileError("no activity in the TCX file (no <Activity> element)")
     return [_activity(element, index) for index, element in enumerate(elements)]

@@ -10,11 +10,20 @@ from defusedxml.ElementTree import fromstring
 
 from engine.activities.model import ActivityFileError
 
+# A byte-order mark and whitespace before the XML declaration: Strava's TCX files start with
+# spaces, which XML calls not well-formed, yet the document after them is fine.
+_LEADING = b"\xef\xbb\xbf \t\r\n"
+
+
+def xml_body(data: bytes) -> bytes:
+    """The document without what some exporters put before its declaration."""
+    return data.lstrip(_LEADING)
+
 
 def parse_xml(data: bytes, what: str) -> Element:
     """The root element, or :class:`ActivityFileError` saying what was refused and why."""
     try:
-        root: Element = fromstring(data, forbid_dtd=True, forbid_entities=True)
+        root: Element = fromstring(xml_body(data), forbid_dtd=True, forbid_entities=True)
     except defusedxml.DTDForbidden as error:
         raise ActivityFileError(
             f"{what} refused: it declares a DTD, where XML bombs and external entities live "

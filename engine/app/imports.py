@@ -15,10 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
+from engine.activities.containers import Member, unpack
 from engine.activities.detect import SUFFIXES, parse_activities
 from engine.activities.kinds import ImportSettings, infer_kind
 from engine.activities.model import Activity, ActivityFileError
 from engine.contract.errors import InputError, Problem
+from engine.contract.limits import MINUTES_PER_DAY
 from engine.contract.models import ActivitySource, SessionKind, SessionLog
 from engine.storage.activities import ActivityStore
 from engine.storage.store import Store, StoreError
@@ -77,9 +81,15 @@ def session_log_view(log: SessionLog) -> dict[str, Any]:
     return log.model_dump(mode="json", by_alias=True)
 
 
+# What a folder import picks up: the formats, gzipped as Strava's bulk export has them, and
+# zip archives as Garmin's "Export original" gives them.
+FOLDER_SUFFIXES = (*SUFFIXES, *(f"{suffix}.gz" for suffix in SUFFIXES), ".zip")
+
+
 def collect_files(paths: Iterable[Path]) -> list[Path]:
     """The files to import: each file named, and in each directory (recursively) every file
-    whose name ends in .fit, .gpx or .tcx (any case), in name order."""
+    whose name ends in .fit, .gpx or .tcx, gzipped or not, or .zip (any case), in name
+    order."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -88,7 +98,7 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
                     (
                         item
                         for item in path.rglob("*")
-                        if item.is_file() and item.suffix.lower() in SUFFIXES
+                        if item.is_file() and item.name.lower().endswith(FOLDER_SUFFIXES)
                     ),
                     key=lambda item: str(item),
                 )
@@ -103,19 +113,26 @@ def session_log_for(
     file_name: str,
     kind: SessionKind,
     sport: str,
-    timezone: dt.tzinfo,
+    timezone: dt.tzinfo | None,
 ) -> SessionLog:
-    """The session log an activity becomes, dated in the athlete's time zone; ``sport`` is the
-    activity's as runstrong reads it (an untyped track's from the settings)."""
+    """The session log an activity becomes, dated in the athlete's time zone (``None``: this
+    computer's, with the offset its rules give on the activity's own day, so a July run is
+    dated with the summer offset); ``sport`` is the activity's as runstrong reads it (an
+    untyped track's from the settings)."""
     km = None if activity.distance_m is None else round(activity.distance_m / 1000, 3)
     moving_min = activity.moving_s / 60
-    pace = round(moving_min / km, 2) if km else None
+    pace = round(moving_min / km, 2) if km and moving_min else None
+    elapsed_min: float | None = round(activity.elapsed_s / 60, 1)
+    if elapsed_min is not None and elapsed_min > MINUTES_PER_DAY >= moving_min:
+        # A device clock that jumped (elapsed time over a day while the timer time is sane):
+        # the timer time is kept, the elapsed time is unknown rather than wrong.
+        elapsed_min = None
     return SessionLog(
         date=activity.start_time.astimezone(timezone).date(),
         kind=kind,
         duration_min=round(moving_min),
         start_time=activity.start_time,
-        elapsed_min=round(activity.elapsed_s / 60, 1),
+        elapsed_min=elapsed_min,
         distance_km=km,
         avg_hr_bpm=None if activity.avg_hr_bpm is None else round(activity.avg_hr_bpm),
         avg_pace_min_per_km=pace,
@@ -128,15 +145,23 @@ def session_log_for(
     )
 
 
+def _limit(settings: ImportSettings) -> int:
+    return int(settings.max_file_mb * 1024 * 1024)
+
+
 def _read(path: Path, settings: ImportSettings) -> bytes:
-    limit = int(settings.max_file_mb * 1024 * 1024)
+    """The file's bytes, read with a bound: the size on disk is checked first, and the read
+    stops at the bound too, since a device (/dev/zero) or a growing file has no honest size."""
+    limit = _limit(settings)
+    too_large = f"too large (activity_import.max_file_mb is {settings.max_file_mb})"
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise ActivityFileError(
-                f"too large ({size} bytes; activity_import.max_file_mb is {settings.max_file_mb})"
-            )
-        return path.read_bytes()
+        if path.stat().st_size > limit:
+            raise ActivityFileError(too_large)
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
+        if len(data) > limit:
+            raise ActivityFileError(too_large)
+        return data
     except FileNotFoundError as error:
         raise ActivityFileError("no such file") from error
     except IsADirectoryError as error:
@@ -150,12 +175,13 @@ def import_activities(
     rule_settings: Mapping[str, Any],
     athlete_id: str,
     files: Sequence[Path],
-    timezone: dt.tzinfo,
+    timezone: dt.tzinfo | None,
     kind: SessionKind | None = None,
     today: dt.date | None = None,
     on_file_done: Callable[[Path], None] | None = None,
 ) -> ImportReport:
-    """Import every file; ``kind`` overrides the inferred kind for all of them."""
+    """Import every file; ``kind`` overrides the inferred kind for all of them. Each file (and
+    each member of a zip) stands alone: a bad one is refused by name and the rest go on."""
     try:
         settings = ImportSettings.from_settings(rule_settings)
     except ValueError as error:
@@ -168,22 +194,71 @@ def import_activities(
     activities = ActivityStore(store)
     report = ImportReport()
     for path in files:
-        name = str(path)
         try:
-            data = _read(path, settings)
-            parsed = parse_activities(data, path.name)
+            members = unpack(path.name, _read(path, settings), _limit(settings))
         except ActivityFileError as error:
-            report.outcomes.append(Outcome(name, "refused", str(error)))
-        else:
-            for activity in parsed:
-                report.outcomes.append(
-                    _store_one(
-                        activities, settings, athlete_id, activity, path, timezone, kind, today
-                    )
+            report.outcomes.append(Outcome(str(path), "refused", str(error)))
+            members = []
+        for member in members:
+            # A zip's member is named after the zip: "export.zip:activity_1.fit".
+            suffix = "" if member.inside is None else f":{member.inside}"
+            label, file_name = f"{path}{suffix}", f"{path.name}{suffix}"
+            if member.error is not None:
+                report.outcomes.append(Outcome(label, "refused", member.error))
+                continue
+            report.outcomes.extend(
+                _import_member(
+                    activities,
+                    settings,
+                    athlete_id,
+                    member,
+                    file_name,
+                    label,
+                    timezone,
+                    kind,
+                    today,
                 )
+            )
         if on_file_done is not None:
             on_file_done(path)
     return report
+
+
+def _import_member(
+    activities: ActivityStore,
+    settings: ImportSettings,
+    athlete_id: str,
+    member: Member,
+    file_name: str,
+    label: str,
+    timezone: dt.tzinfo | None,
+    kind: SessionKind | None,
+    today: dt.date,
+) -> list[Outcome]:
+    try:
+        parsed = parse_activities(member.data, member.name)
+    except ActivityFileError as error:
+        return [Outcome(label, "refused", str(error))]
+    except ValidationError as error:
+        return [Outcome(label, "refused", f"activity out of range: {_problems(error)}")]
+    except (ValueError, OverflowError) as error:
+        # A number or a timestamp beyond what dates and durations can hold.
+        return [Outcome(label, "refused", f"a value out of range ({error})")]
+    return [
+        _store_one(
+            activities, settings, athlete_id, activity, file_name, label, timezone, kind, today
+        )
+        for activity in parsed
+    ]
+
+
+def _problems(error: ValidationError) -> str:
+    """A pydantic error as "field: what is wrong (got VALUE)", one per problem."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in item['loc']) or 'value'}: {item['msg']}"
+        f" (got {item.get('input')!r})"[:300]
+        for item in error.errors()
+    )
 
 
 def _store_one(
@@ -191,19 +266,21 @@ def _store_one(
     settings: ImportSettings,
     athlete_id: str,
     activity: Activity,
-    path: Path,
-    timezone: dt.tzinfo,
+    file_name: str,
+    name: str,
+    timezone: dt.tzinfo | None,
     kind: SessionKind | None,
     today: dt.date,
 ) -> Outcome:
-    name = str(path)
     sport = settings.untyped_sport if activity.sport == "unknown" else activity.sport
     try:
         log = session_log_for(
-            activity, path.name, kind or infer_kind(activity, settings), sport, timezone
+            activity, file_name, kind or infer_kind(activity, settings), sport, timezone
         )
-    except ValueError as error:  # a value out of the session log's range
-        return Outcome(name, "refused", f"activity out of range: {error}")
+    except ValidationError as error:  # a value out of the session log's range
+        return Outcome(name, "refused", f"activity out of range: {_problems(error)}")
+    except (ValueError, OverflowError) as error:
+        return Outcome(name, "refused", f"a value out of range ({error})")
     if log.date > today:
         return Outcome(name, "refused", f"starts in the future ({log.start_time})")
     write = activities.add_activity(athlete_id, log, sport, settings.same_activity_window_s)

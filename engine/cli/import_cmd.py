@@ -20,10 +20,11 @@ from engine.cli.options import EXIT_BAD_INPUT, echo_json, fail_input, format_opt
 from engine.contract.models import SESSION_KINDS, SessionKind
 
 
-def _timezone(name: str | None) -> dt.tzinfo:
+def _timezone(name: str | None) -> dt.tzinfo | None:
+    """The zone named, or None for this computer's: each activity is then dated with the
+    offset the computer's zone rules give on its own day (not today's offset)."""
     if name is None:
-        local = dt.datetime.now().astimezone().tzinfo
-        return local if local is not None else dt.UTC
+        return None
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -107,7 +108,8 @@ def import_command(
 ) -> None:
     """Import FIT, GPX and TCX activities as session logs.
 
-    A directory is searched for .fit, .gpx and .tcx files. Runs become long_run, quality_run
+    A directory is searched for .fit, .gpx and .tcx files, gzipped or not (Strava's bulk
+    export), and .zip archives (Garmin's "Export original"). Runs become long_run, quality_run
     or easy_run (thresholds in rules/settings.yaml, activity_import.*); rides, swims and other
     sports cross_training; strength activities strength. An activity already imported (the
     same file, or the same activity in another format) changes nothing. A file that cannot be
@@ -118,7 +120,9 @@ def import_command(
     timezone = _timezone(timezone_name)
     files = collect_files(paths)
     if not files:
-        fail_input("no .fit, .gpx or .tcx files in " + ", ".join(str(path) for path in paths))
+        fail_input(
+            "no .fit, .gpx, .tcx, .gz or .zip files in " + ", ".join(str(path) for path in paths)
+        )
     report: ImportReport
     with _progress(len(files)) as progress:
         task = progress.add_task("import", total=len(files)) if progress else None

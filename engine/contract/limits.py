@@ -15,6 +15,9 @@ import datetime as dt
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2199, 12, 31)
 
+# A logged session lasts at most a day (its moving and its elapsed minutes).
+MINUTES_PER_DAY = 24 * 60
+
 # One YAML or JSON document (a request, a profile, an amendment, a rule or knowledge-base file).
 # The largest shipped file is a few KB; a request with a year of history is under 1 MB.
 MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
