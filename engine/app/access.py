@@ -5,6 +5,11 @@ do before anything is read or written: another coach's athlete, or another athle
 is :class:`NotFound` (so its existence does not leak), and a decision by a non-coach is
 :class:`Forbidden`. Decisions are recorded with the principal's user name as the reviewer,
 through the same checks and audit log as ``runstrong review``.
+
+"Not yours" and "not there" get the same answer, word for word (:func:`no_athlete`,
+:func:`no_recommendation`), so that no answer tells whether another coach's record exists.
+An athlete checks in for their own today only (in their time zone); their coach may correct
+another day, and each such correction is written to the access audit.
 """
 
 from __future__ import annotations
@@ -14,14 +19,17 @@ from collections.abc import Callable
 
 from engine.app.accounts import Principal
 from engine.app.athlete_day import TodayCard, done_as_recommended, today_card
+from engine.app.athlete_zone import athlete_today
 from engine.app.checkin import CheckInResult, check_in
 from engine.app.coach_view import AthleteHistory, coach_history
 from engine.app.review import Amendment, Decided, QueueItem, amend, approve, queue, reject
 from engine.app.review_view import ReviewDetail, review_detail
 from engine.app.week import WeekPlan, plan_week
-from engine.contract.errors import InputError
+from engine.contract.errors import InputError, Problem
 from engine.contract.models import CheckIn, PlannedRun, SessionLog
 from engine.core.evaluator import Evaluator
+from engine.storage.accounts import AccountStore
+from engine.storage.checkin_pages import checkin_page
 from engine.storage.reviews import AlreadyDecided, ReviewEvent
 from engine.storage.store import AlreadyExists, NotFound, Store, StoreError
 
@@ -32,9 +40,17 @@ class Forbidden(Exception):
     """The principal is known but may not do this (an athlete deciding, say)."""
 
 
+def no_athlete(athlete_id: str) -> NotFound:
+    return NotFound(f"no athlete {athlete_id!r}")
+
+
+def no_recommendation(recommendation_id: int) -> NotFound:
+    return NotFound(f"no recommendation {recommendation_id}")
+
+
 def _see_athlete(principal: Principal, athlete_id: str) -> None:
     if not principal.can_see(athlete_id):
-        raise NotFound(f"no athlete {athlete_id!r}")
+        raise no_athlete(athlete_id)
 
 
 def _coach(principal: Principal) -> None:
@@ -43,9 +59,12 @@ def _coach(principal: Principal) -> None:
 
 
 def _see_recommendation(store: Store, principal: Principal, recommendation_id: int) -> None:
-    stored = store.get_recommendation(recommendation_id)
+    try:
+        stored = store.get_recommendation(recommendation_id)
+    except NotFound:
+        raise no_recommendation(recommendation_id) from None
     if not principal.can_see(stored.athlete_id):
-        raise NotFound(f"no recommendation {recommendation_id}")
+        raise no_recommendation(recommendation_id)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -74,6 +93,8 @@ def visible_queue(
     """The review queue (oldest first) over the athletes the principal may see, of one status
     or ``all``, optionally only the items with one kind of attention flag (pain, hiit, ladder),
     each flagged when its calendar runs moved since the check-in."""
+    if not principal.is_coach:
+        raise Forbidden("the review is for coaches; your day is at /today")
     if athlete_id is not None:
         _see_athlete(principal, athlete_id)
     items = [
@@ -95,6 +116,10 @@ def visible_queue(
 def visible_detail(
     store: Store, evaluator: Evaluator, principal: Principal, recommendation_id: int
 ) -> ReviewDetail:
+    """The whole recommendation with its trace and the coach's decisions: for coaches (an
+    athlete's pages show their session, never the review)."""
+    if not principal.is_coach:
+        raise Forbidden("the review is for coaches; your day is at /today")
     _see_recommendation(store, principal, recommendation_id)
     return review_detail(store, evaluator.kb, recommendation_id)
 
@@ -130,10 +155,22 @@ def visible_today(
 
 
 def visible_checkins(
-    store: Store, principal: Principal, athlete_id: str, since: dt.date | None
+    store: Store,
+    principal: Principal,
+    athlete_id: str,
+    since: dt.date | None,
+    limit: int,
+    offset: int,
 ) -> list[CheckIn]:
+    """One page of the athlete's check-ins, oldest first (paged in SQL)."""
     _see_athlete(principal, athlete_id)
-    return store.checkins(athlete_id, since=since)
+    return checkin_page(store, athlete_id, since, limit, offset)
+
+
+def today_of(store: Store, principal: Principal, athlete_id: str) -> dt.date:
+    """The athlete's today, in their time zone (after checking the principal may see them)."""
+    _see_athlete(principal, athlete_id)
+    return athlete_today(store, athlete_id)
 
 
 # --- deciding ----------------------------------------------------------------------------------
@@ -185,14 +222,40 @@ def check_in_as(
     checkin: CheckIn,
     upcoming: list[PlannedRun],
     replace: bool,
-    today: dt.date,
+    now: dt.datetime | None = None,
 ) -> CheckInResult:
+    """Check in for the athlete's today. Another day is the coach's correction of the record:
+    refused to anyone else, and audited."""
     _see_athlete(principal, athlete_id)
+    today = athlete_today(store, athlete_id, now)
+    correcting = checkin.date != today
+    if correcting and not principal.is_coach:
+        raise InputError(
+            [
+                Problem(
+                    f"a check-in is for today ({today} where {athlete_id} is), not "
+                    f"{checkin.date}; your coach can correct another day",
+                    field="checkin.date",
+                )
+            ]
+        )
     if not replace and store.get_checkin(athlete_id, checkin.date) is not None:
         raise AlreadyExists(
             f"{athlete_id} already checked in on {checkin.date}; tick 'replace' to replace it"
         )
-    return check_in(store, evaluator, athlete_id, checkin, upcoming, replace=replace, today=today)
+    result = check_in(store, evaluator, athlete_id, checkin, upcoming, replace=replace, today=today)
+    if correcting:
+        AccountStore(store).record_event(
+            principal.user.name,
+            "checkin_corrected",
+            athlete_id,
+            {
+                "date": checkin.date.isoformat(),
+                "replace": replace,
+                "recommendation": result.recommendation_id,
+            },
+        )
+    return result
 
 
 def done_as_recommended_as(

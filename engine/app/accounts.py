@@ -4,7 +4,9 @@
   session tokens are 256-bit random strings stored only as SHA-256 digests.
 - A coach sees and decides only for the athletes assigned to them; an athlete user sees only
   their own athlete. :class:`Principal` answers that question for the web app and the API.
-- Failed logins are throttled per user name and per client (:class:`LoginThrottle`).
+- Failed logins are throttled in the database (``engine.app.throttle``); every hash goes
+  through a bounded gate (``engine.app.passwords``). A disabled user, a changed password and a
+  revoked or expired token end access at once: nothing is cached in a process.
 
 The numbers in :class:`AccessSettings` are ours (defaults, not from the articles); ``runstrong
 serve`` can change them.
@@ -14,22 +16,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 import re
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from engine.app.passwords import HashGate, OpenGate, check_new_password
+from engine.app.throttle import LoginThrottle, Throttled
 from engine.contract.errors import InputError, Problem
-from engine.storage.accounts import AccountStore, UserRecord
-from engine.storage.store import Store
+from engine.storage.accounts import AccountStore, TokenRecord, UserRecord
+from engine.storage.store import NotFound, Store
+
+__all__ = ["LoginThrottle", "Throttled"]
 
 Role = Literal["coach", "athlete"]
 ROLES: tuple[str, ...] = ("coach", "athlete")
@@ -40,23 +41,30 @@ _hasher = PasswordHasher()
 
 @dataclass(frozen=True)
 class AccessSettings:
-    """Defaults (ours): how long a login lasts and when failed logins are throttled."""
+    """Defaults (ours, not from the articles): logins, tokens, passwords, the throttle and
+    the bound on password hashing. ``runstrong serve`` reads them from here."""
 
+    # How long a login session lasts.
     session_hours: float = 12.0
-    min_password_length: int = 10
-    max_failed_logins: int = 5
+    # How long an API token lasts unless ``user token --days`` says otherwise.
+    token_days: int = 90
+    # OWASP ASVS L1 (V2.1.1, V2.1.2): at least 12 characters; 1,024 bounds the work per hash.
+    min_password_length: int = 12
+    max_password_length: int = 1024
+    # Failed logins within the window: per name from one address, per address, per name.
     failed_login_window_s: float = 15 * 60
-    lockout_s: float = 15 * 60
+    max_failed_logins: int = 5
+    max_failed_logins_per_client: int = 20
+    max_failed_logins_per_name: int = 50
+    # argon2id takes ~64 MiB a hash: this many at once per process, this many waiting,
+    # and the Retry-After (seconds) told to the rest.
+    max_concurrent_hashes: int = 2
+    max_queued_hashes: int = 8
+    hashing_retry_after_s: int = 5
 
 
 class AccessDenied(Exception):
     """Wrong credentials, or a throttled login; the message is safe to show."""
-
-
-class Throttled(AccessDenied):
-    def __init__(self, retry_after_s: int) -> None:
-        super().__init__(f"too many failed logins; try again in {retry_after_s} s")
-        self.retry_after_s = retry_after_s
 
 
 @dataclass(frozen=True)
@@ -65,11 +73,12 @@ class User:
     name: str
     role: Role
     athlete_id: str | None
+    disabled: bool = False
 
 
 def _user(record: UserRecord) -> User:
     role: Role = "coach" if record.role == "coach" else "athlete"
-    return User(record.id, record.name, role, record.athlete_id)
+    return User(record.id, record.name, role, record.athlete_id, record.disabled)
 
 
 @dataclass(frozen=True)
@@ -129,10 +138,7 @@ def add_user(
         problems.append(
             Problem("a coach is not an athlete profile; drop --athlete", field="athlete")
         )
-    if len(password) < settings.min_password_length:
-        problems.append(
-            Problem(f"at least {settings.min_password_length} characters", field="password")
-        )
+    problems += _password_problems(password, name, settings)
     if problems:
         raise InputError(problems)
     if athlete_id is not None:
@@ -141,12 +147,117 @@ def add_user(
     return _user(record)
 
 
-def issue_token(store: Store, name: str) -> str:
-    """A new API token for the user; only its digest is stored, so it is shown once."""
+def _password_problems(password: str, name: str, settings: AccessSettings) -> list[Problem]:
+    try:
+        check_new_password(
+            password, name, settings.min_password_length, settings.max_password_length
+        )
+    except InputError as error:
+        return list(error.problems)
+    return []
+
+
+@dataclass(frozen=True)
+class UserListing:
+    user: User
+    athletes: list[str]  # a coach's athletes; an athlete user's own profile
+
+
+def list_users(store: Store) -> list[UserListing]:
+    accounts = AccountStore(store)
+    listing = []
+    for record in accounts.list_users():
+        user = _user(record)
+        if user.role == "coach":
+            athletes = accounts.athletes_of(user.id)
+        else:
+            athletes = [user.athlete_id] if user.athlete_id else []
+        listing.append(UserListing(user, athletes))
+    return listing
+
+
+def set_disabled(store: Store, name: str, disabled: bool, actor: str) -> bool:
+    """Disable a user (their sessions end and their tokens are revoked) or enable them again
+    (revoked tokens stay revoked); False when they already were."""
+    accounts = AccountStore(store)
+    return accounts.set_disabled(accounts.get_user(name).id, disabled, actor, _utcnow())
+
+
+def set_password(
+    store: Store,
+    name: str,
+    password: str,
+    actor: str,
+    settings: AccessSettings | None = None,
+    gate: HashGate | None = None,
+) -> None:
+    """A new password (held to the policy); every session and token of the user is revoked."""
+    settings = settings or AccessSettings()
+    check_new_password(password, name, settings.min_password_length, settings.max_password_length)
+    accounts = AccountStore(store)
+    user = accounts.get_user(name)
+    with (gate or OpenGate()).slot():
+        hashed = _hasher.hash(password)
+    accounts.change_password(user.id, hashed, actor, _utcnow())
+
+
+def change_own_password(
+    store: Store,
+    principal: Principal,
+    current: str,
+    new: str,
+    settings: AccessSettings,
+    gate: HashGate,
+) -> None:
+    """The logged-in user's own change: the current password first, then the policy."""
+    record = AccountStore(store).get_user(principal.user.name)
+    problems = _password_problems(new, record.name, settings)
+    with gate.slot():
+        try:
+            _hasher.verify(record.password_hash, current)
+        except (VerificationError, InvalidHashError):
+            problems.insert(0, Problem("the current password is wrong", field="current"))
+    if problems:
+        raise InputError(problems)
+    set_password(store, record.name, new, record.name, settings, gate)
+
+
+def issue_token(
+    store: Store, name: str, days: int | None = None, settings: AccessSettings | None = None
+) -> str:
+    """A new API token for the user, valid ``days`` (default ``token_days``); only its digest
+    is stored, so it is shown once."""
+    settings = settings or AccessSettings()
+    lifetime = settings.token_days if days is None else days
+    if lifetime < 1:
+        raise InputError([Problem("a token lasts at least 1 day", field="days")])
     user = AccountStore(store).get_user(name)
+    if user.disabled:
+        raise InputError([Problem(f"user {name!r} is disabled; enable them first", field="name")])
     token = secrets.token_urlsafe(32)
-    AccountStore(store).add_token(user.id, digest(token))
+    expires = _utcnow() + dt.timedelta(days=lifetime)
+    AccountStore(store).add_token(user.id, digest(token), expires)
     return token
+
+
+def token_expiry(token: TokenRecord, settings: AccessSettings) -> dt.datetime:
+    """When a token expires (tokens from before expiry existed: ``token_days`` after issue)."""
+    return token.expires_at or token.created_at + dt.timedelta(days=settings.token_days)
+
+
+def tokens_of(store: Store, name: str) -> list[TokenRecord]:
+    accounts = AccountStore(store)
+    return accounts.tokens_of(accounts.get_user(name).id)
+
+
+def revoke_tokens(store: Store, name: str, token_id: int | None, actor: str) -> int:
+    """Revoke one token of the user by its id (or all of them); how many were revoked."""
+    accounts = AccountStore(store)
+    user = accounts.get_user(name)
+    revoked = accounts.revoke_tokens(user.id, token_id, actor, _utcnow())
+    if token_id is not None and not revoked:
+        raise NotFound(f"user {name!r} has no live token {token_id}")
+    return revoked
 
 
 def assign_coach(store: Store, coach_name: str, athlete_id: str) -> bool:
@@ -164,44 +275,22 @@ def assign_coach(store: Store, coach_name: str, athlete_id: str) -> bool:
     return added
 
 
+def unassign_coach(store: Store, coach_name: str, athlete_id: str) -> bool:
+    """Take the athlete from the coach (False when the coach did not have them). An athlete
+    left without any coach gets final recommendations again, as before a coach was assigned."""
+    accounts = AccountStore(store)
+    coach = accounts.get_user(coach_name)
+    profile = store.get_athlete(athlete_id)
+    removed = accounts.unassign(coach.id, athlete_id)
+    if removed and profile.has_coach and not accounts.has_coach(athlete_id):
+        store.update_athlete(
+            profile.model_copy(update={"has_coach": False}),
+            reason=f"coach {coach_name} unassigned",
+        )
+    return removed
+
+
 # --- authenticating ------------------------------------------------------------------------
-
-
-@dataclass
-class LoginThrottle:
-    """Failed logins per key (user name, client address) in a sliding window; past the limit,
-    that key is locked out for a while. In memory: one ``runstrong serve`` process."""
-
-    settings: AccessSettings = field(default_factory=AccessSettings)
-    clock: Callable[[], float] = time.monotonic
-    _failures: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
-    _locked_until: dict[str, float] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def check(self, keys: list[str]) -> None:
-        now = self.clock()
-        with self._lock:
-            waits = [self._locked_until.get(key, 0.0) - now for key in keys]
-        wait = max(waits, default=0.0)
-        if wait > 0:
-            raise Throttled(math.ceil(wait))
-
-    def failed(self, keys: list[str]) -> None:
-        now = self.clock()
-        with self._lock:
-            for key in keys:
-                failures = self._failures[key]
-                failures.append(now)
-                while failures and failures[0] <= now - self.settings.failed_login_window_s:
-                    failures.popleft()
-                if len(failures) >= self.settings.max_failed_logins:
-                    self._locked_until[key] = now + self.settings.lockout_s
-                    failures.clear()
-
-    def succeeded(self, keys: list[str]) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
 
 
 @dataclass(frozen=True)
@@ -219,24 +308,34 @@ def log_in(
     client: str,
     throttle: LoginThrottle,
     settings: AccessSettings | None = None,
+    gate: HashGate | None = None,
 ) -> LoginSession:
+    """A new login session; :class:`AccessDenied` (or :class:`Throttled`) if not, and
+    ``HashingBusy`` when too many passwords are being checked at once."""
     settings = settings or AccessSettings()
-    keys = [f"user:{name}", f"client:{client}"]
-    throttle.check(keys)
+    gate = gate or OpenGate()
+    try:
+        throttle.check(name, client)
+    except Throttled as error:
+        raise AccessDenied(str(error)) from None
     accounts = AccountStore(store)
     record = accounts.find_user(name)
     try:
-        if record is None:
-            # Same work as a real check, so timing does not tell which names exist.
-            _hasher.hash(password)
-            raise VerificationError
-        _hasher.verify(record.password_hash, password)
+        with gate.slot():
+            if record is None or record.disabled:
+                # Same work as a real check, so timing does not tell which names exist.
+                _hasher.hash(password)
+                raise VerificationError
+            _hasher.verify(record.password_hash, password)
+            rehash = _hasher.check_needs_rehash(record.password_hash)
+            new_hash = _hasher.hash(password) if rehash else None
     except (VerificationError, InvalidHashError):
-        throttle.failed(keys)
+        throttle.failed(name, client)
         raise AccessDenied("wrong user name or password") from None
-    throttle.succeeded(keys)
-    if _hasher.check_needs_rehash(record.password_hash):
-        accounts.set_password_hash(record.id, _hasher.hash(password))
+    throttle.succeeded(name, client)
+    assert record is not None  # an unknown name raised above
+    if new_hash is not None:
+        accounts.set_password_hash(record.id, new_hash)
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     max_age = int(settings.session_hours * 3600)
     accounts.add_session(record.id, digest(token), csrf, _utcnow() + dt.timedelta(seconds=max_age))
@@ -251,9 +350,17 @@ def principal_for_session(store: Store, token: str) -> Principal | None:
     return principal_for(store, record, csrf)
 
 
-def principal_for_token(store: Store, token: str) -> Principal | None:
-    record = AccountStore(store).user_for_token(digest(token))
-    return None if record is None else principal_for(store, record)
+def principal_for_token(
+    store: Store, token: str, settings: AccessSettings | None = None
+) -> Principal | None:
+    """The token's user, unless the token is revoked or expired or the user disabled."""
+    found = AccountStore(store).token_owner(digest(token))
+    if found is None:
+        return None
+    record, stored = found
+    if _utcnow() >= token_expiry(stored, settings or AccessSettings()):
+        return None
+    return principal_for(store, record)
 
 
 def log_out(store: Store, token: str) -> None:

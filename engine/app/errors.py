@@ -8,6 +8,8 @@ it into a message and exit status 2, the web app into a 4xx page.
 
 from __future__ import annotations
 
+from sqlalchemy.exc import DBAPIError as DatabaseError
+
 from engine.storage.store import AlreadyExists, NotFound, StoreError
 
 
@@ -19,4 +21,29 @@ class Breach(StoreError):
     """A coach's amendment breaks a safety rule (a constraint of that day, or an invariant)."""
 
 
-__all__ = ["AlreadyExists", "Breach", "DatabaseUnavailable", "NotFound", "StoreError"]
+__all__ = [
+    "AlreadyExists",
+    "Breach",
+    "DatabaseError",
+    "DatabaseUnavailable",
+    "NotFound",
+    "StoreError",
+    "is_contention",
+]
+
+
+# SQLSTATEs of PostgreSQL's "try again" errors: serialization failure, deadlock, lock timeout.
+_PG_RETRY_STATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def is_contention(error: BaseException) -> bool:
+    """A database error that means "busy, try again": SQLite's lock wait ran out (``database
+    is locked``), or PostgreSQL gave up on a lock. Nothing was written; the request can be
+    retried as it is."""
+    if not isinstance(error, DatabaseError):
+        return False
+    original = error.orig
+    if getattr(original, "sqlstate", None) in _PG_RETRY_STATES:
+        return True
+    message = str(original if original is not None else error).lower()
+    return "database is locked" in message or "database table is locked" in message

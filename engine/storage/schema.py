@@ -36,6 +36,8 @@ class AthleteRow(Base):
     level: Mapped[str] = mapped_column(String(16))
     has_coach: Mapped[bool] = mapped_column(Boolean, default=False)
     profile: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The athlete's IANA time zone (migration 0008); None means the server's.
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

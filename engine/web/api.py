@@ -6,11 +6,14 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
 
 from engine.app import access
 from engine.app.access import ReviewEvent
 from engine.app.accounts import Principal
+from engine.app.athlete_day import TodayCard
 from engine.app.review import Amendment
+from engine.contract.errors import InputError, Problem
 from engine.contract.models import CheckIn
 from engine.web.api_models import (
     AmendIn,
@@ -34,9 +37,11 @@ from engine.web.auth import api_user
 from engine.web.state import web_state
 
 _errors: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorOut, "description": "no or unknown credentials"},
+    401: {"model": ErrorOut, "description": "no, unknown, expired or revoked credentials"},
     403: {"model": ErrorOut, "description": "not allowed (or a missing CSRF header)"},
-    404: {"model": ErrorOut, "description": "not found, or not yours to see"},
+    404: {"model": ErrorOut, "description": "not found, or not yours to see (one answer)"},
+    413: {"model": ErrorOut, "description": "the request body is too large"},
+    503: {"model": ErrorOut, "description": "busy: try again after Retry-After seconds"},
 }
 _decision_errors: dict[int | str, dict[str, Any]] = {
     **_errors,
@@ -45,6 +50,25 @@ _decision_errors: dict[int | str, dict[str, Any]] = {
 
 router = APIRouter(prefix="/api", tags=["api"], responses=_errors)
 User = Annotated[Principal, Depends(api_user)]
+Limit = Annotated[int | None, Query(ge=1, description="page size (default and maximum: settings)")]
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
+
+
+# The OpenAPI document at /openapi.json (outside the /api prefix, where clients look for it).
+schema_router = APIRouter(include_in_schema=False)
+
+
+@schema_router.get("/openapi.json")
+def openapi(request: Request, principal: User) -> JSONResponse:
+    """The OpenAPI document, for logged-in users only (it maps every endpoint)."""
+    return JSONResponse(request.app.openapi())
+
+
+def _page(request: Request, limit: int | None, offset: int) -> tuple[int, int]:
+    settings = web_state(request).settings
+    if limit is not None and limit > settings.max_page_size:
+        raise InputError([Problem(f"at most {settings.max_page_size}", field="limit")])
+    return (limit or settings.page_size), offset
 
 
 @router.get("/me")
@@ -63,11 +87,14 @@ def list_recommendations(
     principal: User,
     status: Annotated[StatusFilter, Query()] = "pending",
     athlete: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Limit = None,
+    offset: Offset = 0,
 ) -> list[QueueItemOut]:
-    """The review queue, oldest first, over the athletes you may see."""
+    """One page of the review queue, oldest first, over the athletes you may see (coaches)."""
     state = web_state(request)
+    size, start = _page(request, limit, offset)
     items = access.visible_queue(state.store, state.evaluator, principal, status, athlete)
-    return [QueueItemOut.of(item) for item in items]
+    return [QueueItemOut.of(item) for item in items[start : start + size]]
 
 
 @router.get("/recommendations/{recommendation_id}")
@@ -143,49 +170,74 @@ def list_checkins(
     principal: User,
     athlete_id: AthleteIdPath,
     since: Annotated[dt.date | None, Query()] = None,
+    limit: Limit = None,
+    offset: Offset = 0,
 ) -> list[CheckIn]:
-    """The athlete's check-ins, oldest first."""
-    return access.visible_checkins(web_state(request).store, principal, athlete_id, since)
+    """One page of the athlete's check-ins, oldest first."""
+    size, start = _page(request, limit, offset)
+    store = web_state(request).store
+    return access.visible_checkins(store, principal, athlete_id, since, size, start)
 
 
 @router.post(
     "/athletes/{athlete_id}/checkins",
     status_code=201,
-    responses={409: {"model": ErrorOut, "description": "already checked in that day"}},
+    responses={
+        409: {"model": ErrorOut, "description": "already checked in that day"},
+        422: {"description": "invalid, or a day other than the athlete's today"},
+    },
 )
 def post_checkin(
     request: Request, principal: User, athlete_id: AthleteIdPath, body: CheckInIn
 ) -> CheckInOut:
-    """Check in: the check-in is stored with the recommendation computed from it."""
+    """Check in for the athlete's today (in their time zone); the check-in is stored with the
+    recommendation computed from it. Only the athlete's coach may correct another day, and
+    that is audited."""
     state = web_state(request)
     result = access.check_in_as(
         state.store,
         state.evaluator,
         principal,
         athlete_id,
-        body.checkin,
+        body.checkin.plain(),
         body.upcoming,
         body.replace,
-        dt.date.today(),
     )
-    return CheckInOut(id=result.recommendation_id, recommendation=result.recommendation)
+    rec = result.recommendation
+    return CheckInOut(
+        id=result.recommendation_id,
+        date=rec.date,
+        session=rec.session,
+        warnings=rec.warnings,
+        recommendation=rec if principal.is_coach else None,
+    )
 
 
-@router.get("/athletes/{athlete_id}/today")
-def today(request: Request, principal: User, athlete_id: AthleteIdPath) -> TodayOut:
-    """Today's session (the coach's version when amended), its review status and note."""
-    day = dt.date.today()
-    card = access.visible_today(web_state(request).store, principal, athlete_id, day)
-    if card is None:
-        raise access.NotFound(f"no check-in for {athlete_id} on {day}")
+def _today_out(card: TodayCard, principal: Principal) -> TodayOut:
+    rec = card.recommendation
     return TodayOut(
         id=card.recommendation_id,
+        date=rec.date,
         status=card.status,
         status_text=card.status_text,
         coach_note=card.coach_note,
         amended_by_coach=card.amended_by_coach,
-        recommendation=card.recommendation,
+        session=rec.session,
+        warnings=rec.warnings,
+        recommendation=rec if principal.is_coach else None,
     )
+
+
+@router.get("/athletes/{athlete_id}/today")
+def today(request: Request, principal: User, athlete_id: AthleteIdPath) -> TodayOut:
+    """Today's session where the athlete is (the coach's version when amended), its review
+    status and note; the coach also gets the whole recommendation."""
+    store = web_state(request).store
+    day = access.today_of(store, principal, athlete_id)
+    card = access.visible_today(store, principal, athlete_id, day)
+    if card is None:
+        raise access.NotFound(f"no check-in for {athlete_id} on {day}")
+    return _today_out(card, principal)
 
 
 @router.post(
@@ -194,9 +246,10 @@ def today(request: Request, principal: User, athlete_id: AthleteIdPath) -> Today
     responses={422: {"description": "nothing to log"}},
 )
 def done(request: Request, principal: User, athlete_id: AthleteIdPath) -> LoggedOut:
-    """Log today's session as recommended."""
+    """Log today's session (the athlete's today) as recommended."""
     state = web_state(request)
+    day = access.today_of(state.store, principal, athlete_id)
     log_id, log = access.done_as_recommended_as(
-        state.store, state.evaluator, principal, athlete_id, dt.date.today()
+        state.store, state.evaluator, principal, athlete_id, day
     )
     return LoggedOut(id=log_id, session=log)

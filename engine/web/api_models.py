@@ -19,11 +19,20 @@ from engine.contract.models import (
     CheckIn,
     Intensity,
     KbId,
+    PainReport,
     PlannedRun,
     Recommendation,
     Session,
     SessionKind,
     SessionLog,
+    Warning_,
+)
+from engine.web.limits import (
+    MAX_AMEND_ITEMS,
+    MAX_NOTE_CHARS,
+    MAX_PAIN_DURING_CHARS,
+    MAX_PAIN_REPORTS,
+    MAX_UPCOMING_RUNS,
 )
 
 ReasonCode = Literal["athlete_context", "disagree_with_rule", "data_error", "other"]
@@ -129,7 +138,7 @@ class RecommendationOut(ApiModel):
 
 
 class ApproveIn(ApiModel):
-    note: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=MAX_NOTE_CHARS)
     force: bool = Field(default=False, description="decide again on a decided one")
 
 
@@ -146,13 +155,15 @@ class DoseIn(ApiModel):
 class AmendIn(ApproveIn):
     kind: SessionKind | None = None
     intensity: Intensity | None = None
-    drop: list[KbId] = Field(default_factory=list)
-    swap: dict[KbId, KbId] = Field(default_factory=dict, description="old exercise id: new")
-    dose: dict[KbId, DoseIn] = Field(default_factory=dict)
+    drop: list[KbId] = Field(default_factory=list, max_length=MAX_AMEND_ITEMS)
+    swap: dict[KbId, KbId] = Field(
+        default_factory=dict, max_length=MAX_AMEND_ITEMS, description="old exercise id: new"
+    )
+    dose: dict[KbId, DoseIn] = Field(default_factory=dict, max_length=MAX_AMEND_ITEMS)
     session: Session | None = Field(default=None, description="a whole replacement session")
     override: str | None = Field(
         default=None,
-        max_length=2000,
+        max_length=MAX_NOTE_CHARS,
         description="the coach's reason to amend past the day's safety rules (audit-logged)",
     )
 
@@ -165,22 +176,47 @@ class DecisionOut(ApiModel):
 
 class TodayOut(ApiModel):
     id: int
+    date: dt.date
     status: str
     status_text: str
     coach_note: str | None
     amended_by_coach: bool
-    recommendation: Recommendation
+    session: Session = Field(description="the session to do (the coach's version if amended)")
+    warnings: list[Warning_]
+    recommendation: Recommendation | None = Field(
+        description="the whole recommendation with its reasons: for the coach only (the "
+        "athlete's pages show the session and the warnings)"
+    )
+
+
+class PainReportIn(PainReport):
+    during: str | None = Field(default=None, max_length=MAX_PAIN_DURING_CHARS)
+
+
+class CheckInBody(CheckIn):
+    """A check-in with the same bounds as the check-in form's fields."""
+
+    pain: list[PainReportIn] = Field(default_factory=list, max_length=MAX_PAIN_REPORTS)  # type: ignore[assignment]
+    note: str | None = Field(default=None, max_length=MAX_NOTE_CHARS)
+
+    def plain(self) -> CheckIn:
+        return CheckIn.model_validate(self.model_dump(exclude_unset=True))
 
 
 class CheckInIn(ApiModel):
-    checkin: CheckIn
-    upcoming: list[PlannedRun] = Field(default_factory=list)
+    checkin: CheckInBody
+    upcoming: list[PlannedRun] = Field(default_factory=list, max_length=MAX_UPCOMING_RUNS)
     replace: bool = Field(default=False, description="replace that day's check-in")
 
 
 class CheckInOut(ApiModel):
     id: int = Field(description="the recommendation's id")
-    recommendation: Recommendation
+    date: dt.date
+    session: Session
+    warnings: list[Warning_]
+    recommendation: Recommendation | None = Field(
+        description="the whole recommendation with its reasons: for the coach only"
+    )
 
 
 class LoggedOut(ApiModel):

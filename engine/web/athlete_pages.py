@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -14,6 +13,7 @@ from engine.app.athlete_day import read_checkin
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import SESSION_KINDS, PainArea
 from engine.web.auth import check_form_csrf, page_user
+from engine.web.limits import MAX_NOTE_CHARS, MAX_PAIN_DURING_CHARS
 from engine.web.state import web_state
 from engine.web.templating import render
 
@@ -31,7 +31,9 @@ def _own_athlete(principal: Principal) -> str:
 @router.get("/today")
 def today_page(request: Request, principal: User, logged: str | None = None) -> Response:
     athlete_id = _own_athlete(principal)
-    card = access.visible_today(web_state(request).store, principal, athlete_id, dt.date.today())
+    store = web_state(request).store
+    day = access.today_of(store, principal, athlete_id)
+    card = access.visible_today(store, principal, athlete_id, day)
     return render(request, "today.html", principal, card=card, logged=logged, error=None)
 
 
@@ -51,7 +53,7 @@ def _checkin_form(
         error=error,
         kinds=SESSION_KINDS,
         pain_areas=PAIN_AREAS,
-        today=dt.date.today(),
+        today=access.today_of(web_state(request).store, principal, _own_athlete(principal)),
     )
 
 
@@ -73,13 +75,14 @@ def checkin_submit(
     planned: Annotated[str, Form(max_length=32)] = "",
     pain_area: Annotated[str, Form(max_length=32)] = "",
     pain_severity: Annotated[str, Form(max_length=8)] = "",
-    pain_during: Annotated[str, Form(max_length=200)] = "",
-    note: Annotated[str, Form(max_length=2000)] = "",
+    pain_during: Annotated[str, Form(max_length=MAX_PAIN_DURING_CHARS)] = "",
+    note: Annotated[str, Form(max_length=MAX_NOTE_CHARS)] = "",
     replace: Annotated[bool, Form()] = False,
 ) -> Response:
     check_form_csrf(principal, csrf)
     athlete_id = _own_athlete(principal)
-    today = dt.date.today()
+    state = web_state(request)
+    today = access.today_of(state.store, principal, athlete_id)
     values: dict[str, Any] = {
         "date": today.isoformat(),
         "recovery_pct": recovery_pct,
@@ -99,11 +102,10 @@ def checkin_submit(
         "pain_during": pain_during,
         "replace": replace,
     }
-    state = web_state(request)
     try:
         checkin = read_checkin(values)
         access.check_in_as(
-            state.store, state.evaluator, principal, athlete_id, checkin, [], replace, today
+            state.store, state.evaluator, principal, athlete_id, checkin, [], replace
         )
     except InputError as error:
         return _checkin_form(request, principal, shown, error, 422)
@@ -118,11 +120,10 @@ def done_submit(request: Request, principal: User, csrf: Annotated[str, Form()] 
     check_form_csrf(principal, csrf)
     athlete_id = _own_athlete(principal)
     state = web_state(request)
+    day = access.today_of(state.store, principal, athlete_id)
     try:
-        access.done_as_recommended_as(
-            state.store, state.evaluator, principal, athlete_id, dt.date.today()
-        )
+        access.done_as_recommended_as(state.store, state.evaluator, principal, athlete_id, day)
     except InputError as error:
-        card = access.visible_today(state.store, principal, athlete_id, dt.date.today())
+        card = access.visible_today(state.store, principal, athlete_id, day)
         return render(request, "today.html", principal, 422, card=card, logged=None, error=error)
     return RedirectResponse("/today?logged=1", status_code=303)

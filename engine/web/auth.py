@@ -11,9 +11,10 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import HTTPException, Request
+from starlette.types import Scope
 
 from engine.app.accounts import Principal, csrf_matches, principal_for_session, principal_for_token
-from engine.web.state import web_state
+from engine.web.state import WebSettings, web_state
 
 SESSION_COOKIE = "runstrong_session"
 LOGIN_CSRF_COOKIE = "runstrong_login_csrf"
@@ -35,11 +36,12 @@ def _bearer(request: Request) -> str | None:
 
 
 def authenticate(request: Request) -> Principal | None:
-    store = web_state(request).store
+    state = web_state(request)
+    store = state.store
     token = _bearer(request)
     principal = None
     if token is not None:
-        principal = principal_for_token(store, token)
+        principal = principal_for_token(store, token, state.settings.access)
     elif cookie := request.cookies.get(SESSION_COOKIE):
         principal = principal_for_session(store, cookie)
     request.state.principal = principal  # for the error pages' header
@@ -75,22 +77,23 @@ def check_form_csrf(principal: Principal, given: str | None) -> None:
         raise HTTPException(403, "the form is out of date or was not sent by this site; reload it")
 
 
-def require_athlete(principal: Principal, athlete_id: str) -> None:
-    """Another coach's athlete, or another athlete, does not exist as far as the caller knows."""
-    if not principal.can_see(athlete_id):
-        raise HTTPException(404, f"no athlete {athlete_id!r}")
-
-
 def require_coach(principal: Principal) -> None:
     if not principal.is_coach:
         raise HTTPException(403, "only a coach can do this")
 
 
-def is_https(request: Request) -> bool:
-    settings = web_state(request).settings
+def scope_is_https(scope: Scope, settings: WebSettings) -> bool:
+    """Whether the request came over HTTPS (as ``secure_cookies`` and a trusted
+    ``X-Forwarded-Proto`` say): decides Secure cookies and HSTS."""
     if settings.secure_cookies == "always":
         return True
     if settings.secure_cookies == "never":
         return False
-    forwarded = request.headers.get("x-forwarded-proto", "") if settings.trust_forwarded else ""
-    return request.url.scheme == "https" or forwarded.split(",")[0].strip() == "https"
+    headers = dict(scope.get("headers", []))
+    forwarded = headers.get(b"x-forwarded-proto", b"").decode("latin-1")
+    forwarded = forwarded if settings.trust_forwarded else ""
+    return scope.get("scheme") == "https" or forwarded.split(",")[0].strip() == "https"
+
+
+def is_https(request: Request) -> bool:
+    return scope_is_https(request.scope, web_state(request).settings)

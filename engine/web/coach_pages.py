@@ -3,7 +3,6 @@ forms, and an athlete's history. Each handler parses, calls ``engine.app.access`
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -17,12 +16,13 @@ from engine.web.api_models import AthleteIdPath, RecommendationId, StatusFilter
 from engine.web.auth import check_form_csrf, page_user
 from engine.web.charts import readiness_chart, week_chart
 from engine.web.forms import amendment_from_form
+from engine.web.limits import MAX_NOTE_CHARS
 from engine.web.state import web_state
 from engine.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 User = Annotated[Principal, Depends(page_user)]
-Note = Annotated[str, Form(max_length=2000)]
+Note = Annotated[str, Form(max_length=MAX_NOTE_CHARS)]
 
 
 def _coach(principal: Principal) -> None:
@@ -159,7 +159,7 @@ def athlete_page(
     weeks: Annotated[int | None, Query(ge=1, le=52)] = None,
 ) -> Response:
     state = web_state(request)
-    today = dt.date.today()
+    today = access.today_of(state.store, principal, athlete_id)
     history = access.visible_history(
         state.store,
         state.evaluator,

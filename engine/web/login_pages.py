@@ -31,10 +31,19 @@ def _safe_next(target: str | None) -> str:
     return "/"
 
 
-def _login_page(request: Request, next_url: str, error: str | None, status: int) -> Response:
+def _login_page(
+    request: Request, next_url: str, error: str | None, status: int, notice: str | None = None
+) -> Response:
     token = secrets.token_urlsafe(32)
     response = render(
-        request, "login.html", None, status, next_url=next_url, login_csrf=token, error=error
+        request,
+        "login.html",
+        None,
+        status,
+        next_url=next_url,
+        login_csrf=token,
+        error=error,
+        notice=notice,
     )
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
@@ -48,10 +57,11 @@ def _login_page(request: Request, next_url: str, error: str | None, status: int)
 
 
 @router.get("/login")
-def login_form(request: Request, next: str | None = None) -> Response:
+def login_form(request: Request, next: str | None = None, changed: str | None = None) -> Response:
     if authenticate(request) is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
-    return _login_page(request, _safe_next(next), None, 200)
+    notice = "Password changed. Log in with the new one." if changed else None
+    return _login_page(request, _safe_next(next), None, 200, notice)
 
 
 @router.post("/login")
@@ -68,7 +78,15 @@ def login(
     state = web_state(request)
     client = request.client.host if request.client else "unknown"
     try:
-        session = log_in(state.store, name, password, client, state.throttle, state.settings.access)
+        session = log_in(
+            state.store,
+            name,
+            password,
+            client,
+            state.throttle,
+            state.settings.access,
+            state.gate,
+        )
     except AccessDenied as error:
         return _login_page(request, _safe_next(next), str(error).capitalize() + ".", 401)
     response = RedirectResponse(_safe_next(next), status_code=303)

@@ -1,5 +1,5 @@
-"""What the app holds for the life of the process: the store, the evaluator, the settings,
-and the login throttle."""
+"""What the app holds for the life of the process: the store, the evaluator, the settings, the
+login throttle (its state is in the database) and the gate on password hashing."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 from fastapi import Request
 
 from engine.app.accounts import AccessSettings, LoginThrottle
+from engine.app.passwords import HashGate
 from engine.core.evaluator import Evaluator
 
 if TYPE_CHECKING:  # the handle only; the web app reads and writes through engine.app
@@ -17,6 +18,8 @@ if TYPE_CHECKING:  # the handle only; the web app reads and writes through engin
 
 @dataclass(frozen=True)
 class WebSettings:
+    """Defaults (ours) of ``runstrong serve``."""
+
     access: AccessSettings = field(default_factory=AccessSettings)
     # Secure cookies: "auto" when the request came over HTTPS (or X-Forwarded-Proto says so
     # and trust_forwarded is on), "always", or "never".
@@ -24,6 +27,16 @@ class WebSettings:
     trust_forwarded: bool = True
     # How many ISO weeks the athlete page charts.
     history_weeks: int = 4
+    # The largest request body, refused with 413 before authentication or parsing. The
+    # largest real one (an amendment with a whole session) is a few KB.
+    max_body_bytes: int = 1024 * 1024
+    # Strict-Transport-Security max-age over HTTPS: one year, as browsers' preload lists ask.
+    hsts_max_age_s: int = 365 * 24 * 3600
+    # Retry-After (s) when the database is busy (SQLite's lock wait ran out).
+    busy_retry_after_s: int = 2
+    # Paged lists in the API: the page size when none is asked for, and the largest allowed.
+    page_size: int = 100
+    max_page_size: int = 500
 
 
 @dataclass
@@ -32,6 +45,7 @@ class WebState:
     evaluator: Evaluator
     settings: WebSettings
     throttle: LoginThrottle
+    gate: HashGate
 
 
 def web_state(request: Request) -> WebState:

@@ -1,4 +1,4 @@
-"""Migration 0006 and the account store on SQLite and PostgreSQL: users, tokens, coach
+"""Migrations 0006 and 0008 and the account store on SQLite and PostgreSQL: users, tokens, coach
 assignments and login sessions, and the refusals."""
 
 from __future__ import annotations
@@ -26,9 +26,13 @@ def test_accounts_round_trip(db_url: str) -> None:  # noqa: F811
     assert accounts.assign(coach.id, "ana") is True
     assert accounts.assign(coach.id, "ana") is False
     assert accounts.athletes_of(coach.id) == ["ana"]
-    accounts.add_token(athlete.id, "digest-1")
-    assert accounts.user_for_token("digest-1") == athlete
-    assert accounts.user_for_token("digest-2") is None
+    expires = dt.datetime(2027, 2, 1)
+    token_id = accounts.add_token(athlete.id, "digest-1", expires)
+    owner = accounts.token_owner("digest-1")
+    assert owner is not None and owner[0] == athlete and owner[1].expires_at == expires
+    assert accounts.token_owner("digest-2") is None
+    assert accounts.revoke_tokens(athlete.id, token_id, "admin", dt.datetime(2026, 11, 2)) == 1
+    assert accounts.token_owner("digest-1") is None  # revoked
     now = dt.datetime(2026, 11, 2, 8, 0)
     accounts.add_session(coach.id, "session-1", "csrf-1", now + dt.timedelta(hours=1))
     accounts.add_session(coach.id, "old", "csrf-2", now - dt.timedelta(hours=1))
@@ -36,3 +40,10 @@ def test_accounts_round_trip(db_url: str) -> None:  # noqa: F811
     assert accounts.session_user("old", now) is None  # expired
     accounts.end_session("session-1", now)
     assert accounts.session_user("session-1", now) is None
+    accounts.add_session(coach.id, "session-2", "csrf-3", now + dt.timedelta(hours=1))
+    assert accounts.set_disabled(coach.id, True, "admin", now) is True
+    assert accounts.session_user("session-2", now) is None  # a disable ends the sessions
+    assert accounts.set_disabled(coach.id, True, "admin", now) is False
+    assert accounts.unassign(coach.id, "ana") is True
+    assert accounts.athletes_of(coach.id) == []
+    assert [action for _, action, _ in accounts.events("sam")] == ["disabled"]

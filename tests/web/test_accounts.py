@@ -3,6 +3,7 @@ session cookie's flags."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 import pytest
@@ -10,7 +11,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from engine.app.accounts import AccessSettings, LoginThrottle, Throttled
+from engine.app.accounts import AccessSettings, LoginThrottle, Throttled, list_users
 from engine.app.evaluators import get_evaluator
 from engine.cli.main import cli
 from engine.web.app import create_app
@@ -105,24 +106,40 @@ def test_bad_account_commands_exit_2_and_say_why(world: World, args, message):
     assert message in result.output
 
 
-def test_a_short_password_is_refused(world: World):
-    result = _run(world, "user", "add", "q", "--role", "coach", "--password-stdin", stdin="short\n")
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short", "password: use at least 12 characters"),
+        ("0123456789", "password: use at least 12 characters"),
+        ("qwerty123456", "password: this is one of the most common passwords"),
+        ("1Q2W3E4R5T6Y", "password: this is one of the most common passwords"),
+        ("a-user-named-this", "password: the password must not be the user name"),
+    ],
+)
+def test_a_weak_password_is_refused(world: World, password: str, message: str):
+    name = "a-user-named-this"
+    result = _run(
+        world, "user", "add", name, "--role", "coach", "--password-stdin", stdin=password + "\n"
+    )
     assert result.exit_code == 2
-    assert "password: at least" in result.output
+    assert message in result.output
+    assert "a-user-named-this" not in [user.user.name for user in list_users(world.store)]
 
 
-def test_throttle_locks_out_after_the_limit_and_lifts():
-    now = [0.0]
-    throttle = LoginThrottle(AccessSettings(max_failed_logins=3, lockout_s=60), lambda: now[0])
+def test_throttle_locks_out_after_the_limit_and_lifts(world: World):
+    now = [dt.datetime(2026, 12, 1, 8, 0)]
+    settings = AccessSettings(max_failed_logins=3, failed_login_window_s=60)
+    throttle = LoginThrottle(world.store, settings, lambda: now[0])
     for _ in range(2):
-        throttle.failed(["user:sam"])
-    throttle.check(["user:sam"])  # two failures: still allowed
-    throttle.failed(["user:sam"])
+        throttle.failed("sam", "10.0.0.1")
+    throttle.check("sam", "10.0.0.1")  # two failures: still allowed
+    now[0] += dt.timedelta(seconds=10)
+    throttle.failed("sam", "10.0.0.1")
     with pytest.raises(Throttled) as caught:
-        throttle.check(["user:sam"])
-    assert caught.value.retry_after_s == 60
-    now[0] = 61
-    throttle.check(["user:sam"])
+        throttle.check("sam", "10.0.0.1")
+    assert caught.value.retry_after_s == 50  # until the first failure leaves the window
+    now[0] += dt.timedelta(seconds=51)
+    throttle.check("sam", "10.0.0.1")
 
 
 def test_failed_logins_are_throttled_even_with_the_right_password(world: World):

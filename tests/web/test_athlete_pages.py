@@ -118,23 +118,28 @@ def test_done_is_refused_when_the_coach_rejected(client: TestClient, world: Worl
 
 def test_api_check_in_and_list(client: TestClient, world: World):
     headers = bearer(world, "ana-user")
-    yesterday = (world.today - dt.timedelta(days=1)).isoformat()
     body = {
         "checkin": {
-            "date": yesterday,
+            "date": world.today.isoformat(),
             "recovery_pct": 70,
             "slept_well": False,
             "soreness": 4,
             "life_stress": 5,
         }
     }
-    created = client.post("/api/athletes/ana/checkins", json=body, headers=headers)
-    assert created.status_code == 201, created.text
-    assert created.json()["recommendation"]["athlete"] == "ana"
     again = client.post("/api/athletes/ana/checkins", json=body, headers=headers)
-    assert again.status_code == 409
+    assert again.status_code == 409  # checked in today already
+    replaced = client.post(
+        "/api/athletes/ana/checkins", json={**body, "replace": True}, headers=headers
+    )
+    assert replaced.status_code == 201, replaced.text
+    created = replaced.json()
+    # The athlete gets what their page shows: the session and the warnings, not the trace.
+    assert created["date"] == world.today.isoformat()
+    assert created["session"]["kind"]
+    assert created["recommendation"] is None
     dates = [c["date"] for c in client.get("/api/athletes/ana/checkins", headers=headers).json()]
-    assert dates == [yesterday, world.today.isoformat()]
+    assert dates == [world.today.isoformat()]
 
 
 def test_api_check_in_in_the_future_is_refused(client: TestClient, world: World):
@@ -150,6 +155,10 @@ def test_api_check_in_in_the_future_is_refused(client: TestClient, world: World)
     response = client.post(
         "/api/athletes/ana/checkins", json=body, headers=bearer(world, "ana-user")
     )
+    assert response.status_code == 422
+    assert "a check-in is for today" in response.json()["detail"][0]["msg"]
+    # Not the coach either: a correction is of a day that has been.
+    response = client.post("/api/athletes/ana/checkins", json=body, headers=bearer(world, "sam"))
     assert response.status_code == 422
     assert "is in the future" in response.json()["detail"][0]["msg"]
 

@@ -33,10 +33,10 @@ def api_world(
 def test_api_conforms_to_its_openapi_document(api_world: World) -> None:
     # schemathesis's own pytest plugin does not run on pytest 9 yet, so each operation's
     # hypothesis strategy is driven here.
-    schema = schemathesis.openapi.from_asgi(
-        "/openapi.json", create_app(api_world.store, get_evaluator())
-    )
     headers = {"Authorization": f"Bearer {api_world.tokens['sam']}"}
+    schema = schemathesis.openapi.from_asgi(
+        "/openapi.json", create_app(api_world.store, get_evaluator()), headers=headers
+    )
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 9
 
