@@ -171,8 +171,8 @@ def test_ics_import_maps_titles_repeats_and_exceptions(run, ivo) -> None:
         ),
         (
             b"BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:x\nDTSTART:20270101T080000\n"
-            b"RRULE:FREQ=DAILY\nSUMMARY:Easy run\nEND:VEVENT\nEND:VCALENDAR\n",
-            "only weekly repeats",
+            b"RRULE:FREQ=SOMETIMES\nSUMMARY:Easy run\nEND:VEVENT\nEND:VCALENDAR\n",
+            "event 1 (Easy run): cannot be read",
         ),
     ],
 )

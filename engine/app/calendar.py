@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ from engine.storage import calendar as rows
 from engine.storage.store import Store
 
 if TYPE_CHECKING:
+    from engine.calendar.titles import TitleRule
     from engine.core.evaluator import Evaluator
 
 # ICS files from running apps are small; anything far larger is not a training plan.
@@ -60,43 +62,58 @@ def remove(store: Store, athlete_id: str, entry_ids: list[int]) -> Calendar:
     return calendar(store, athlete_id)
 
 
-def default_title_mapping() -> dict[str, list[str]]:
+def default_title_rules() -> tuple[TitleRule, ...]:
     # The ICS module (and icalendar) load only when a calendar file is read: the check-in and
     # the review queue read the calendar's rows and should not pay for the parser.
-    from engine.calendar.ics import validate_mapping
+    from engine.calendar.titles import validate_rules
 
     text = resources.files("engine.calendar").joinpath("title_kinds.yaml").read_text("utf-8")
-    return validate_mapping(load_yaml_text(text, "title_kinds.yaml").data, "title_kinds.yaml")
+    return validate_rules(load_yaml_text(text, "title_kinds.yaml").data, "title_kinds.yaml")
+
+
+@dataclass(frozen=True)
+class IcsImport:
+    calendar: Calendar
+    added: int  # entries that were new
+    left_out: list[str]  # events not imported, each with why
 
 
 def import_ics(
-    store: Store, athlete_id: str, path: Path, mapping_path: Path | None = None
-) -> tuple[Calendar, int]:
-    """Entries from an .ics file (all or none); the calendar and how many entries were new."""
-    from engine.calendar.ics import parse_ics, validate_mapping  # see default_title_mapping
+    store: Store,
+    athlete_id: str,
+    path: Path,
+    today: dt.date,
+    mapping_path: Path | None = None,
+    zone: dt.tzinfo | None = None,
+    skip_unmapped: bool = False,
+) -> IcsImport:
+    """Entries from an .ics file (all or none); ``zone`` is the athlete's (None: this
+    computer's); ``skip_unmapped`` leaves out the events no title rule maps, counted."""
+    from engine.calendar.ics import parse_ics  # see default_title_rules
+    from engine.calendar.titles import validate_rules
 
     name = str(path)
     if mapping_path is not None:
         mapping_text = _read_text(mapping_path)
         located = load_yaml_text(mapping_text, str(mapping_path))
-        mapping = validate_mapping(located.data, str(mapping_path))
+        rules = validate_rules(located.data, str(mapping_path))
     else:
-        mapping = default_title_mapping()
+        rules = default_title_rules()
     try:
-        size = path.stat().st_size
-        if size > MAX_ICS_BYTES:
-            raise InputError(
-                [Problem(f"file is {size} bytes; the limit is {MAX_ICS_BYTES}", file=name)]
-            )
-        data = path.read_bytes()
+        if path.stat().st_size > MAX_ICS_BYTES:
+            raise InputError([Problem(f"file is over the {MAX_ICS_BYTES}-byte limit", file=name)])
+        with path.open("rb") as stream:  # bounded: a device or a growing file has no size
+            data = stream.read(MAX_ICS_BYTES + 1)
+        if len(data) > MAX_ICS_BYTES:
+            raise InputError([Problem(f"file is over the {MAX_ICS_BYTES}-byte limit", file=name)])
     except OSError as error:
         raise InputError(
             [Problem(f"cannot read the file ({error.strerror})", file=name)]
         ) from error
-    entries = parse_ics(data, name, mapping)
+    plan = parse_ics(data, name, rules, today, zone, skip_unmapped)
     before = {entry.id for entry in rows.entries(store, athlete_id)}
-    ids = rows.add_entries(store, athlete_id, entries)
-    return calendar(store, athlete_id), len(set(ids) - before)
+    ids = rows.add_entries(store, athlete_id, plan.entries) if plan.entries else []
+    return IcsImport(calendar(store, athlete_id), len(set(ids) - before), plan.left_out)
 
 
 def _read_text(path: Path) -> str:

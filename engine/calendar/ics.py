@@ -1,10 +1,12 @@
 """iCalendar in and out.
 
-In: a plan from a running app or a coach's calendar (VEVENTs; a weekly RRULE becomes a weekly
-entry per BYDAY, anything else a one-off on its start date; EXDATEs become skipped days). Titles
-map to session kinds through a small, documented word list (``title_kinds.yaml``); a title that
-matches nothing is an error naming the event, since a guessed quality run would move strength
-sessions around.
+In: a plan from a running app or a coach's calendar (VEVENTs). A plain weekly repeat becomes a
+weekly entry per BYDAY (its EXDATEs skipped days); any other repeat its dated occurrences from
+today up to a horizon, as one-off runs (:mod:`engine.calendar.recurrence`); an event without a
+repeat a one-off. Times with a zone are converted to the athlete's wall time. Titles map to
+session kinds through ordered, documented rules (:mod:`engine.calendar.titles`); a title that
+matches nothing is an error naming the event (a guessed quality run would move strength
+sessions around), unless the caller asks to leave such events out, which are then counted.
 
 Out: the week plan as one event per training day, with the card in the description.
 Parsing uses the ``icalendar`` library; nothing here reads files or the clock.
@@ -13,16 +15,19 @@ Parsing uses the ``icalendar`` library; nothing here reads files or the clock.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from icalendar import Calendar as ICalendar
 from icalendar import Component, Event
+from pydantic import ValidationError
 
+from engine.calendar.recurrence import is_plain_weekly, is_recurring, normalise, occurrences
+from engine.calendar.titles import SKIP, TitleRule, kind_for_title
 from engine.contract.calendar import WEEKDAYS, CalendarEntry
 from engine.contract.errors import InputError, Problem
-from engine.contract.models import SESSION_KINDS
+from engine.contract.limits import CALENDAR_HORIZON_DAYS
 
 _ICS_DAYS = {
     "MO": "mon",
@@ -35,115 +40,171 @@ _ICS_DAYS = {
 }
 
 
-def validate_mapping(data: Any, file: str) -> dict[str, list[str]]:
-    """A title-to-kind mapping from YAML data, checked."""
-    kinds = data.get("kinds") if isinstance(data, dict) else None
-    if not isinstance(kinds, dict) or not kinds:
-        raise InputError([Problem("expected a 'kinds' mapping of kind -> words", file=file)])
-    problems: list[Problem] = []
-    mapping: dict[str, list[str]] = {}
-    for kind, words in kinds.items():
-        if kind not in SESSION_KINDS:
-            problems.append(
-                Problem(f"unknown session kind '{kind}'", file=file, field=f"kinds.{kind}")
-            )
-        elif not isinstance(words, list) or not all(
-            isinstance(w, str) and w.strip() for w in words
-        ):
-            problems.append(Problem("expected a list of words", file=file, field=f"kinds.{kind}"))
-        else:
-            mapping[kind] = [word.strip().lower() for word in words]
-    if problems:
-        raise InputError(problems)
-    return mapping
+@dataclass(frozen=True)
+class IcsPlan:
+    """What a file gives: the entries to store, and the events left out and why."""
+
+    entries: list[CalendarEntry]
+    left_out: list[str] = field(default_factory=list)
 
 
-def kind_for_title(title: str, mapping: Mapping[str, Sequence[str]]) -> str | None:
-    text = title.lower()
-    for kind, words in mapping.items():
-        for word in words:
-            if re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text):
-                return kind
-    return None
+@dataclass
+class _Reading:
+    file: str
+    rules: tuple[TitleRule, ...]
+    zone: dt.tzinfo | None
+    today: dt.date
+    skip_unmapped: bool
+    source: str
+    entries: list[CalendarEntry] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def kind(self, title: str, where: str) -> str | None:
+        """The title's kind; None (and the event noted as left out, or refused) otherwise."""
+        kind = kind_for_title(title, self.rules)
+        if kind == SKIP:
+            self.left_out.append(f"{where}: a skip rule matches the title")
+            return None
+        if kind is None:
+            if self.skip_unmapped:
+                self.left_out.append(f"{where}: no session kind matches the title")
+            else:
+                self.problems.append(
+                    Problem(
+                        f"no session kind matches the title '{title}' (add it to a --mapping "
+                        "file, or leave such events out with --skip-unmapped)",
+                        file=self.file,
+                        field=where,
+                    )
+                )
+        return kind
+
+    def add(self, where: str, **values: Any) -> None:
+        try:
+            self.entries.append(CalendarEntry(source=self.source, **values))
+        except ValidationError as error:
+            details = "; ".join(str(item["msg"]) for item in error.errors())
+            self.problems.append(Problem(details, file=self.file, field=where))
 
 
-def _day_and_time(value: Any) -> tuple[dt.date, dt.time | None]:
+def local(value: Any, zone: dt.tzinfo | None) -> tuple[dt.date, dt.time | None]:
+    """The day and wall time the athlete sees: a time with a zone (``...Z`` as Google writes
+    it, or a TZID) is converted to ``zone`` (None: this computer's zone, by its rules on that
+    day); a floating time is already wall time; a date has no time."""
     if isinstance(value, dt.datetime):
-        # A time zone-aware start is kept as the local wall time the athlete sees.
+        if value.tzinfo is not None:
+            value = value.astimezone(zone)
         return value.date(), value.time().replace(tzinfo=None, second=0, microsecond=0)
     if isinstance(value, dt.date):
         return value, None
     raise ValueError(f"unsupported start {value!r}")
 
 
-def parse_ics(data: bytes, file: str, mapping: Mapping[str, Sequence[str]]) -> list[CalendarEntry]:
+def parse_ics(
+    data: bytes,
+    file: str,
+    rules: tuple[TitleRule, ...],
+    today: dt.date,
+    zone: dt.tzinfo | None = None,
+    skip_unmapped: bool = False,
+) -> IcsPlan:
     """Calendar entries from an iCalendar file's bytes; every problem names the event."""
     try:
-        calendar = ICalendar.from_ical(data)
+        calendar = ICalendar.from_ical(normalise(data))
     except (ValueError, IndexError, KeyError, UnicodeDecodeError) as error:
         raise InputError([Problem(f"not a valid iCalendar file ({error})", file=file)]) from error
     events = list(calendar.walk("VEVENT"))
     if not events:
         raise InputError([Problem("the file has no events (VEVENT)", file=file)])
-    entries: list[CalendarEntry] = []
-    problems: list[Problem] = []
-    source = f"ics:{file.rsplit('/', 1)[-1]}"[:200]
+    reading = _Reading(
+        file, rules, zone, today, skip_unmapped, f"ics:{file.rsplit('/', 1)[-1]}"[:200]
+    )
+    masters = {
+        str(event.get("UID"))
+        for event in events
+        if event.get("RECURRENCE-ID") is None and event.get("UID")
+    }
     for number, event in enumerate(events, start=1):
         title = str(event.get("SUMMARY", "")).strip()
         where = f"event {number} ({title or 'no title'})"
-        kind = kind_for_title(title, mapping)
-        start = event.get("DTSTART")
-        if kind is None:
-            problems.append(
-                Problem(f"no session kind matches the title '{title}'", file=file, field=where)
-            )
-            continue
-        if start is None:
-            problems.append(Problem("the event has no start (DTSTART)", file=file, field=where))
-            continue
+        moved = event.get("RECURRENCE-ID") is not None and str(event.get("UID")) in masters
+        if moved:
+            continue  # expanded with its series (a weekly entry keeps its weekday)
         try:
-            day, at = _day_and_time(start.dt)
-        except ValueError as error:
-            problems.append(Problem(str(error), file=file, field=where))
+            _event(reading, calendar, events, event, title, where)
+        except (ValueError, TypeError, KeyError, IndexError, OverflowError) as error:
+            # A broken property (a bad date, a rule icalendar cannot read) names its event.
+            reading.problems.append(Problem(f"cannot be read ({error})", file=file, field=where))
+    if reading.problems:
+        raise InputError(reading.problems)
+    return IcsPlan(reading.entries, reading.left_out)
+
+
+def _event(
+    reading: _Reading,
+    calendar: Component,
+    events: list[Component],
+    event: Component,
+    title: str,
+    where: str,
+) -> None:
+    start = event.get("DTSTART")
+    if start is None:
+        reading.problems.append(
+            Problem("the event has no start (DTSTART)", file=reading.file, field=where)
+        )
+        return
+    day, at = local(start.dt, reading.zone)
+    if not is_recurring(event):
+        kind = reading.kind(title, where)
+        if kind is not None:
+            reading.add(where, rule="once", date=day, kind=kind, at=at)
+        return
+    if is_plain_weekly(event, day, reading.today):
+        kind = reading.kind(title, where)
+        if kind is None:
+            return
+        # A zone change can move the day: 23:30 UTC on a Monday is Tuesday in Paris.
+        shift = (day - start.dt.date()).days if isinstance(start.dt, dt.datetime) else 0
+        rule: Any = event.get("RRULE")
+        days = [str(item).strip().upper()[-2:] for item in rule.get("BYDAY", [])]
+        weekdays = [
+            WEEKDAYS[(list(_ICS_DAYS).index(d) + shift) % 7] for d in days if d in _ICS_DAYS
+        ] or [WEEKDAYS[day.weekday()]]
+        for weekday in weekdays:
+            reading.add(where, rule="weekly", weekday=weekday, kind=kind, at=at)
+        for exdate in _exdates(event, reading.zone):
+            reading.add(where, rule="skip", date=exdate)
+        return
+    uid = event.get("UID")
+    series = [event] + [
+        other
+        for other in events
+        if uid is not None and other.get("RECURRENCE-ID") is not None and other.get("UID") == uid
+    ]
+    end = reading.today + dt.timedelta(days=CALENDAR_HORIZON_DAYS)
+    found = False
+    for occurrence in occurrences(calendar, series, reading.today, end):
+        occurrence_start: Any = occurrence.get("DTSTART")
+        when, time_of_day = local(occurrence_start.dt, reading.zone)
+        if not reading.today <= when < end:
             continue
-        rrule = event.get("RRULE")
-        if rrule is not None:
-            freq = [str(item).upper() for item in rrule.get("FREQ", [])]
-            if freq != ["WEEKLY"]:
-                problems.append(
-                    Problem(
-                        f"only weekly repeats are supported (got {freq or 'none'})",
-                        file=file,
-                        field=where,
-                    )
-                )
-                continue
-            days = [str(item).upper()[-2:] for item in rrule.get("BYDAY", [])]
-            weekdays = [_ICS_DAYS[d] for d in days if d in _ICS_DAYS] or [WEEKDAYS[day.weekday()]]
-            for weekday in weekdays:
-                entries.append(
-                    CalendarEntry(rule="weekly", weekday=weekday, kind=kind, at=at, source=source)  # type: ignore[arg-type]
-                )
-            for exdate in _exdates(event):
-                entries.append(CalendarEntry(rule="skip", date=exdate, source=source))
-        else:
-            entries.append(CalendarEntry(rule="once", date=day, kind=kind, at=at, source=source))  # type: ignore[arg-type]
-    if problems:
-        raise InputError(problems)
-    return entries
+        found = True
+        name = str(occurrence.get("SUMMARY", "")).strip()
+        kind = reading.kind(name, f"{where} on {when}")
+        if kind is not None:
+            reading.add(where, rule="once", date=when, kind=kind, at=time_of_day)
+    if not found:
+        reading.left_out.append(f"{where}: no occurrence from {reading.today} to {end}")
 
 
-def _exdates(event: Component) -> list[dt.date]:
+def _exdates(event: Component, zone: dt.tzinfo | None) -> list[dt.date]:
     raw = event.get("EXDATE")
     if raw is None:
         return []
     groups = raw if isinstance(raw, list) else [raw]
-    days: list[dt.date] = []
-    for group in groups:
-        for item in group.dts:
-            value = item.dt
-            days.append(value.date() if isinstance(value, dt.datetime) else value)
-    return days
+    return [local(item.dt, zone)[0] for group in groups for item in group.dts]
 
 
 def export_ics(events: Sequence[tuple[dt.date, str, str, str]], product: str) -> bytes:

@@ -9,7 +9,7 @@ import click
 
 from engine.app import calendar as calendar_app
 from engine.cli.context import app, database_option
-from engine.cli.options import echo_json, format_option
+from engine.cli.options import echo_json, format_option, timezone_option
 from engine.cli.parsing import ASCII_INT
 from engine.contract.calendar import Calendar
 from engine.views.week import calendar_text
@@ -86,13 +86,17 @@ def remove_command(
 
 @calendar_group.command(
     "import",
-    epilog="""Event titles become session kinds through a word list (runstrong's default is
-described in the README); give your own with --mapping.
+    epilog="""Event titles become session kinds through ordered title rules (runstrong's default
+is engine/calendar/title_kinds.yaml, described in the README); give your own with --mapping.
+An event no rule maps refuses the whole file, naming it; --skip-unmapped leaves such events
+out instead and says how many. A plain weekly repeat becomes a weekly entry; any other repeat
+(UNTIL, COUNT, INTERVAL, a future start, daily, monthly) its dated runs for the next year.
 
 \b
 Examples:
   runstrong calendar import ivo plan.ics
   runstrong calendar import ivo plan.ics --mapping my-titles.yaml
+  runstrong calendar import ivo higdon.ics --skip-unmapped --timezone America/Chicago
 """,
 )
 @click.argument("athlete_id")
@@ -100,16 +104,48 @@ Examples:
 @click.option(
     "--mapping",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="YAML mapping of session kinds to title words.",
+    help="YAML title rules (kind, words, patterns), tried in order.",
+)
+@click.option(
+    "--skip-unmapped",
+    is_flag=True,
+    help="Leave out events whose title no rule maps (counted) instead of refusing the file.",
+)
+@click.option(
+    "--timezone",
+    "timezone_name",
+    help="IANA time zone for events with a zone or in UTC (default: this computer's).",
 )
 @format_option
 @database_option()
 @click.pass_context
 def import_command(
-    ctx: click.Context, athlete_id: str, file: Path, mapping: Path | None, output_format: str
+    ctx: click.Context,
+    athlete_id: str,
+    file: Path,
+    mapping: Path | None,
+    skip_unmapped: bool,
+    timezone_name: str | None,
+    output_format: str,
 ) -> None:
     """Import a training plan from an iCalendar (.ics) file (all events or none)."""
-    calendar, added = calendar_app.import_ics(app(ctx).store(), athlete_id, file, mapping)
+    result = calendar_app.import_ics(
+        app(ctx).store(),
+        athlete_id,
+        file,
+        dt.date.today(),
+        mapping,
+        zone=timezone_option(timezone_name),
+        skip_unmapped=skip_unmapped,
+    )
     if output_format == "text":
-        click.echo(f"{added} new entries from {file.name}")
-    _show(calendar, output_format)
+        click.echo(f"{result.added} new entries from {file.name}")
+        if result.left_out:
+            click.echo(f"{len(result.left_out)} events left out:")
+            for line in result.left_out:
+                click.echo(f"  {line}")
+        _show(result.calendar, output_format)
+    else:
+        data = result.calendar.model_dump(mode="json")
+        data["left_out"] = result.left_out
+        echo_json(data)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
-import zoneinfo
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,20 +14,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from engine.app.imports import ImportReport, Outcome, collect_files, import_activities
 from engine.cli.context import app, database_option
-from engine.cli.options import EXIT_BAD_INPUT, echo_json, fail_input, format_option
+from engine.cli.options import (
+    EXIT_BAD_INPUT,
+    echo_json,
+    fail_input,
+    format_option,
+    timezone_option,
+)
 from engine.contract.models import SESSION_KINDS, SessionKind
-
-
-def _timezone(name: str | None) -> dt.tzinfo | None:
-    """The zone named, or None for this computer's: each activity is then dated with the
-    offset the computer's zone rules give on its own day (not today's offset)."""
-    if name is None:
-        return None
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        fail_input(f"--timezone: unknown time zone {name!r} (e.g. Europe/Paris, UTC)")
-        raise AssertionError("unreachable") from None
 
 
 def _line(outcome: Outcome) -> str:
@@ -117,7 +109,7 @@ def import_command(
     is then 2.
     """
     context = app(ctx)
-    timezone = _timezone(timezone_name)
+    timezone = timezone_option(timezone_name)
     files = collect_files(paths)
     if not files:
         fail_input(

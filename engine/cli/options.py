@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,19 @@ def fail_input(error: InputError | str) -> None:
     message = str(error)
     click.echo(f"error: {message}" if "\n" not in message else f"error:\n{message}", err=True)
     sys.exit(EXIT_BAD_INPUT)
+
+
+def timezone_option(name: str | None) -> dt.tzinfo | None:
+    """A ``--timezone`` value: the IANA zone named, or None for this computer's zone, which
+    dates each moment with the offset the zone's rules give on that day (a July run gets the
+    summer offset, not today's)."""
+    if name is None:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        fail_input(f"--timezone: unknown time zone {name!r} (e.g. Europe/Paris, UTC)")
+        raise AssertionError("unreachable") from None
 
 
 def echo_json(data: Any) -> None:

@@ -15,6 +15,11 @@ import datetime as dt
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2199, 12, 31)
 
+# How far ahead an imported calendar's repeats that are not a plain weekly run (an end date, a
+# count, every other week, daily ...) are written out as one-off runs: a training plan runs
+# for months; importing the file again later extends it. runstrong default.
+CALENDAR_HORIZON_DAYS = 366
+
 # A logged session lasts at most a day (its moving and its elapsed minutes).
 MINUTES_PER_DAY = 24 * 60
 

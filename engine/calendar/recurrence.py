@@ -1,0 +1,65 @@
+"""Repeating events: which ones stay a weekly entry, and the dated occurrences of the others.
+
+The stored calendar knows three things: a weekly run (every week, from now on), a one-off run
+and a skipped day. A repeat is a weekly entry only when it says exactly that: ``FREQ=WEEKLY``,
+every week (no ``INTERVAL`` above 1), no end (``UNTIL``, ``COUNT``), no extra dates
+(``RDATE``) and already started. Every other repeat (an end, a count, every other week, a
+future start, daily or monthly ...) becomes its occurrences, as one-off runs, from today up to
+a horizon, expanded by ``recurring-ical-events`` (RFC 5545 with ``EXDATE``, moved occurrences
+and time zones; built on python-dateutil's rrule).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+import recurring_ical_events
+from icalendar import Calendar as ICalendar
+from icalendar import Component
+
+_FOLDED = re.compile(rb"\r?\n[ \t]")
+_RULE_LINE = re.compile(rb"(?im)^(RRULE|EXRULE)([;:][^\r\n]*)")
+_PLAIN_PARTS = {"FREQ", "BYDAY", "WKST", "INTERVAL"}
+
+
+def normalise(data: bytes) -> bytes:
+    """The file with its long lines unfolded and the spaces taken out of recurrence rules:
+    Exchange writes ``BYDAY=MO, TU, WE``, which RFC 5545 does not allow and parsers refuse,
+    though what it means is plain. A rule's value never holds a meaningful space."""
+    unfolded = _FOLDED.sub(b"", data)
+    return _RULE_LINE.sub(lambda m: m.group(1) + re.sub(rb"[ \t]", b"", m.group(2)), unfolded)
+
+
+def is_recurring(event: Component) -> bool:
+    return event.get("RRULE") is not None or event.get("RDATE") is not None
+
+
+def is_plain_weekly(event: Component, first_day: dt.date, today: dt.date) -> bool:
+    """Every week, from a start already reached, for ever: what a weekly entry means."""
+    rule = event.get("RRULE")
+    if rule is None or isinstance(rule, list) or event.get("RDATE") is not None:
+        return False
+    if set(rule) - _PLAIN_PARTS or [str(f).upper() for f in rule.get("FREQ", [])] != ["WEEKLY"]:
+        return False
+    if [int(i) for i in rule.get("INTERVAL", [1])] != [1]:
+        return False
+    # "1MO" (the first Monday) is a monthly idea; a weekly BYDAY is a bare day.
+    if any(len(str(day).strip()) != 2 for day in rule.get("BYDAY", [])):
+        return False
+    return first_day <= today
+
+
+def occurrences(
+    calendar: Component, series: Sequence[Component], start: dt.date, end: dt.date
+) -> list[Component]:
+    """The occurrences of one series (its master event and any moved occurrences) from
+    ``start`` to ``end`` (exclusive), each an event with its own DTSTART and SUMMARY."""
+    alone = ICalendar()
+    for zone in calendar.walk("VTIMEZONE"):
+        alone.add_component(zone)
+    for event in series:
+        alone.add_component(event)
+    found: list[Component] = list(recurring_ical_events.of(alone).between(start, end))
+    return found
