@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, fail_input, format_option
 from engine.cli.parsing import parse_ladder, parse_one_rep_max, parse_program, parse_weights
+from engine.cli.timezone_cmd import athlete_timezone
 from engine.contract.errors import InputError
 from engine.contract.models import AthleteProfile
 from engine.loading.inputs import load_document
@@ -174,3 +175,6 @@ def athlete_list(ctx: click.Context, output_format: str) -> None:
     for profile in profiles:
         programs = ", ".join(f"{p.id}:{p.week}" for p in profile.programs) or "no program"
         click.echo(f"{profile.id:<20} {profile.level:<13} {programs}")
+
+
+athlete_group.add_command(athlete_timezone)
