@@ -47,6 +47,13 @@ def _free_port() -> int:
 @contextmanager
 def running_server(db_url: str) -> Iterator[str]:
     """``runstrong serve`` in a child process; yields its base URL."""
+    with serving(db_url) as (base, _process):
+        yield base
+
+
+@contextmanager
+def serving(db_url: str, *extra: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``runstrong serve [EXTRA...]`` in a child process; yields its base URL and process."""
     port = _free_port()
     command = [
         sys.executable,
@@ -59,6 +66,7 @@ def running_server(db_url: str) -> Iterator[str]:
         "127.0.0.1",
         "--port",
         str(port),
+        *extra,
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -73,7 +81,7 @@ def running_server(db_url: str) -> Iterator[str]:
                     output = process.stdout.read().decode() if process.stdout else ""
                     raise RuntimeError(f"runstrong serve did not start:\n{output}") from None
                 time.sleep(0.2)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         try:
