@@ -77,7 +77,8 @@ class ReviewStore:
                 f"use one of {', '.join(REASON_CODES)}"
             )
         with self.store.transaction() as session:
-            row = recommendation_row(session, recommendation_id)
+            # Locked: six approvals at once must give one decision, not six (PostgreSQL).
+            row = recommendation_row(session, recommendation_id, lock=True)
             if row.status == "final":
                 raise AlreadyDecided(
                     f"recommendation {recommendation_id} is final: {row.athlete_id} has no "

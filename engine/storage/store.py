@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Engine, Text, and_, cast, func, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -78,16 +78,31 @@ def after_key(after: tuple[dt.date, int] | None) -> list[ColumnElement[bool]]:
     return [or_(row.date > day, and_(row.date == day, row.id > last_id))]
 
 
-def recommendation_row(session: Session, recommendation_id: int) -> RecommendationRow:
-    """The recommendation's row, or NotFound (an id no INTEGER column can hold included)."""
+def recommendation_row(
+    session: Session, recommendation_id: int, lock: bool = False
+) -> RecommendationRow:
+    """The recommendation's row, or NotFound (an id no INTEGER column can hold included).
+    ``lock``: for a write that depends on what it reads (a decision on a pending
+    recommendation); see :func:`locked_get`."""
     row = (
-        session.get(RecommendationRow, recommendation_id)
+        locked_get(session, RecommendationRow, recommendation_id, lock)
         if 1 <= recommendation_id <= MAX_ROW_ID
         else None
     )
     if row is None:
         raise NotFound(f"no such recommendation: {recommendation_id}")
     return row
+
+
+_Row = TypeVar("_Row")
+
+
+def locked_get(session: Session, model: type[_Row], row_id: int, lock: bool) -> _Row | None:
+    """The row by id; with ``lock``, ``SELECT ... FOR UPDATE``. On PostgreSQL that makes a
+    second writer of the same row wait for the first to commit and then read the row as the
+    first left it, as SQLite's BEGIN IMMEDIATE does for every write (where SQLAlchemy leaves
+    FOR UPDATE out: the whole database is already locked)."""
+    return session.get(model, row_id, with_for_update=lock, populate_existing=lock)
 
 
 @dataclass(frozen=True)
@@ -504,8 +519,10 @@ class Store:
             )
         )
 
-    def _log_row(self, session: Session, log_id: int) -> SessionLogRow:
-        row = session.get(SessionLogRow, log_id)
+    def _log_row(self, session: Session, log_id: int, lock: bool = False) -> SessionLogRow:
+        row = (
+            locked_get(session, SessionLogRow, log_id, lock) if 1 <= log_id <= MAX_ROW_ID else None
+        )
         if row is None:
             raise NotFound(f"no session log #{log_id}")
         return row
@@ -535,7 +552,8 @@ class Store:
             return [_stored_log(row) for row in rows]
 
     def _changeable_log(self, session: Session, log_id: int) -> SessionLogRow:
-        row = self._log_row(session, log_id)
+        # Locked: two edits at once must not both find it current and both supersede it.
+        row = self._log_row(session, log_id, lock=True)
         if row.status == "superseded":
             raise AlreadyExists(
                 f"session log #{log_id} was edited into #{row.superseded_by}; change that one"
