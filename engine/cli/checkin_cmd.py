@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import click
 
+from engine.app.athlete_zone import athlete_today
 from engine.app.calendar import planned_kind
 from engine.app.checkin import check_in, has_checked_in
 from engine.cli.context import app, database_option
@@ -80,7 +80,7 @@ def checkin_command(
     context = app(ctx)
     store = context.store()
     evaluator = context.evaluator()
-    now = dt.date.today()
+    now = athlete_today(store, athlete_id)  # the athlete's date, in their time zone
     data: dict[str, Any] = {}
     upcoming_runs: list[dict[str, Any]] = []
     # Runs given with the check-in replace the calendar's for this day; none given: calendar.

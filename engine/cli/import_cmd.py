@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from engine.app.athlete_zone import athlete_zone
 from engine.app.imports import ImportReport, Outcome, collect_files, import_activities
 from engine.cli.context import app, database_option
 from engine.cli.options import (
@@ -109,7 +110,12 @@ def import_command(
     is then 2.
     """
     context = app(ctx)
-    timezone = timezone_option(timezone_name)
+    # The activities' days are the athlete's days unless --timezone says otherwise.
+    timezone = (
+        timezone_option(timezone_name)
+        if timezone_name
+        else athlete_zone(context.store(), athlete_id)
+    )
     files = collect_files(paths)
     if not files:
         fail_input(

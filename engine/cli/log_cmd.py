@@ -7,13 +7,13 @@ the earlier version.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import click
 
 from engine.app.athlete_day import Corrections, done_as_recommended
+from engine.app.athlete_zone import athlete_today
 from engine.app.log import delete_log, edit_log, get_log, list_logs, log_session
 from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, fail_input, format_option
@@ -150,11 +150,14 @@ def log_add(
     if hard or posture_lost or skipped or doses:
         fail_input("--hard, --posture-lost, --skipped and --dose go with --as-recommended")
     data = _fields(flags)
-    data.setdefault("date", dt.date.today().isoformat())
     if "kind" not in data:
         fail_input("missing --kind (or give --file)")
     context = app(ctx)
-    log_id, log = log_session(context.store(), context.evaluator().kb, athlete_id, data, again)
+    today = athlete_today(context.store(), athlete_id)  # the athlete's date, in their zone
+    data.setdefault("date", today.isoformat())
+    log_id, log = log_session(
+        context.store(), context.evaluator().kb, athlete_id, data, again, today=today
+    )
     click.echo(f"logged {log.kind} on {log.date} for {athlete_id} (#{log_id})")
 
 
@@ -182,8 +185,9 @@ def _log_as_recommended(
         slept_well_after=flags["slept_well_after"],
         recovered_between_intervals=flags["recovered_between"],
     )
-    day = parse_date(flags["day"], "--date") if flags["day"] else dt.date.today()
     context = app(ctx)
+    day = parse_date(flags["day"], "--date") if flags["day"] else None
+    day = day or athlete_today(context.store(), athlete_id)
     log_id, log = done_as_recommended(
         context.store(), context.evaluator().kb, athlete_id, day, corrections, again
     )

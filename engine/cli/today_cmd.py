@@ -5,10 +5,9 @@ Its own module so that showing a card imports neither the rule engine nor the ca
 
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 
+from engine.app.athlete_zone import athlete_today
 from engine.app.today import today
 from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, format_option
@@ -32,8 +31,9 @@ from engine.views.today import today_text
 @click.pass_context
 def today_command(ctx: click.Context, athlete_id: str, day: str | None, output_format: str) -> None:
     """Show today's recommendation."""
-    when = parse_date(day, "--date") if day else dt.date.today()
-    view = today(app(ctx).store(), athlete_id, when)
+    store = app(ctx).store()
+    when = parse_date(day, "--date") if day else athlete_today(store, athlete_id)
+    view = today(store, athlete_id, when)
     if output_format == "json":
         echo_json(view.as_json())
     else:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 
+from engine.app.athlete_zone import athlete_today
 from engine.app.week import plan_week
 from engine.calendar.ics import export_ics
 from engine.cli.context import app, database_option
@@ -39,9 +38,9 @@ def week_command(
     ctx: click.Context, athlete_id: str, start: str | None, output_format: str
 ) -> None:
     """Plan the next seven days: today's check-in, then projections that say so."""
-    today = dt.date.today()
-    first = parse_date(start, "--from") if start else today
     context = app(ctx)
+    today = athlete_today(context.store(), athlete_id)
+    first = parse_date(start, "--from") if start else today
     plan = plan_week(context.store(), context.evaluator(), athlete_id, first, today)
     if output_format == "json":
         click.echo(plan.model_dump_json(by_alias=True, indent=2))

@@ -123,3 +123,19 @@ def test_the_coach_may_correct_a_past_day_and_it_is_audited(client: TestClient, 
         "/api/athletes/ben/checkins", json=_body(yesterday), headers=bearer(world, "sam")
     )
     assert other.status_code == 404
+
+
+def test_the_command_line_days_follow_the_athletes_zone(world: World):
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(cli, ["--db", world.url, *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("athlete", "timezone", "cleo", KIRITIMATI)
+    theirs = _today_in(KIRITIMATI)
+    run("checkin", "cleo", "--recovery", "85", "--slept-well", "--soreness", "2", "--stress", "2")
+    assert [c.date for c in world.store.checkins("cleo")] == [theirs]
+    assert theirs.isoformat() in run("today", "cleo", "--format", "json")
+    run("log", "cleo", "--kind", "easy_run", "--duration", "30")
+    assert [s.date for s in world.store.sessions("cleo")] == [theirs]
+    assert "server's zone" in run("athlete", "timezone", "cleo", "--server")
