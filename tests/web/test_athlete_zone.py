@@ -139,3 +139,14 @@ def test_the_command_line_days_follow_the_athletes_zone(world: World):
     run("log", "cleo", "--kind", "easy_run", "--duration", "30")
     assert [s.date for s in world.store.sessions("cleo")] == [theirs]
     assert "server's zone" in run("athlete", "timezone", "cleo", "--server")
+
+
+def test_an_event_time_keeps_its_offset(client: TestClient, world: World):
+    tomorrow = world.today + dt.timedelta(days=1)
+    run = {"date": f"{tomorrow.isoformat()}T18:00:00+14:00", "kind": "quality_run"}
+    body = _body(world.today, replace=True, upcoming=[run])
+    made = client.post("/api/athletes/ana/checkins", json=body, headers=bearer(world, "ana-user"))
+    assert made.status_code == 201, made.text
+    log_in(client, "sam")
+    page = client.get(f"/recommendations/{made.json()['id']}").text
+    assert f"quality_run {tomorrow.isoformat()}T18:00:00+14:00" in page
