@@ -11,6 +11,7 @@ from pathlib import Path
 
 from engine.core.evaluator import Evaluator
 from engine.knowledge.base import default_knowledge_base, load_knowledge_base
+from engine.loading.paths import resolved
 from engine.rulebook.ruleset import load_ruleset
 
 
@@ -42,6 +43,6 @@ def get_evaluator(rules_root: Path | None = None, kb_root: Path | None = None) -
     A directory given explicitly is re-read when its files change (a rule author editing a
     copy while a process runs); the bundled ones are read once.
     """
-    rules = rules_root.resolve() if rules_root else None
-    kb = kb_root.resolve() if kb_root else None
+    rules = resolved(rules_root) if rules_root else None
+    kb = resolved(kb_root) if kb_root else None
     return _evaluator(rules, kb, (_signature(rules), _signature(kb)))

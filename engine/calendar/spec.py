@@ -9,6 +9,7 @@ import datetime as dt
 
 from engine.contract.calendar import WEEKDAYS, CalendarEntry
 from engine.contract.errors import Problem
+from engine.contract.limits import EARLIEST_DATE, LATEST_DATE
 from engine.contract.models import SESSION_KINDS
 
 
@@ -57,10 +58,16 @@ def _date(text: str, field: str, problems: list[Problem]) -> dt.date | None:
     try:
         if not text.isascii():
             raise ValueError(text)
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         problems.append(Problem(f"'{text}' is not a date (YYYY-MM-DD)", field=field))
         return None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        problems.append(
+            Problem(f"{day} is outside the range {EARLIEST_DATE} to {LATEST_DATE}", field=field)
+        )
+        return None
+    return day
 
 
 def parse_once(

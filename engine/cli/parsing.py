@@ -11,6 +11,7 @@ in a weight or a severity.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any, TypeVar
 
@@ -39,7 +40,10 @@ def decimal_number(text: str) -> float:
     text = text.strip()
     if not _DECIMAL.fullmatch(text):
         raise ValueError(f"{text!r} is not a number")
-    return float(text)
+    value = float(text)
+    if not math.isfinite(value):  # 400 digits are valid decimal syntax, and float says inf
+        raise ValueError(f"{text[:20]!r}... is too large a number")
+    return value
 
 
 class AsciiIntRange(click.IntRange):

@@ -20,6 +20,17 @@ LATEST_DATE = dt.date(2199, 12, 31)
 # for months; importing the file again later extends it. runstrong default.
 CALENDAR_HORIZON_DAYS = 366
 
+# Plausibility bounds on what an athlete or a coach types, so that a slip ("3x10@99999999",
+# "--bells 500", a 3,000 kg 1RM) is refused with the range instead of stored and planned
+# with. Far above any real value: the heaviest lifts on record are about 500 kg, the
+# heaviest kettlebells and dumbbells made about 100 and 150 kg. runstrong defaults.
+MAX_LOAD_KG = 600.0
+MAX_IMPLEMENT_KG = 200.0
+MAX_SETS = 100
+MAX_REPS = 1000
+# A program is followed for months; a week number past two years is a typo.
+MAX_PROGRAM_WEEK = 104
+
 # A logged session lasts at most a day (its moving and its elapsed minutes).
 MINUTES_PER_DAY = 24 * 60
 

@@ -30,7 +30,15 @@ from pydantic import (
     model_validator,
 )
 
-from engine.contract.limits import EARLIEST_DATE, LATEST_DATE
+from engine.contract.limits import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_IMPLEMENT_KG,
+    MAX_LOAD_KG,
+    MAX_PROGRAM_WEEK,
+    MAX_REPS,
+    MAX_SETS,
+)
 
 # --- shared vocabulary -------------------------------------------------------------------------
 
@@ -115,6 +123,11 @@ NonNegInt = Annotated[int, Field(ge=0)]
 PosInt = Annotated[int, Field(ge=1)]
 Score10 = Annotated[int, Field(ge=0, le=10)]
 PosFloat = Annotated[float, Field(gt=0)]
+# Weights a person can lift or own; larger is a typo or hostile input (limits.py).
+LoadKg = Annotated[float, Field(gt=0, le=MAX_LOAD_KG)]
+ImplementKg = Annotated[float, Field(gt=0, le=MAX_IMPLEMENT_KG)]
+Sets = Annotated[int, Field(ge=1, le=MAX_SETS)]
+Reps = Annotated[int, Field(ge=0, le=MAX_REPS)]
 
 
 class Contract(BaseModel):
@@ -138,7 +151,7 @@ def _kb(info: ValidationInfo) -> Any:
 
 class ProgramEnrollment(Contract):
     id: KbId
-    week: PosInt = 1
+    week: Annotated[int, Field(ge=1, le=MAX_PROGRAM_WEEK)] = 1
 
 
 class LadderPosition(Contract):
@@ -151,15 +164,15 @@ class AthleteProfile(Contract):
     id: AthleteId
     level: Level
     equipment: list[KbId] = Field(default_factory=list)
-    kettlebells_kg: list[PosFloat] | None = None
-    dumbbells_kg: list[PosFloat] | None = None
+    kettlebells_kg: list[ImplementKg] | None = None
+    dumbbells_kg: list[ImplementKg] | None = None
     # Barbells the athlete can use (kg); none given means a standard bar.
-    barbells_kg: list[PosFloat] | None = None
-    one_rep_max_kg: dict[KbId, PosFloat] | None = None
+    barbells_kg: list[ImplementKg] | None = None
+    one_rep_max_kg: dict[KbId, LoadKg] | None = None
     programs: list[ProgramEnrollment] = Field(default_factory=list)
     ladders: dict[KbId, LadderPosition] = Field(default_factory=dict)
     # Smallest step a barbell can be loaded in (two of the lightest plates).
-    plate_increment_kg: PosFloat = 2.5
+    plate_increment_kg: ImplementKg = 2.5
     # With no coach, a ladder advance takes effect without review.
     has_coach: bool = False
 
@@ -249,9 +262,9 @@ class CheckIn(Contract):
 
 class ExerciseLog(Contract):
     id: KbId
-    sets: PosInt
-    reps: NonNegInt
-    load_kg: Annotated[float, Field(ge=0)] | None = None
+    sets: Sets
+    reps: Reps
+    load_kg: Annotated[float, Field(ge=0, le=MAX_LOAD_KG)] | None = None
     posture_held: bool | None = None
     felt_easy: bool | None = None
     # The athlete's own answer to "ready to progress this exercise?"; a hard set is not a no.
@@ -334,12 +347,12 @@ class EvaluationRequest(Contract):
 class PrescribedExercise(Contract):
     id: KbId
     name: str
-    sets: PosInt | IntRange | None = None
+    sets: Sets | IntRange | None = None
     reps: IntOrRange | None = None
     per_side: bool = False
     duration_s: IntOrRange | None = None
     distance_yd: PosInt | None = None
-    load_kg: float | None = None
+    load_kg: Annotated[float, Field(ge=0, le=MAX_LOAD_KG)] | None = None
     load_pct_1rm: FloatOrRange | None = None
     tempo: str | None = None
     pause_s: IntOrRange | None = None

@@ -33,7 +33,7 @@ from engine.knowledge.schema import (
     SourceDocument,
     SourceFact,
 )
-from engine.loading.paths import knowledge_base_dir
+from engine.loading.paths import knowledge_base_dir, resolved
 from engine.loading.yamlio import LocatedData, read_yaml_file, validate_located
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -146,7 +146,7 @@ def _entity_files(root: Path, folder: str) -> list[Path]:
 
 def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
     """Load, validate and cross-check the knowledge base; raise InputError listing all problems."""
-    root = (root or knowledge_base_dir()).resolve()
+    root = resolved(root or knowledge_base_dir())
     kb = KnowledgeBase(root=root)
     c = _Collector(root)
     if not root.is_dir():
@@ -369,7 +369,7 @@ def _cached(root: Path) -> KnowledgeBase:
 
 def default_knowledge_base(root: Path | None = None) -> KnowledgeBase:
     """The knowledge base, loaded once per process (it is read-only data)."""
-    return _cached((root or knowledge_base_dir()).resolve())
+    return _cached(resolved(root or knowledge_base_dir()))
 
 
 def main() -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine.contract.errors import InputError, Problem
+
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -28,3 +30,14 @@ def rules_dir() -> Path:
 
 def knowledge_base_dir() -> Path:
     return bundled_dir("knowledge_base")
+
+
+def resolved(path: Path) -> Path:
+    """The absolute path with symlinks followed; a symlink loop (or a path the system cannot
+    follow) is bad input naming the path, not a crash."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as error:
+        # Python 3.11 raises RuntimeError on a loop, 3.13 OSError (ELOOP).
+        reason = getattr(error, "strerror", None) or str(error)
+        raise InputError([Problem(f"cannot follow the path ({reason})", file=str(path))]) from error

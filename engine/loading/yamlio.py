@@ -134,7 +134,33 @@ def _walk(loader: Any, root: yaml.Node, file: str) -> dict[PathKey, int]:
                 file,
                 node.start_mark,
             )
+        elif isinstance(node, yaml.ScalarNode) and node.tag in _CHECKED_TAGS:
+            _check_scalar(loader, node, file, path)
     return lines
+
+
+# Scalars whose syntax YAML accepts but whose value Python may not hold: 2026-02-30 has the
+# shape of a date, and an integer of 5,000 digits passes the resolver but not int().
+_CHECKED_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int"}
+
+
+def _check_scalar(loader: Any, node: yaml.ScalarNode, file: str, path: PathKey) -> None:
+    try:
+        if node.tag.endswith("timestamp"):
+            loader.construct_yaml_timestamp(node)
+        else:
+            loader.construct_yaml_int(node)
+    except (ValueError, OverflowError) as error:
+        what = "date" if node.tag.endswith("timestamp") else "whole number"
+        shown = (
+            node.value
+            if len(node.value) <= 40
+            else f"{node.value[:20]}... ({len(node.value)} characters)"
+        )
+        message = f"{shown!r} is not a valid {what} ({error})"[:300]
+        field = ".".join(str(part) for part in path) or None
+        problem = Problem(message, file=file, line=node.start_mark.line + 1, field=field)
+        raise InputError([problem]) from error
 
 
 def _syntax_problem(error: yaml.YAMLError, file: str) -> Problem:

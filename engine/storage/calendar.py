@@ -16,7 +16,7 @@ from engine.storage.schema import (
     RecommendationRow,
     utcnow,
 )
-from engine.storage.store import NotFound, Store
+from engine.storage.store import MAX_ROW_ID, NotFound, Store
 
 
 def _entry(row: CalendarEntryRow) -> CalendarEntry:
@@ -104,7 +104,8 @@ def remove_entries(store: Store, athlete_id: str, entry_ids: list[int]) -> None:
                 select(CalendarEntryRow).where(
                     CalendarEntryRow.athlete_id == athlete_id,
                     CalendarEntryRow.removed_at.is_(None),
-                    CalendarEntryRow.id.in_(entry_ids),
+                    # An id no INTEGER column holds is simply not there (never sent to SQL).
+                    CalendarEntryRow.id.in_([i for i in entry_ids if 1 <= i <= MAX_ROW_ID]),
                 )
             )
         }
