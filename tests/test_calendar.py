@@ -224,29 +224,30 @@ def test_saturday_strength_before_a_calendar_long_run_has_no_lower_body(run, ivo
 
 
 def test_a_strength_day_planned_later_this_week_keeps_the_easy_run(run, ivo) -> None:
-    """Monday's session done and Thursday planned: Tuesday's easy run stays an easy run rather
-    than becoming a second heavy session that Thursday then repeats. Without the Thursday in
-    the calendar the program is due and goes before the run (the control)."""
-    tuesday = _last(1)
-    monday = tuesday - dt.timedelta(days=1)
+    """Monday's session done and Thursday planned: Wednesday's easy run stays an easy run rather
+    than becoming a second heavy session that would push Thursday's planned one out (the two
+    cannot be on consecutive days). Without the Thursday in the calendar the program is due and
+    goes before the run, 48 hours after Monday's (the control)."""
+    wednesday = _last(2)
+    monday = wednesday - dt.timedelta(days=2)
     logged = run(
         "log", "ivo", "--kind", "strength", "--program", "heavy_lifting_for_runners",
         "--date", monday.isoformat(),
     )  # fmt: skip
     assert logged.exit_code == 0, logged.output
 
-    def tuesday_checkin() -> dict:
+    def wednesday_checkin() -> dict:
         result = run(
-            "checkin", "ivo", "--date", tuesday.isoformat(), "--recovery", "90", "--slept-well",
+            "checkin", "ivo", "--date", wednesday.isoformat(), "--recovery", "90", "--slept-well",
             "--soreness", "2", "--stress", "2", "--planned", "easy_run", "--replace",
             "--format", "json",
         )  # fmt: skip
         assert result.exit_code == 0, result.output
         return dict(json.loads(result.output))
 
-    assert tuesday_checkin()["session"]["kind"] == "strength"
+    assert wednesday_checkin()["session"]["kind"] == "strength"
     assert run("calendar", "add", "ivo", "--weekly", "thu:strength").exit_code == 0
-    recommendation = tuesday_checkin()
+    recommendation = wednesday_checkin()
     assert recommendation["session"]["kind"] == "easy_run"
     program = recommendation["features"]["programs"]["heavy_lifting_for_runners"]
     assert program["planned_strength_days_left"] == 1

@@ -39,7 +39,13 @@ def _checkin(day: dt.date, recovery: int, soreness: int, stress: int) -> CheckIn
 
 @pytest.fixture(scope="module")
 def classifier(kb) -> SessionClassifier:
-    return SessionClassifier.from_kb(kb, {"hiit.count_quality_runs": False})
+    return SessionClassifier.from_kb(
+        kb,
+        {
+            "hiit.count_quality_runs": False,
+            "planning.lower_body_strength_categories": ["strength"],
+        },
+    )
 
 
 # --- window and rows ---------------------------------------------------------------------------

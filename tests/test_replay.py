@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from engine.app.demo import create_demo
 from engine.app.evaluators import get_evaluator
 from engine.cli.rules_diff_cmd import diff_command
+from engine.contract.formatting import plural
 from engine.contract.models import EvaluationRequest, Recommendation
 from engine.loading.paths import knowledge_base_dir, rules_dir
 from engine.ruletools.replay import (
@@ -155,7 +156,7 @@ def test_text_report_lists_the_flipped_checkins(demo_db, stricter_rules, expecte
     result = _run(["--base", str(rules_dir()), "--head", str(stricter_rules), "--db", demo_db])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    start = lines.index(f"  HIIT allowed: {len(expected_flips)} check-ins")
+    start = lines.index(f"  HIIT allowed: {plural(len(expected_flips), 'check-in')}")
     listed = next(line for line in lines[start:] if line.startswith("    check-ins: "))
     names = set(listed.removeprefix("    check-ins: ").split(", "))
     assert names == {f"{athlete} {day}" for athlete, day in expected_flips}

@@ -280,16 +280,25 @@ def constraint_breaches(
             if any(item.id == value for item, _ in exercises):
                 breach(constraint.rule, f"{value} is to be avoided today")
         elif kind == "avoid_pattern":
-            hits = [item.id for item, known in exercises if value in known.patterns]
+            hits = [
+                item.id
+                for item, known in exercises
+                if value in known.patterns
+                and (constraint.about != "loaded" or known.load == "external")
+            ]
             if hits:
                 breach(constraint.rule, f"no {value} work today ({', '.join(hits)})")
         elif kind == "no_lower_body_strength":
             hits = [
                 item.id
                 for item, known in exercises
-                if known.region == "lower" and known.category in lower_body_categories
+                if known.region == "lower"
+                and known.category in lower_body_categories
+                and (constraint.about != "loaded" or known.load == "external")
             ]
-            if hits or (program is not None and program.lower_body):
+            if hits or (
+                program is not None and program.lower_body and constraint.about != "loaded"
+            ):
                 breach(
                     constraint.rule,
                     f"no lower-body strength today ({', '.join(hits) or session.program})",

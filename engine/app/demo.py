@@ -25,6 +25,7 @@ import datetime as dt
 import random
 
 from engine.app.checkin import check_in
+from engine.contract.calendar import WEEKDAYS, CalendarEntry
 from engine.contract.models import (
     AthleteProfile,
     CheckIn,
@@ -37,6 +38,7 @@ from engine.contract.models import (
 )
 from engine.core.evaluator import Evaluator
 from engine.core.features import QUALITY_KINDS
+from engine.storage import calendar as calendar_rows
 from engine.storage.store import NotFound, Store
 
 DEMO_ATHLETE_ID = "demo-runner"
@@ -237,13 +239,25 @@ def demo_sessions(day: dt.date, today: dt.date, kind: SessionKind) -> list[Sessi
 
 
 def demo_upcoming(day: dt.date) -> list[PlannedRun]:
-    """Quality and long runs planned in the next three days (for the 48-hour rule)."""
+    """Quality and long runs planned in the next three days (for the 48-hour rule), for callers
+    that give their athletes no calendar (the scale benchmark); the demo athlete's own
+    check-ins read :func:`demo_calendar` instead."""
     runs: list[PlannedRun] = []
     for offset in range(1, 4):
         ahead = day + dt.timedelta(days=offset)
         if planned_kind(ahead) in QUALITY_KINDS:
             runs.append(PlannedRun(date=ahead, kind=planned_kind(ahead)))
     return runs
+
+
+def demo_calendar() -> list[CalendarEntry]:
+    """The demo athlete's running calendar: the weekly plan's every day but the rest day, so
+    check-ins, the week plan and the web's week ahead all read the runs and strength days."""
+    return [
+        CalendarEntry(rule="weekly", weekday=WEEKDAYS[weekday - 1], kind=kind, source="demo")  # type: ignore[arg-type]
+        for weekday, kind in sorted(WEEKLY_PLAN.items())
+        if kind != "rest"
+    ]
 
 
 def _ensure_athlete(store: Store, today: dt.date) -> None:
@@ -263,6 +277,8 @@ def create_demo(store: Store, evaluator: Evaluator, today: dt.date) -> str:
     Returns the athlete id. Safe to run again: see the module docstring.
     """
     _ensure_athlete(store, today)
+    # An identical live entry is never stored twice, so this is safe to repeat.
+    calendar_rows.add_entries(store, DEMO_ATHLETE_ID, demo_calendar())
     start = first_day(today)
     checked_in = {item.date for item in store.checkins(DEMO_ATHLETE_ID, since=start)}
     stored = store.sessions(DEMO_ATHLETE_ID, since=start, until=today)
@@ -274,7 +290,7 @@ def create_demo(store: Store, evaluator: Evaluator, today: dt.date) -> str:
                 evaluator,
                 DEMO_ATHLETE_ID,
                 demo_checkin(day, today),
-                demo_upcoming(day),
+                None,  # the runs ahead come from the demo's calendar
                 today=day,
             )
             for log in demo_sessions(day, today, result.recommendation.session.kind):
@@ -286,7 +302,7 @@ def create_demo(store: Store, evaluator: Evaluator, today: dt.date) -> str:
         evaluator,
         DEMO_ATHLETE_ID,
         demo_checkin(today, today),
-        demo_upcoming(today),
+        None,
         replace=True,
         today=today,
     )

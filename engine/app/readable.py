@@ -14,6 +14,7 @@ NOT_RECORDED = "none recorded"
 _SENTINELS = {
     "hours_to_next_quality": (NO_UPCOMING_HOURS, NOT_PLANNED),
     "hours_since_last_lower_body": (NO_SESSION_HOURS, NOT_RECORDED),
+    "hours_since_last_loaded_lower_body": (NO_SESSION_HOURS, NOT_RECORDED),
     "hours_since_last_quality": (NO_SESSION_HOURS, NOT_RECORDED),
     "days_since_last_session": (NO_SESSION_DAYS, NOT_RECORDED),
     "days_since_last_hiit": (NO_SESSION_DAYS, NOT_RECORDED),

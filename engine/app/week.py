@@ -36,6 +36,9 @@ from engine.storage.reviews import ReviewStore
 from engine.storage.store import Store
 
 WEEK_DAYS = 7
+ISO_SUNDAY = 7
+# The session kinds that are runs.
+RUN_KINDS = frozenset({"easy_run", "quality_run", "long_run"})
 
 
 class WeekDay(Contract):
@@ -49,12 +52,27 @@ class WeekDay(Contract):
     recommendation: Recommendation
 
 
+class MissedMinimum(Contract):
+    """A program whose weekly minimum the planned ISO week does not reach: the runs, the
+    spacing rules and the readiness left no day for another session."""
+
+    program: str
+    name: str
+    week_ending: Date
+    planned: int
+    minimum: int
+
+
 class WeekPlan(Contract):
     athlete: str
     start: Date
     # The check-in whose readiness the projected days carry forward.
     readiness_from: Date
     days: list[WeekDay]
+    # Whether any day holds a run (planned in the calendar, or the day's session): without
+    # runs there is nothing for the strength work to be spaced around, and the week says so.
+    has_runs: bool = True
+    missed_minimums: list[MissedMinimum] = Field(default_factory=list)
 
 
 def _effective(store: Store, recommendation_id: int, recommendation: Recommendation) -> Session:
@@ -135,7 +153,44 @@ def plan_week(
         )
         if recommendation.session.kind != "rest":
             projected_logs.append(session_as_log(recommendation.session, day, rating=None))
-    return WeekPlan(athlete=athlete_id, start=start, readiness_from=latest.date, days=days)
+    return WeekPlan(
+        athlete=athlete_id,
+        start=start,
+        readiness_from=latest.date,
+        days=days,
+        has_runs=any(
+            (day.calendar_runs and any(run.kind in RUN_KINDS for run in day.calendar_runs))
+            or day.recommendation.session.kind in RUN_KINDS
+            for day in days
+        ),
+        missed_minimums=missed_minimums(evaluator, days),
+    )
+
+
+def missed_minimums(evaluator: Evaluator, days: list[WeekDay]) -> list[MissedMinimum]:
+    """The programs below their weekly minimum at the end of each whole ISO week the plan
+    holds (read on its Sunday, from the features the rules saw, plus Sunday's own session)."""
+    missed = []
+    for day in days:
+        if day.date.isoweekday() != ISO_SUNDAY:
+            continue
+        session = day.recommendation.session
+        programs = day.recommendation.features.get("programs", {})
+        for program_id, row in sorted(programs.items()):
+            minimum = int(row.get("min_per_week", 0))
+            planned = int(row.get("sessions_this_week", 0)) + (session.program == program_id)
+            if minimum and planned < minimum:
+                known = evaluator.kb.programs.get(program_id)
+                missed.append(
+                    MissedMinimum(
+                        program=program_id,
+                        name=known.name if known else program_id,
+                        week_ending=day.date,
+                        planned=planned,
+                        minimum=minimum,
+                    )
+                )
+    return missed
 
 
 def _day_of(run: PlannedRun) -> dt.date:

@@ -381,7 +381,13 @@ class Session(Contract):
 
 class HiitDecision(Contract):
     allowed: bool
+    # Intense sessions in the last 7 days: HIIT, conditioning circuits and, when the settings
+    # count them, quality runs (quality_runs_counted of them).
     sessions_last_7_days: NonNegInt
+    quality_runs_counted: NonNegInt = 0
+    # Whether HIIT was on the table today (planned or proposed): only then does the card say
+    # whether it is allowed.
+    considered: bool = False
     work_s: PosInt | None = None
     rest_s: PosInt | None = None
 
@@ -429,6 +435,9 @@ class Alternative(Contract):
 class Constraint(Contract):
     kind: str
     value: Any = None
+    # What the constraint is limited to: "loaded" keeps an avoid_pattern or
+    # no_lower_body_strength to exercises with an external load.
+    about: str | None = None
     rule: str
 
 

@@ -128,11 +128,21 @@ class SessionClassifier:
     lower_body_programs: frozenset[str] = frozenset()
     known_programs: frozenset[str] = frozenset()
     lower_body_exercises: frozenset[str] = frozenset()
+    # Lower-body strength exercises with an external load, and the lower-body programs whose
+    # main work holds one: what the recovery gap between loaded leg sessions counts.
+    loaded_lower_body_exercises: frozenset[str] = frozenset()
+    loaded_lower_body_programs: frozenset[str] = frozenset()
     count_quality_runs: bool = False
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase, settings: Mapping[str, Any]) -> SessionClassifier:
         """The classifier the engine's features use, from the knowledge base and settings."""
+        categories = set(settings["planning.lower_body_strength_categories"])
+        loaded = frozenset(
+            e.id
+            for e in kb.exercises.values()
+            if e.region == "lower" and e.category in categories and e.load == "external"
+        )
         return cls(
             hiit_variants=frozenset(
                 (program.id, variant.id)
@@ -144,6 +154,19 @@ class SessionClassifier:
             known_programs=frozenset(kb.programs),
             lower_body_exercises=frozenset(
                 e.id for e in kb.exercises.values() if e.region == "lower"
+            ),
+            loaded_lower_body_exercises=loaded,
+            loaded_lower_body_programs=frozenset(
+                program.id
+                for program in kb.programs.values()
+                if program.lower_body
+                and any(
+                    entry.exercise in loaded
+                    for variant in program.variants
+                    for block in variant.blocks
+                    if block.role == "main"
+                    for entry in block.exercises
+                )
             ),
             count_quality_runs=bool(settings["hiit.count_quality_runs"]),
         )
@@ -168,18 +191,45 @@ class SessionClassifier:
             return session.program in self.lower_body_programs
         return any(item.id in self.lower_body_exercises for item in session.exercises)
 
+    def is_loaded_lower_body_strength(self, session: SessionLog) -> bool:
+        """A strength session that loaded the legs: a loaded lower-body exercise logged, or,
+        when no exercises were logged, a program whose main work is loaded leg work."""
+        if session.kind != "strength":
+            return False
+        if session.exercises:
+            return any(item.id in self.loaded_lower_body_exercises for item in session.exercises)
+        return (session.program or "") in self.loaded_lower_body_programs
 
-_CLASSIFIERS: dict[tuple[int, bool], SessionClassifier] = {}
+
+_CLASSIFIERS: dict[tuple[int, bool, tuple[str, ...]], SessionClassifier] = {}
 
 
-def _classifier(kb: KnowledgeBase, count_quality_runs: bool) -> SessionClassifier:
-    """One classifier per knowledge base and setting: building it walks the whole base."""
-    key = (id(kb), count_quality_runs)
+def _classifier(kb: KnowledgeBase, settings: Mapping[str, Any]) -> SessionClassifier:
+    """One classifier per knowledge base and settings: building it walks the whole base."""
+    count_quality_runs = bool(settings["hiit.count_quality_runs"])
+    categories = tuple(settings["planning.lower_body_strength_categories"])
+    key = (id(kb), count_quality_runs, categories)
     if key not in _CLASSIFIERS:
         _CLASSIFIERS[key] = SessionClassifier.from_kb(
-            kb, {"hiit.count_quality_runs": count_quality_runs}
+            kb,
+            {
+                "hiit.count_quality_runs": count_quality_runs,
+                "planning.lower_body_strength_categories": list(categories),
+            },
         )
     return _CLASSIFIERS[key]
+
+
+def _has_recovery_flags(session: SessionLog) -> bool:
+    """Whether an intense session recorded how the athlete recovered from it."""
+    return any(
+        flag is not None
+        for flag in (
+            session.hr_back_to_normal,
+            session.slept_well_after,
+            session.recovered_between_intervals,
+        )
+    )
 
 
 def _rated(session: SessionLog) -> bool:
@@ -206,7 +256,7 @@ class FeatureBuilder:
         self.today = request.checkin.date
         self.session_hour = int(settings["schedule.session_hour"])
         self.now = _at(self.today, self.session_hour)
-        self.classifier = _classifier(kb, bool(settings["hiit.count_quality_runs"]))
+        self.classifier = _classifier(kb, settings)
         self.history = sorted(request.history, key=lambda session: session.date)
         # Computed once: most features ask the same questions of every session.
         this_week = _iso_week(self.today)
@@ -285,8 +335,18 @@ class FeatureBuilder:
             planned=checkin.planned or "none",
             pain_count=len(checkin.pain),
             max_pain_severity=max((pain.severity for pain in checkin.pain), default=0),
+            makeup_pain_max=self.makeup_pain_max(),
             weekday=self.today.isoweekday(),
         )
+
+    def makeup_pain_max(self) -> int:
+        """The worst pain today in an area a strength session would load, or 0."""
+        pains = self.request.checkin.pain
+        if not pains:
+            return 0
+        # Read only when there is pain, so replay sees which plans depend on the setting.
+        areas = set(self.settings["planning.makeup_pain_areas"])
+        return max((pain.severity for pain in pains if pain.area in areas), default=0)
 
     def movement_of(self, during: str | None) -> tuple[str, bool]:
         if not during:
@@ -321,14 +381,24 @@ class FeatureBuilder:
     def history_fact(self) -> HistoryFact:
         last7 = self.last_7_days
         hiit_sessions = [session for session in self.history if self.is_hiit(session)]
-        last_hiit = hiit_sessions[-1] if hiit_sessions else None
+        last_intense = hiit_sessions[-1] if hiit_sessions else None
+        # Recovery is judged on the intense sessions that recorded it: a quality run or a
+        # conditioning circuit logged since, with no recovery flags, is no evidence that the
+        # athlete now recovers well, so it must not erase a failed HIIT's signals.
+        flagged = [session for session in hiit_sessions if _has_recovery_flags(session)]
+        last_hiit = flagged[-1] if flagged else None
         failures = 0
-        for session in reversed(hiit_sessions):
+        for session in reversed(flagged):
             if self._hiit_failed(session):
                 failures += 1
             else:
                 break
         lower = [session for session in self.history if self.is_lower_body_strength(session)]
+        loaded_lower = [
+            session
+            for session in self.history
+            if self.classifier.is_loaded_lower_body_strength(session)
+        ]
         quality_past = [session for session in self.history if session.kind in QUALITY_KINDS]
         upcoming_quality = self.quality_ahead
         planned = self.request.checkin.planned
@@ -370,6 +440,11 @@ class FeatureBuilder:
                 if lower
                 else NO_SESSION_HOURS
             ),
+            hours_since_last_loaded_lower_body=(
+                _hours(self.now - _at(loaded_lower[-1].date, self.session_hour))
+                if loaded_lower
+                else NO_SESSION_HOURS
+            ),
             hours_since_last_quality=(
                 _hours(self.now - _at(quality_past[-1].date, self.session_hour))
                 if quality_past
@@ -379,7 +454,10 @@ class FeatureBuilder:
             next_quality_kind=next_kind,
             quality_today=quality_today,
             days_since_last_hiit=(
-                (self.today - last_hiit.date).days if last_hiit else NO_SESSION_DAYS
+                (self.today - last_intense.date).days if last_intense else NO_SESSION_DAYS
+            ),
+            quality_runs_counted_last_7_days=sum(
+                1 for session in last7 if session.kind == "quality_run" and self.is_hiit(session)
             ),
             last_hiit_hr_back_to_normal=_tri(last_hiit.hr_back_to_normal if last_hiit else None),
             last_hiit_slept_well_after=_tri(last_hiit.slept_well_after if last_hiit else None),

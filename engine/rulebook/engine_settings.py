@@ -66,6 +66,15 @@ ENGINE_SETTINGS: dict[str, EngineSetting] = {
     "planning.lower_body_strength_categories": EngineSetting(
         list[str], "exercise categories that are lower-body strength work"
     ),
+    "planning.makeup_pain_areas": EngineSetting(
+        list[str], "pain areas that stop a weekly minimum being made up"
+    ),
+    "hiit.toned_down_rest_s": EngineSetting(
+        int, "the eased HIIT rest the season invariants expect after a failed recovery"
+    ),
+    "schedule.lower_body_gap_hours": EngineSetting(
+        int, "the gap between two lower-body strength sessions (season invariants)"
+    ),
     "load.without_one_rep_max_note": EngineSetting(str, "the load advice without a 1RM"),
     # Read by the review queue and the season invariants as well as by rules: a rule change that
     # stops referencing one must not turn those checks into a KeyError.

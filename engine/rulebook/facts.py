@@ -57,6 +57,9 @@ class CheckinFact(FactModel):
     planned: PlannedFact  # a session kind, or "none"
     pain_count: int
     max_pain_severity: int
+    # The worst pain today in an area a strength session would load (the settings'
+    # planning.makeup_pain_areas); 0 without such pain. Weekly minimums are not made up then.
+    makeup_pain_max: int = 0
     weekday: int  # 1 = Monday ... 7 = Sunday
 
 
@@ -82,11 +85,17 @@ class HistoryFact(FactModel):
     sessions_last_7_days: int
     days_since_last_session: int
     hours_since_last_lower_body: int
+    # Since the last strength session that loaded the legs (the lower-body recovery gap).
+    hours_since_last_loaded_lower_body: int
     hours_since_last_quality: int
     hours_to_next_quality: int
     next_quality_kind: str  # quality_run, long_run or "none"
     quality_today: bool
     days_since_last_hiit: int
+    # Quality runs among hiit_last_7_days (counted when hiit.count_quality_runs is on).
+    quality_runs_counted_last_7_days: int = 0
+    # The last_hiit_* recovery signals come from the last intense session that recorded any
+    # of them: a quality run or circuit logged since, with no flags, does not erase them.
     last_hiit_hr_back_to_normal: TriState
     last_hiit_slept_well_after: TriState
     last_hiit_recovered_between_intervals: TriState
@@ -210,7 +219,8 @@ class ConstraintFact(FactModel):
         "avoid_session_kind",
         "load_cap_pct",
     ]
-    # no_hiit, no_lower_body_strength: ""; max_intensity: rest|low|moderate|high;
+    # no_hiit, no_lower_body_strength: "" (about "loaded" limits the latter to loaded
+    # exercises and the programs whose main work has them); max_intensity: rest|low|moderate|high;
     # avoid_pattern: a movement pattern (about "loaded" limits it to loaded exercises);
     # avoid_exercise: an exercise id; avoid_session_kind: a session kind;
     # load_cap_pct: a whole % of 1RM (about "speed" limits it to tempo/pause/speed work).

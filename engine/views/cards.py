@@ -10,7 +10,7 @@ from typing import Any
 
 from engine.app.readable import readable_feature
 from engine.contract.formatting import fmt_dose, fmt_value, plural
-from engine.contract.models import Recommendation, SessionBlock
+from engine.contract.models import HiitDecision, Recommendation, SessionBlock
 from engine.knowledge.base import KnowledgeBase
 from engine.knowledge.schema import Equipment, Exercise, Ladder, Program, SourceDocument
 
@@ -32,6 +32,26 @@ def rest_text(block: SessionBlock) -> str:
     if block.rest_between_rounds_s is not None:
         parts.append(f"{fmt_value(block.rest_between_rounds_s)} s between rounds")
     return "; ".join(parts)
+
+
+def intense_budget_text(hiit: HiitDecision) -> str:
+    """What counts toward the weekly cap on intense sessions, in words."""
+    text = f"Intense sessions in the last 7 days: {hiit.sessions_last_7_days}"
+    if hiit.quality_runs_counted:
+        text += f" (quality runs count: {hiit.quality_runs_counted} of them)"
+    return text
+
+
+def hiit_lines(hiit: HiitDecision) -> list[str]:
+    """The HIIT decision, said only on a day HIIT was on the table, and the intense budget."""
+    lines = []
+    if hiit.considered and hiit.allowed:
+        lines.append(f"HIIT: allowed; intervals {hiit.work_s} s work / {hiit.rest_s} s rest")
+    elif hiit.considered:
+        lines.append("HIIT: not today")
+    if hiit.considered or hiit.sessions_last_7_days:
+        lines.append(intense_budget_text(hiit))
+    return lines
 
 
 def recommendation_text(rec: Recommendation) -> str:
@@ -56,14 +76,7 @@ def recommendation_text(rec: Recommendation) -> str:
                 lines.append(f"        {note}")
         for note in block.notes:
             lines.append(f"    * {note}")
-    hiit = rec.hiit
-    if hiit.allowed:
-        lines.append(
-            f"  HIIT: allowed ({hiit.sessions_last_7_days} in the last 7 days); "
-            f"intervals {hiit.work_s} s work / {hiit.rest_s} s rest"
-        )
-    else:
-        lines.append(f"  HIIT: not today ({hiit.sessions_last_7_days} in the last 7 days)")
+    lines.extend(f"  {line}" for line in hiit_lines(rec.hiit))
     if rec.warnings:
         lines.append("")
         lines.append("WARNINGS")

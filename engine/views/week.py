@@ -91,6 +91,23 @@ def week_text(plan: WeekPlan) -> str:
     ]
     for day in plan.days:
         lines += day_line(day)
+    for missed in plan.missed_minimums:
+        lines += [
+            "",
+            f"{missed.name}: {missed.planned} of its {missed.minimum} sessions in the week "
+            f"ending {missed.week_ending:%a %Y-%m-%d}. The runs, the 48 hours between loaded "
+            "leg sessions and before quality and long runs, and readiness leave no other day; "
+            "the minimum is missed this week rather than sessions stacked.",
+        ]
+    if not plan.has_runs:
+        lines += [
+            "",
+            "No runs in this plan: runstrong fits strength around your running, and it knows of "
+            "none. Add your runs to the calendar, for example",
+            f"  runstrong calendar add {plan.athlete} --weekly tue:quality_run "
+            "--weekly thu:easy_run --weekly sun:long_run@08:00",
+            f"or import your training plan: runstrong calendar import {plan.athlete} plan.ics",
+        ]
     return "\n".join(lines)
 
 

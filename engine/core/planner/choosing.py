@@ -28,16 +28,27 @@ def proposal_block_reason(ctx: PlanContext, proposal: Conclusion[ProposalFact]) 
     for item in constraints.of("avoid_session_kind"):
         if item.fact.value == kind:
             return f"no {kind} today ({item.rule})"
-    if program is not None and program.lower_body:
-        for item in constraints.of("no_lower_body_strength"):
-            return f"no lower-body strength today ({item.rule})"
-    if variant is not None:
-        main = [
+    main = (
+        [
             entry.exercise
             for block in variant.blocks
             if block.role == "main"
             for entry in block.exercises
         ]
+        if variant is not None
+        else []
+    )
+    if program is not None and program.lower_body:
+        for item in constraints.of("no_lower_body_strength"):
+            if item.fact.about != "loaded":
+                return f"no lower-body strength today ({item.rule})"
+        # A loaded-only limit blocks a lower-body session whose main work carries a load,
+        # not a bodyweight one (pistol practice, the bodyweight routine).
+        for exercise_id in main:
+            reason = constraints.lower_body_block_reason(kb.exercises[exercise_id])
+            if reason is not None:
+                return reason
+    if variant is not None:
         ruled_out = [
             exercise_id
             for exercise_id in main

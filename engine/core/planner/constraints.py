@@ -38,6 +38,24 @@ class Constraints:
                 cap, rule = cast(Intensity, item.fact.value), item.rule
         return cap, rule
 
+    def lower_body_block_reason(self, exercise: Exercise) -> str | None:
+        """Why a no_lower_body_strength constraint rules this exercise out, or None: any
+        lower-body strength work, or with about "loaded" only work with an external load."""
+        no_lower = self.of("no_lower_body_strength")
+        # The setting is read only when it matters, so replay sees which plans depend on it.
+        if (
+            not no_lower
+            or exercise.region != "lower"
+            or exercise.category not in self.settings["planning.lower_body_strength_categories"]
+        ):
+            return None
+        for item in no_lower:
+            if item.fact.about != "loaded":
+                return f"no lower-body strength today ({item.rule})"
+        if exercise.load == "external":
+            return f"no loaded lower-body strength today ({no_lower[0].rule})"
+        return None
+
     def exercise_block_reason(self, exercise: Exercise) -> str | None:
         """Why this exercise cannot be in today's session, or None."""
         for item in self.of("avoid_exercise"):
@@ -49,14 +67,9 @@ class Constraints:
             if pattern in exercise.patterns and (not loaded_only or exercise.load == "external"):
                 qualifier = "loaded " if loaded_only else ""
                 return f"no {qualifier}{pattern} work today ({item.rule})"
-        no_lower = self.of("no_lower_body_strength")
-        # The setting is read only when it matters, so replay sees which plans depend on it.
-        if (
-            exercise.region == "lower"
-            and no_lower
-            and exercise.category in self.settings["planning.lower_body_strength_categories"]
-        ):
-            return f"no lower-body strength today ({no_lower[0].rule})"
+        lower = self.lower_body_block_reason(exercise)
+        if lower is not None:
+            return lower
         if exercise.equipment and not exercise.usable_with(self.athlete.equipment):
             needed = " or ".join("+".join(option) for option in exercise.equipment)
             return f"needs {needed}"

@@ -72,8 +72,11 @@ def hiit_block(ctx: PlanContext) -> SessionBlock:
     )
 
 
-def hiit_decision(ctx: PlanContext, hiit_last_7_days: int) -> HiitDecision:
+def hiit_decision(
+    ctx: PlanContext, hiit_last_7_days: int, quality_runs_counted: int
+) -> HiitDecision:
     blocked = any(True for _ in ctx.constraints.of("no_hiit"))
+    considered = any(item.fact.session == HIIT_TARGET for item in ctx.conclusions.proposals)
     work, rest, _ = hiit_numbers(ctx)
     if not blocked and work is None:
         work = int(ctx.settings["hiit.work_s"])
@@ -81,6 +84,8 @@ def hiit_decision(ctx: PlanContext, hiit_last_7_days: int) -> HiitDecision:
     return HiitDecision(
         allowed=not blocked,
         sessions_last_7_days=hiit_last_7_days,
+        quality_runs_counted=quality_runs_counted,
+        considered=considered,
         work_s=None if blocked else work,
         rest_s=None if blocked else rest,
     )

@@ -46,6 +46,7 @@ class Planner:
         settings: Mapping[str, Any],
         conclusions: Conclusions,
         hiit_last_7_days: int,
+        quality_runs_counted: int = 0,
     ) -> None:
         self.ctx = PlanContext(
             request=request,
@@ -55,19 +56,25 @@ class Planner:
             constraints=Constraints(conclusions, request.athlete, settings),
         )
         self.hiit_last_7_days = hiit_last_7_days
+        self.quality_runs_counted = quality_runs_counted
 
     def plan(self) -> PlanResult:
         ctx = self.ctx
         chosen, alternatives = choose(ctx)
         session = session_for(ctx, chosen)
         mark_what_did_not_apply(ctx)
-        hiit = hiit_decision(ctx, self.hiit_last_7_days)
+        hiit = hiit_decision(ctx, self.hiit_last_7_days, self.quality_runs_counted)
         warnings = [
             Warning_(code=item.fact.code, message=item.fact.message, rule=item.rule)
             for item in ctx.conclusions.warnings
         ] + ctx.warnings
         constraints = [
-            Constraint(kind=item.fact.kind, value=item.fact.value or None, rule=item.rule)
+            Constraint(
+                kind=item.fact.kind,
+                value=item.fact.value or None,
+                about=item.fact.about or None,
+                rule=item.rule,
+            )
             for item in ctx.constraints.items
         ]
         return PlanResult(

@@ -74,8 +74,10 @@ def hiit_only_when_ready(
 
 
 def _lower_body_strength(
-    rec: Recommendation, kb: KnowledgeBase, settings: Mapping[str, Any]
+    rec: Recommendation, kb: KnowledgeBase, settings: Mapping[str, Any], loaded: bool = False
 ) -> list[str]:
+    """The lower-body strength exercises of the day's session (only those with an external
+    load when ``loaded``)."""
     categories = settings["planning.lower_body_strength_categories"]
     return [
         item.id
@@ -84,7 +86,73 @@ def _lower_body_strength(
         if (known := kb.exercises.get(item.id)) is not None
         and known.region == "lower"
         and known.category in categories
+        and (not loaded or known.load == "external")
     ]
+
+
+def loaded_lower_body_spacing(
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+) -> list[str]:
+    """No two sessions that load the legs closer than ``schedule.lower_body_gap_hours``: never
+    on consecutive days, and never twice on one day."""
+    gap = int(settings["schedule.lower_body_gap_hours"])
+    previous: tuple[SeasonDay, list[str]] | None = None
+    lines = []
+    for day in days:
+        lifted = _lower_body_strength(day.recommendation, kb, settings, loaded=True)
+        if not lifted or day.logged is None:
+            continue
+        if previous is not None:
+            before, what = previous
+            hours = (day.request.checkin.date - before.request.checkin.date).days * 24
+            if hours < gap:
+                lines.append(
+                    f"{_label(day)}: {', '.join(lifted)} {hours} h after {', '.join(what)} "
+                    f"on {_label(before)}"
+                )
+        previous = (day, lifted)
+    return lines
+
+
+def _recovery_failed(session: SessionLog) -> bool:
+    return session.hr_back_to_normal is False or session.slept_well_after is False
+
+
+def _recorded_recovery(session: SessionLog) -> bool:
+    return any(
+        flag is not None
+        for flag in (
+            session.hr_back_to_normal,
+            session.slept_well_after,
+            session.recovered_between_intervals,
+        )
+    )
+
+
+def failed_hiit_recovery_carries_over(
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+) -> list[str]:
+    """A HIIT session after an intense session that was not recovered from is eased (rest of
+    at least ``hiit.toned_down_rest_s``), whatever intense work without recovery signals (a
+    quality run, a conditioning circuit) came in between: the last session that recorded its
+    recovery decides."""
+    classifier = SessionClassifier.from_kb(kb, settings)
+    eased = int(settings["hiit.toned_down_rest_s"])
+    evidence: SessionLog | None = None
+    lines = []
+    for day in days:
+        rec = day.recommendation
+        if rec.session.kind == "hiit" and evidence is not None and _recovery_failed(evidence):
+            rest = rec.hiit.rest_s or 0
+            if rest < eased:
+                lines.append(
+                    f"{_label(day)}: HIIT rest {rest} s after the unrecovered intense session "
+                    f"of {evidence.date} (at least {eased} s expected)"
+                )
+        log = day.logged
+        if log is not None and classifier.is_hiit(log) and _recorded_recovery(log):
+            evidence = log
+    return lines
 
 
 def lower_body_before_quality(
@@ -292,6 +360,8 @@ SEASON_PROPERTIES: dict[str, SeasonProperty] = {
     "hiit_in_any_7_days": hiit_in_any_7_days,
     "hiit_only_when_ready": hiit_only_when_ready,
     "lower_body_before_quality": lower_body_before_quality,
+    "loaded_lower_body_spacing": loaded_lower_body_spacing,
+    "failed_hiit_recovery_carries_over": failed_hiit_recovery_carries_over,
     "ladder_advance_earned": ladder_advance_earned,
     "includes_on_the_card": includes_on_the_card,
 }
