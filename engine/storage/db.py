@@ -227,6 +227,13 @@ def database_error(error: DBAPIError, label: str) -> StoreError | None:
     lowered = message.lower()
     if "malformed" in lowered or "not a database" in lowered:
         return DatabaseDamaged(damaged_message(label, message))
+    # SQLAlchemy marks the errors that mean the connection is gone (a server stopped or
+    # restarted mid-command, a network cut): the transaction was rolled back by the server.
+    if error.connection_invalidated:
+        return DatabaseUnavailable(
+            f"lost the connection to the database {label} ({message}); whatever this command "
+            "was writing was rolled back. Try again when the server is back"
+        )
     # psycopg gives no SQLSTATE for a refused connection, only the server's message.
     missing = 'database "' in lowered and "does not exist" in lowered
     if getattr(error.orig, "sqlstate", None) == PG_INVALID_CATALOG or missing:

@@ -37,3 +37,7 @@ class DatabaseFull(StoreError):
 
 class DatabaseUnavailable(StoreError):
     """The database cannot be reached or opened (a bad URL, a server that is down)."""
+
+
+class ValueTooLong(StoreError):
+    """Text longer than its column holds (checked before writing, on every database)."""

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Engine, Text, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Text, and_, cast, event, func, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,6 +33,7 @@ from engine.storage.integrity import (
     record_pass,
     write_needs_check,
 )
+from engine.storage.lengths import check_lengths
 from engine.storage.schema import (
     AthleteRow,
     CheckInRow,
@@ -137,6 +138,7 @@ class Store:
         self.warnings = warnings
         self._checked = False
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        event.listen(self._sessions, "before_flush", check_lengths)
 
     @classmethod
     def open(cls, url: str | None = None, *, create: bool = False) -> Store:
