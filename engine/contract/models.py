@@ -354,6 +354,12 @@ class PrescribedExercise(Contract):
     distance_yd: PosInt | None = None
     load_kg: Annotated[float, Field(ge=0, le=MAX_LOAD_KG)] | None = None
     load_pct_1rm: FloatOrRange | None = None
+    # Where the kilograms came from, in the athlete's words ("from 3 x 10 @ 16 kg on 12-03",
+    # "70% of the 1RM you entered on 11-20"); None without a load.
+    load_basis: str | None = None
+    # With no load to give: how to choose one by effort ("a weight you could lift 2-3 more
+    # times"). Exercises without a practical 1RM (carries, knee drives) never show a %.
+    effort_target: str | None = None
     tempo: str | None = None
     pause_s: IntOrRange | None = None
     notes: list[str] = Field(default_factory=list)
@@ -441,12 +447,31 @@ class Constraint(Contract):
     rule: str
 
 
+class LoadChange(Contract):
+    """A working load a progression rule decided from the athlete's logged sets: up one
+    increment they own, one step back, or held. Shown to the coach for approval like a ladder
+    move."""
+
+    exercise: KbId
+    name: str
+    action: Literal["up", "down", "hold"]
+    from_kg: Annotated[float, Field(ge=0, le=MAX_LOAD_KG)]
+    to_kg: Annotated[float, Field(ge=0, le=MAX_LOAD_KG)]
+    # One short reason in the athlete's words ("every set reached 12 reps, posture held").
+    reason: str
+    rule: str
+    # Set when a cap from the texts (a % of the 1RM) kept the load from going up.
+    capped_at_pct: float | None = None
+    needs_approval: bool = False
+
+
 class Recommendation(Contract):
     athlete: AthleteId
     date: Date
     session: Session
     hiit: HiitDecision
     progressions: list[Progression] = Field(default_factory=list)
+    load_changes: list[LoadChange] = Field(default_factory=list)
     rationale: list[RationaleEntry] = Field(default_factory=list)
     warnings: list[Warning_] = Field(default_factory=list)
     rules_version: str
