@@ -4,8 +4,10 @@ it up. The CLI goes through here rather than importing storage itself."""
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -91,12 +93,27 @@ def check(url: str | None, full: bool = False) -> CheckReport:
         database.engine.dispose()
 
 
+PARTIAL_SUFFIX = ".partial"
+
+
+def _remove_abandoned_partials(target: Path) -> None:
+    """Delete the partial files of backups to ``target`` that were killed: their writer's lock
+    is gone, so this process can take it."""
+    for leftover in target.parent.glob(f".{target.name}*{PARTIAL_SUFFIX}"):
+        try:
+            with leftover.open("rb") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                leftover.unlink()
+        except OSError:
+            continue  # still being written, or not ours to remove
+
+
 def backup(url: str | None, target: Path) -> CheckReport:
     """Copy a live SQLite database to ``target`` with SQLite's online backup (consistent even
     while others write), owner-only like the original, then check the copy.
 
-    The copy is written next to ``target`` and renamed into place, so ``target`` is either
-    the whole copy or absent. PostgreSQL has its own tool for this (pg_dump).
+    The copy is written next to ``target`` and linked into place, so ``target`` is either
+    the whole copy or absent, and never overwritten. PostgreSQL has its own tool for this (pg_dump).
     """
     resolved = resolve_url(url)
     if make_url(resolved).get_backend_name() != "sqlite":
@@ -109,20 +126,36 @@ def backup(url: str | None, target: Path) -> CheckReport:
     if not target.parent.is_dir():
         raise StoreError(f"{target.parent} is not a directory")
     database = connect(resolved)
-    partial = target.with_name(f".{target.name}.partial")
+    _remove_abandoned_partials(target)
     try:
-        descriptor = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(descriptor)
-        source = database.engine.raw_connection()
-        try:
-            destination = sqlite3.connect(partial)
+        # A partial file of its own, locked while it is written: a backup killed midway leaves
+        # one behind, which blocks nothing and which the next backup removes (its lock died
+        # with it); a backup still running keeps its lock, so its file is left alone.
+        descriptor, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=PARTIAL_SUFFIX, dir=target.parent
+        )
+    except OSError as error:
+        database.engine.dispose()
+        raise StoreError(f"cannot back up {database.label} to {target}: {error}") from error
+    partial = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            source = database.engine.raw_connection()
             try:
-                source.driver_connection.backup(destination)  # type: ignore[union-attr]
+                destination = sqlite3.connect(partial)
+                try:
+                    source.driver_connection.backup(destination)  # type: ignore[union-attr]
+                finally:
+                    destination.close()
             finally:
-                destination.close()
-        finally:
-            source.close()
-        os.replace(partial, target)
+                source.close()
+            # A hard link never replaces a file: a backup that finished first keeps its copy.
+            os.link(partial, target)
+        partial.unlink()
+    except FileExistsError as error:
+        partial.unlink(missing_ok=True)
+        raise StoreError(f"{target} already exists; choose a new file for the backup") from error
     except (OSError, sqlite3.Error) as error:
         partial.unlink(missing_ok=True)
         raise StoreError(f"cannot back up {database.label} to {target}: {error}") from error

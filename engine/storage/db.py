@@ -215,6 +215,13 @@ def _open(url: str, create: bool) -> Database:
         _create_sqlite_file(path)
         warnings = []
     else:
+        if not create and path.is_file() and path.stat().st_size == 0:
+            # SQLite would take an empty file for an empty database and migrate it: a file
+            # truncated to nothing would then pass 'db check' as a new, empty runstrong.
+            raise DatabaseDamaged(
+                f"{path} is empty (0 bytes): not a runstrong database (truncated?). Restore a "
+                "backup, or remove it and run 'runstrong init'"
+            )
         warnings = _tighten_modes(path)
     reason = _read_only_reason(path)
     engine = _sqlite_engine(url, path, bool(reason))
