@@ -224,16 +224,16 @@ def test_log_list_show_edit_delete_keep_every_version(run, db: str) -> None:
     log_id = _rec_id(first.output).rstrip(")")
     listed = run("log", "list", "ana")
     assert f"#{log_id}" in listed.output and "easy_run, 40 min" in listed.output
-    edited = run("log", "edit", log_id, "--duration", "45")
+    edited = run("log", "edit", "ana", log_id, "--duration", "45")
     assert edited.exit_code == 0, edited.output
     new_id = edited.output.split("now #", 1)[1].split()[0]
     assert "45 min" in run("log", "list", "ana").output
     assert "40 min" not in run("log", "list", "ana").output
     assert f"superseded by #{new_id}" in run("log", "list", "ana", "--all").output
     assert "duration: 40 min" in run("log", "show", log_id).output  # the old version is kept
-    again = run("log", "edit", log_id, "--duration", "50")
+    again = run("log", "edit", "ana", log_id, "--duration", "50")
     assert again.exit_code == 2 and f"edited into #{new_id}" in again.stderr
-    deleted = run("log", "delete", new_id)
+    deleted = run("log", "delete", "ana", new_id)
     assert deleted.exit_code == 0, deleted.output
     assert run("log", "list", "ana").output.strip() == "no sessions logged for ana"
     assert json.loads(run("log", "show", new_id, "--format", "json").output)["status"] == "deleted"

@@ -107,3 +107,19 @@ def test_a_dose_load_of_400_digits_is_no_number() -> None:
 
     with pytest.raises(ValueError, match="too large a number"):
         decimal_number("9" * 400)
+
+
+def test_a_log_is_changed_only_as_its_own_athletes(run, db, ana) -> None:
+    assert run("athlete", "add", "bo", "--level", "beginner").exit_code == 0
+    logged = run("log", "bo", "--kind", "easy_run", "--duration", "30")
+    assert logged.exit_code == 0, logged.output
+    bos = logged.output.rsplit("#", 1)[1].rstrip(")\n")
+    output = _refused(run, db, "log", "edit", "ana", bos, "--duration", "45")
+    assert f"LOG_ID: session log #{bos} is not ana's" in output
+    _refused(run, db, "log", "delete", "ana", bos)
+    # Without a name, a script is told whose log it is and how to name the athlete.
+    unnamed = _refused(run, db, "log", "edit", bos, "--duration", "45")
+    assert f"name the athlete: runstrong log edit bo {bos}" in unnamed
+    assert "is not ana's" in _refused(run, db, "log", "show", "ana", bos)
+    edited = run("log", "edit", "bo", bos, "--duration", "45")
+    assert edited.exit_code == 0, edited.output

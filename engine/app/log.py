@@ -54,8 +54,13 @@ def list_logs(
     return store.logs(athlete_id, since=since, until=until, include_old=include_old)
 
 
-def get_log(store: Store, log_id: int) -> StoredLog:
-    return store.get_log(log_id)
+def get_log(store: Store, log_id: int, athlete_id: str | None = None) -> StoredLog:
+    """Log ``log_id``; with ``athlete_id``, only if it is that athlete's (log ids are shared
+    by every athlete in the database, so a mistyped id must not reach another's log)."""
+    stored = store.get_log(log_id)
+    if athlete_id is not None and stored.athlete_id != athlete_id:
+        raise InputError([Problem(f"session log #{log_id} is not {athlete_id}'s", field="LOG_ID")])
+    return stored
 
 
 def edit_log(
@@ -64,9 +69,11 @@ def edit_log(
     log_id: int,
     changes: dict[str, Any],
     today: dt.date | None = None,
+    athlete_id: str | None = None,
 ) -> tuple[int, SessionLog]:
-    """A new version of log ``log_id`` with ``changes`` over its fields; the old one is kept."""
-    current = store.get_log(log_id)
+    """A new version of log ``log_id`` with ``changes`` over its fields; the old one is kept.
+    With ``athlete_id``, the log must be that athlete's."""
+    current = get_log(store, log_id, athlete_id)
     data = current.log.model_dump(mode="json")
     data.update(changes)
     log = validated_log(data, kb, today or dt.date.today())
@@ -75,5 +82,6 @@ def edit_log(
     return store.edit_log(log_id, log), log
 
 
-def delete_log(store: Store, log_id: int) -> StoredLog:
+def delete_log(store: Store, log_id: int, athlete_id: str | None = None) -> StoredLog:
+    get_log(store, log_id, athlete_id)
     return store.delete_log(log_id)

@@ -18,6 +18,7 @@ from engine.app.log import delete_log, edit_log, get_log, list_logs, log_session
 from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, fail_input, format_option
 from engine.cli.parsing import load_mapping, parse_date, parse_dose, parse_exercise
+from engine.cli.questions import interactive
 from engine.contract.models import SESSION_KINDS
 from engine.views.logs import log_detail_text, log_json, log_line
 
@@ -219,14 +220,49 @@ def log_list(
         click.echo(log_line(item))
 
 
+LOG_TARGET = "[ATHLETE] LOG_ID"
+
+
+def _log_id(text: str) -> int:
+    if not (text.isascii() and text.isdigit()):
+        fail_input(f"LOG_ID: {text!r} is not a log id (a whole number, see 'log list')")
+    return int(text)
+
+
+def _target(first: str, second: str | None) -> tuple[str | None, int]:
+    """``ATHLETE LOG_ID``, or the log id alone (the older form)."""
+    return (None, _log_id(first)) if second is None else (first, _log_id(second))
+
+
+def _owner(store: Any, athlete_id: str | None, log_id: int, verb: str) -> str:
+    """Whose log this change is for: the athlete named, or, when none is, the log's own
+    athlete once confirmed at a terminal. Log ids are shared by every athlete in the database,
+    so a change without a name is refused elsewhere (a script, a typo in a README)."""
+    if athlete_id is not None:
+        return athlete_id
+    stored = get_log(store, log_id)
+    what = f"session log #{log_id} is {stored.athlete_id}'s {stored.log.kind} on {stored.log.date}"
+    if interactive():
+        if click.confirm(f"{what}; {verb} it?", default=False):
+            return stored.athlete_id
+        fail_input(f"{what}; not confirmed, nothing changed")
+    fail_input(
+        f"name the athlete: runstrong log {verb} {stored.athlete_id} {log_id} ({what}; log ids "
+        "are shared by every athlete in the database)"
+    )
+    raise AssertionError("unreachable")
+
+
 @log_command.command("show")
-@click.argument("log_id", type=int)
+@click.argument("first", metavar=LOG_TARGET)
+@click.argument("second", required=False, metavar="")
 @format_option
 @database_option()
 @click.pass_context
-def log_show(ctx: click.Context, log_id: int, output_format: str) -> None:
-    """One logged session, whatever its status."""
-    stored = get_log(app(ctx).store(), log_id)
+def log_show(ctx: click.Context, first: str, second: str | None, output_format: str) -> None:
+    """One logged session, whatever its status (the athlete's, when one is named)."""
+    athlete_id, log_id = _target(first, second)
+    stored = get_log(app(ctx).store(), log_id, athlete_id)
     if output_format == "json":
         echo_json(log_json(stored))
     else:
@@ -234,22 +270,38 @@ def log_show(ctx: click.Context, log_id: int, output_format: str) -> None:
 
 
 @log_command.command("edit")
-@click.argument("log_id", type=int)
+@click.argument("first", metavar=LOG_TARGET)
+@click.argument("second", required=False, metavar="")
 @session_options
 @database_option()
 @click.pass_context
-def log_edit(ctx: click.Context, /, log_id: int, **flags: Any) -> None:
-    """Correct a logged session; the earlier version is kept (superseded)."""
+def log_edit(ctx: click.Context, /, first: str, second: str | None, **flags: Any) -> None:
+    """Correct an athlete's logged session; the earlier version is kept (superseded).
+
+    Name the athlete (runstrong log edit ana 12 --duration 45): without one, a terminal asks
+    whose log it is, and anything else is refused.
+    """
     context = app(ctx)
-    new_id, log = edit_log(context.store(), context.evaluator().kb, log_id, _fields(flags))
+    athlete_id, log_id = _target(first, second)
+    owner = _owner(context.store(), athlete_id, log_id, "edit")
+    new_id, log = edit_log(
+        context.store(), context.evaluator().kb, log_id, _fields(flags), athlete_id=owner
+    )
     click.echo(f"edited #{log_id}: now #{new_id} ({log.kind} on {log.date}); #{log_id} is kept")
 
 
 @log_command.command("delete")
-@click.argument("log_id", type=int)
+@click.argument("first", metavar=LOG_TARGET)
+@click.argument("second", required=False, metavar="")
 @database_option()
 @click.pass_context
-def log_delete(ctx: click.Context, log_id: int) -> None:
-    """Delete a logged session: the engine stops counting it; the record is kept."""
-    stored = delete_log(app(ctx).store(), log_id)
+def log_delete(ctx: click.Context, first: str, second: str | None) -> None:
+    """Delete an athlete's logged session: the engine stops counting it; the record is kept.
+
+    Name the athlete (runstrong log delete ana 12), as for edit.
+    """
+    store = app(ctx).store()
+    athlete_id, log_id = _target(first, second)
+    owner = _owner(store, athlete_id, log_id, "delete")
+    stored = delete_log(store, log_id, owner)
     click.echo(f"deleted #{log_id} ({stored.log.kind} on {stored.log.date}); the record is kept")
