@@ -138,7 +138,8 @@ def rules_show(
     "validate",
     epilog="""Checks: the schema (with file and line), fact fields against the models,
 knowledge-base ids, settings, duplicate ids, sources, cases, conditions that can never hold,
-patterns no rule can satisfy, and rules at equal priority with contradicting conclusions.
+patterns no rule can satisfy, rules at equal priority with contradicting conclusions, and the
+files beside the rules (invariants.yaml, season_invariants.yaml, catalogue.yaml).
 
 \b
 Examples:
@@ -157,6 +158,9 @@ def rules_validate(rules_dir: Path | None, output_format: str) -> None:
     else:
         report = check_ruleset(ruleset, default_knowledge_base())
         errors, warnings = report.errors, report.warnings
+        from engine.ruletools.companions import companion_problems  # loads the season tools
+
+        errors = [*errors, *companion_problems(ruleset, default_knowledge_base())]
     if output_format == "json":
         echo_json({"errors": [str(p) for p in errors], "warnings": [str(p) for p in warnings]})
     else:
@@ -190,7 +194,13 @@ def rules_test(
     rules_dir: Path | None, pattern: str | None, verbose: bool, output_format: str
 ) -> None:
     """Run the rule cases and scenarios; the last line is 'N passed, N failed'."""
-    _load(rules_dir)  # report a broken rule directory as bad input first
+    from engine.ruletools.companions import companion_problems  # loads the season tools
+
+    # A broken rule directory (or invariants, season invariants, catalogue) is bad input,
+    # reported before any case runs.
+    problems = companion_problems(_load(rules_dir), default_knowledge_base())
+    if problems:
+        fail_input(InputError(problems))
     evaluator = get_evaluator(rules_dir)
     outcomes = list(iter_outcomes(evaluator, pattern))
     outcomes += iter_season_outcomes(evaluator, pattern)
