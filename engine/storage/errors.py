@@ -41,3 +41,7 @@ class DatabaseUnavailable(StoreError):
 
 class ValueTooLong(StoreError):
     """Text longer than its column holds (checked before writing, on every database)."""
+
+
+class StoredDataInvalid(StoreError):
+    """A stored row that does not fit the models any more (edited outside runstrong)."""

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from pydantic import ValidationError
 from sqlalchemy import ColumnElement, Engine, Text, and_, cast, event, func, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +26,7 @@ from engine.storage.errors import (
     DatabaseFull,
     DatabaseReadOnly,
     NotFound,
+    StoredDataInvalid,
     StoreError,
 )
 from engine.storage.integrity import (
@@ -180,6 +182,20 @@ class Store:
                 yield session
         except DBAPIError as error:
             raise self._write_failure(error) from error
+        except ValidationError as error:
+            raise self._unreadable(error) from error
+
+    def _unreadable(self, error: ValidationError) -> StoredDataInvalid:
+        """A stored row that no longer fits runstrong's models (edited by hand, damaged, or
+        written by a newer version): named, as bad data, never a crash. Inside a transaction
+        the write is rolled back."""
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "value"
+        return StoredDataInvalid(
+            f"the database {self.label} holds a {error.title} that runstrong cannot read "
+            f"({where}: {first['msg']}; {error.error_count()} problem(s)); it was changed "
+            "outside runstrong or by a newer version. Nothing was written"
+        )
 
     def _write_failure(self, error: DBAPIError) -> Exception:
         if isinstance(error, IntegrityError):
@@ -214,6 +230,8 @@ class Store:
             if known is None:
                 raise
             raise known from error
+        except ValidationError as error:
+            raise self._unreadable(error) from error
 
     @contextmanager
     def _refuse_duplicate(self, message: str) -> Iterator[None]:

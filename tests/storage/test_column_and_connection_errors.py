@@ -58,3 +58,25 @@ def _easy_run(**changes):
     from engine.contract.models import SessionLog
 
     return SessionLog(date=dt.date(2026, 11, 20), kind="easy_run", duration_min=40, **changes)
+
+
+def test_a_stored_row_that_no_longer_fits_the_model_is_named(
+    db_url, store, profile, checkin, upcoming
+):
+    """A recommendation edited outside runstrong: 'today' says which model it no longer fits
+    and exits 2 (it printed a pydantic dump and exited 70)."""
+    from engine.app.checkin import check_in
+    from engine.app.evaluators import get_evaluator
+
+    store.add_athlete(profile("ana"))
+    rec_id = check_in(store, get_evaluator(), "ana", checkin(), upcoming).recommendation_id
+    with store.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE recommendations SET recommendation = :junk WHERE id = :id"),
+            {"junk": '{"broken": 1}', "id": rec_id},
+        )
+    day = checkin().date.isoformat()
+    result = CliRunner().invoke(cli, ["--db", db_url, "today", "ana", "--date", day])
+    assert result.exit_code == 2, result.output
+    assert "holds a Recommendation that runstrong cannot read" in result.output
+    assert "this is a bug" not in result.output
