@@ -69,22 +69,92 @@ def test_the_recommended_session_is_logged_and_read_the_next_day(run) -> None:
     assert by_id["narrow_stance_squat"]["posture_held"] is False
     assert by_id["deficit_reverse_lunge"]["felt_easy"] is False
     assert by_id["single_kettlebell_front_rack_squat"] | {"id": "x"} == {
-        "id": "x", "sets": 3, "reps": 8, "load_kg": 16.0, "posture_held": True, "felt_easy": True,
-        "ready_to_progress": None,
+        "id": "x", "sets": 3, "reps": 8, "load_kg": 16.0, "duration_s": None,
+        "posture_held": None, "felt_easy": None, "ready_to_progress": None,
     }  # fmt: skip
+    # A flag answers one question; the other stays unrated.
+    assert by_id["deficit_reverse_lunge"]["posture_held"] is None
     today = _checkin(run, TODAY)
     assert today["features"]["history"]["lower_body_strength_last_7_days"] == 1
     assert today["features"]["ladders"]["pistol_squat"]["posture_lost_recently"] is True
     assert "RS703" in [entry["rule"] for entry in today["rationale"]]  # hold after lost posture
 
 
-def test_a_clean_session_feeds_the_ladder_gate(run) -> None:
-    _checkin(run, YESTERDAY)
-    assert run("log", "ana", "--as-recommended", "--date", YESTERDAY.isoformat()).exit_code == 0
-    ladder = _checkin(run, TODAY)["features"]["ladders"]["pistol_squat"]
-    assert ladder["recent_sessions"] == 1
+def _two_logged_days(run, *extra: str) -> dict:
+    """Two strength days logged as recommended (with ``extra``), then today's check-in."""
+    for days_ago in (3, 1):
+        day = (TODAY - dt.timedelta(days=days_ago)).isoformat()
+        _checkin(run, TODAY - dt.timedelta(days=days_ago))
+        logged = run("log", "ana", "--as-recommended", "--date", day, *extra)
+        assert logged.exit_code == 0, logged.output
+    return _checkin(run, TODAY)
+
+
+def test_unrated_as_recommended_logs_open_no_gate(run) -> None:
+    """Issue 21: two "as recommended" logs moved a pistol ladder a stage the athlete never
+    rated. Unrated work is no evidence: the gate stays shut and nothing advances."""
+    today = _two_logged_days(run)
+    ladder = today["features"]["ladders"]["pistol_squat"]
+    assert ladder["recent_sessions"] == 0
+    assert ladder["recent_posture_held"] != "yes"
+    assert ladder["recent_felt_easy"] != "yes"
+    assert ladder["posture_lost_recently"] is False
+    assert [p for p in today["progressions"] if p["action"] == "advance"] == []
+
+
+def test_rated_as_recommended_logs_feed_the_gate(run) -> None:
+    today = _two_logged_days(run, "--exercise", "narrow_stance_squat:posture-ok:easy")
+    ladder = today["features"]["ladders"]["pistol_squat"]
+    assert ladder["recent_sessions"] == 2
     assert ladder["recent_posture_held"] == "yes"
     assert ladder["recent_felt_easy"] == "yes"
+    assert [p["action"] for p in today["progressions"]] == ["advance"]
+
+
+def test_the_command_says_what_it_stored_and_how_to_rate(run) -> None:
+    _checkin(run, YESTERDAY)
+    result = run("log", "ana", "--as-recommended", "--date", YESTERDAY.isoformat())
+    assert result.exit_code == 0, result.output
+    assert "narrow_stance_squat: 3 x 10 (unrated)" in result.output
+    assert "Unrated work moves no ladder stage and no load" in result.output
+    hint = next(line for line in result.output.splitlines() if "log edit" in line).split()
+    rated = run(*hint[1:])  # the printed command, as the athlete would paste it
+    assert rated.exit_code == 0, rated.output
+    [current] = json.loads(run("log", "list", "ana", "--format", "json").output)
+    first = current["log"]["exercises"][0]
+    assert (first["posture_held"], first["felt_easy"]) == (True, True)
+    assert all(item["felt_easy"] is None for item in current["log"]["exercises"][1:])
+
+
+def test_session_fields_go_with_as_recommended(run) -> None:
+    _checkin(run, YESTERDAY)
+    result = run(
+        "log", "ana", "--as-recommended", "--date", YESTERDAY.isoformat(), "--duration", "52",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    [current] = json.loads(run("log", "list", "ana", "--format", "json").output)
+    assert current["log"]["duration_min"] == 52
+
+
+def test_an_as_recommended_hiit_stores_its_time_not_zero_reps(run) -> None:
+    result = run("checkin", "ana", "--date", YESTERDAY.isoformat(), *READY, "--planned", "hiit",
+                 "--format", "json")  # fmt: skip
+    session = json.loads(result.output)["session"]
+    assert session["kind"] == "hiit"
+    [block] = [block for block in session["blocks"] if block["role"] == "conditioning"]
+    [interval] = block["exercises"]
+    logged = run("log", "ana", "--as-recommended", "--date", YESTERDAY.isoformat(), "--hr-settled")
+    assert logged.exit_code == 0, logged.output
+    assert " x 0" not in logged.output
+    [current] = json.loads(run("log", "list", "ana", "--format", "json").output)
+    [done] = current["log"]["exercises"]
+    assert (done["sets"], done["duration_s"]) == (block["rounds"], interval["duration_s"])
+    work = block["rounds"] * interval["duration_s"]
+    rest = (block["rounds"] - 1) * block["rest_between_rounds_s"]
+    assert current["log"]["duration_min"] == round((work + rest) / 60)
+    assert current["log"]["hr_back_to_normal"] is True
+    shown = run("log", "show", "ana", str(current["id"])).output
+    assert f"{interval['id']}: {block['rounds']} x {interval['duration_s']} s (unrated)" in shown
 
 
 @pytest.mark.parametrize(
@@ -93,6 +163,9 @@ def test_a_clean_session_feeds_the_ladder_gate(run) -> None:
         (("--hard", "goblet_squat"), "--hard: 'goblet_squat' is not in the session"),
         (("--dose", "goblet_squat=3x8@16"), "--dose: 'goblet_squat' is not in the session"),
         (("--kind", "strength"), "drop --kind"),
+        (("--exercise", "goblet_squat:posture-ok"), "--exercise: 'goblet_squat' is not in"),
+        (("--exercise", "narrow_stance_squat:sloppy"), "unknown flag 'sloppy'"),
+        (("--duration", "5000"), "duration_min"),
     ],
 )
 def test_bad_corrections_exit_2_and_change_nothing(run, args, message) -> None:

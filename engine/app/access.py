@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from engine.app.accounts import Principal
-from engine.app.athlete_day import TodayCard, done_as_recommended, today_card
+from engine.app.athlete_day import TodayCard, today_card
 from engine.app.athlete_zone import athlete_today
 from engine.app.checkin import CheckInResult, check_in
 from engine.app.coach_view import AthleteHistory, coach_history
+from engine.app.done import adjust_logged, done_as_recommended, logged_today
 from engine.app.review import Amendment, Decided, QueueItem, amend, approve, queue, reject
 from engine.app.review_view import ReviewDetail, review_detail
 from engine.app.week import WeekPlan, plan_week
@@ -31,7 +33,7 @@ from engine.core.evaluator import Evaluator
 from engine.storage.accounts import AccountStore
 from engine.storage.checkin_pages import checkin_page
 from engine.storage.reviews import AlreadyDecided, ReviewEvent
-from engine.storage.store import AlreadyExists, NotFound, Store, StoreError
+from engine.storage.store import AlreadyExists, NotFound, Store, StoredLog, StoreError
 
 __all__ = ["AlreadyDecided", "AlreadyExists", "Forbidden", "NotFound", "ReviewEvent", "StoreError"]
 
@@ -263,3 +265,24 @@ def done_as_recommended_as(
 ) -> tuple[int, SessionLog]:
     _see_athlete(principal, athlete_id)
     return done_as_recommended(store, evaluator.kb, athlete_id, day)
+
+
+def logged_today_as(
+    store: Store, principal: Principal, athlete_id: str, day: dt.date, kind: str
+) -> StoredLog | None:
+    """The day's logged session of ``kind``, if any (the phone shows it instead of "Done")."""
+    _see_athlete(principal, athlete_id)
+    return logged_today(store, athlete_id, day, kind)
+
+
+def adjust_logged_as(
+    store: Store,
+    evaluator: Evaluator,
+    principal: Principal,
+    athlete_id: str,
+    day: dt.date,
+    actuals: dict[str, dict[str, Any]],
+    skipped: frozenset[str],
+) -> tuple[int, SessionLog]:
+    _see_athlete(principal, athlete_id)
+    return adjust_logged(store, evaluator.kb, athlete_id, day, actuals, skipped)

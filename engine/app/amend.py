@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.app.doses import sets_per_round
 from engine.contract.errors import InputError, Problem
 from engine.contract.formatting import fmt_value
 from engine.contract.models import (
@@ -205,14 +206,23 @@ def apply_amendment(
         changes.append(f"swapped {old} for {new}")
     for exercise_id, dose in amendment.dose:
         targets = [
-            item for block in amended.blocks for item in block.exercises if item.id == exercise_id
+            (block, item)
+            for block in amended.blocks
+            for item in block.exercises
+            if item.id == exercise_id
         ]
         if not targets:
             problems.append(Problem(f"{exercise_id!r} is not in the session", field="dose"))
             continue
-        for item in targets:
+        for block, item in targets:
             for key, value in dose.items():
                 setattr(item, key, value)
+            if "sets" in dose:
+                # The coach's sets are the session's total; the block holds them per round.
+                try:
+                    item.sets = sets_per_round(dose["sets"], block.rounds, "dose", block.name)
+                except InputError as error:
+                    problems += error.problems
         shown = ", ".join(
             f"{key.removesuffix('_kg')} {fmt_value(value)}" for key, value in dose.items()
         )

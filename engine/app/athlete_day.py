@@ -1,25 +1,18 @@
 """The athlete's day as view models and use cases: today's card (with the coach's status and
-note), reading a check-in from loosely typed input (a web form), and "done as recommended"
-(log the session the athlete was given)."""
+note) and reading a check-in from loosely typed input (a web form). Logging the day's session
+is in ``engine.app.done``."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
-from engine.app.session_done import session_as_log
 from engine.app.today import todays_recommendation
 from engine.contract.errors import InputError, Problem
-from engine.contract.models import (
-    CheckIn,
-    ExerciseLog,
-    Recommendation,
-    SessionLog,
-)
-from engine.knowledge.base import KnowledgeBase
+from engine.contract.models import CheckIn, Recommendation
 from engine.loading.yamlio import problems_from_validation
 from engine.storage.reviews import ReviewStore
 from engine.storage.store import Store
@@ -115,86 +108,3 @@ def _reported(where: str | None, unreadable: set[str]) -> bool:
         return False
     normal = where.replace("[", ".").replace("]", "")
     return any(normal == field.replace("[", ".").replace("]", "") for field in unreadable)
-
-
-# --- done as recommended -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Corrections:
-    """What went otherwise than prescribed, per exercise id; the HIIT recovery checks."""
-
-    hard: frozenset[str] = frozenset()
-    posture_lost: frozenset[str] = frozenset()
-    skipped: frozenset[str] = frozenset()
-    doses: dict[str, dict[str, Any]] = field(default_factory=dict)
-    hr_back_to_normal: bool | None = None
-    slept_well_after: bool | None = None
-    recovered_between_intervals: bool | None = None
-
-
-def done_as_recommended(
-    store: Store,
-    kb: KnowledgeBase,
-    athlete_id: str,
-    day: dt.date,
-    corrections: Corrections | None = None,
-    again: bool = False,
-) -> tuple[int, SessionLog]:
-    """Log the day's session as given (the coach's version when amended), with corrections.
-
-    An exercise not corrected counts as done as prescribed: posture held and not hard, which
-    is what "as recommended" says; ``--hard``, ``--posture-lost`` and ``--skipped`` say
-    otherwise for the exercises that went differently.
-    """
-    corrections = corrections or Corrections()
-    card = today_card(store, athlete_id, day)
-    if card is None:
-        raise InputError([Problem(f"no check-in for {athlete_id} on {day}; check in first")])
-    if card.status == "rejected":
-        raise InputError(
-            [Problem("your coach rejected this session; log what you did instead", field="status")]
-        )
-    session = card.recommendation.session
-    if not again and any(
-        done.kind == session.kind for done in store.sessions(athlete_id, since=day, until=day)
-    ):
-        raise InputError([Problem(f"a {session.kind} session is already logged for {day}")])
-    prescribed = {item.id for block in session.blocks for item in block.exercises}
-    named = {
-        "--hard": corrections.hard,
-        "--posture-lost": corrections.posture_lost,
-        "--skipped": corrections.skipped,
-        "--dose": frozenset(corrections.doses),
-    }
-    problems = [
-        Problem(f"'{exercise}' is not in the session ({', '.join(sorted(prescribed))})", field=flag)
-        for flag, ids in named.items()
-        for exercise in sorted(ids - prescribed)
-    ]
-    if problems:
-        raise InputError(problems)
-    try:
-        doses = {
-            exercise: ExerciseLog.model_validate({"id": exercise, **dose}, context={"kb": kb})
-            for exercise, dose in corrections.doses.items()
-        }
-        log = session_as_log(
-            session,
-            day,
-            rating=True,
-            hard=corrections.hard,
-            posture_lost=corrections.posture_lost,
-            skipped=corrections.skipped,
-            doses=doses,
-        ).model_copy(
-            update={
-                "hr_back_to_normal": corrections.hr_back_to_normal,
-                "slept_well_after": corrections.slept_well_after,
-                "recovered_between_intervals": corrections.recovered_between_intervals,
-            }
-        )
-        log = SessionLog.model_validate(log.model_dump(mode="json"), context={"kb": kb})
-    except ValidationError as error:
-        raise InputError(problems_from_validation(error, None)) from error
-    return store.log_session(athlete_id, log, again=again), log

@@ -48,6 +48,8 @@ class WeekDay(Contract):
     # The stored recommendation's id and review status, for a day that has one.
     recommendation_id: int | None = None
     status: str | None = None
+    # Whether the session shown is the coach's amended version of the engine's.
+    amended_by_coach: bool = False
     calendar_runs: list[PlannedRun] = Field(default_factory=list)
     recommendation: Recommendation
 
@@ -75,9 +77,9 @@ class WeekPlan(Contract):
     missed_minimums: list[MissedMinimum] = Field(default_factory=list)
 
 
-def _effective(store: Store, recommendation_id: int, recommendation: Recommendation) -> Session:
+def _amended(store: Store, recommendation_id: int) -> Session | None:
     amended, _ = ReviewStore(store).review_state(recommendation_id)
-    return amended if amended is not None else recommendation.session
+    return amended
 
 
 def plan_week(
@@ -114,19 +116,22 @@ def plan_week(
         stored = store.recommendation_for(athlete_id, day) if day in by_date else None
         if stored is not None:
             latest = by_date[day]
+            amended = _amended(store, stored.id)
+            session = amended if amended is not None else stored.recommendation.session
             days.append(
                 WeekDay(
                     date=day,
                     projected=False,
                     recommendation_id=stored.id,
                     status=stored.status,
+                    amended_by_coach=amended is not None,
                     calendar_runs=todays_runs,
-                    recommendation=stored.recommendation,
+                    # The coach's amended session wherever there is one, in every format.
+                    recommendation=stored.recommendation.model_copy(update={"session": session}),
                 )
             )
             if day == today and not any(log.date == day for log in logged):
-                session = _effective(store, stored.id, stored.recommendation)
-                projected_logs.append(session_as_log(session, day, rating=None))
+                projected_logs.append(session_as_log(session, day))
             continue
         checkin = CheckIn(
             date=day,
@@ -152,7 +157,7 @@ def plan_week(
             )
         )
         if recommendation.session.kind != "rest":
-            projected_logs.append(session_as_log(recommendation.session, day, rating=None))
+            projected_logs.append(session_as_log(recommendation.session, day))
     return WeekPlan(
         athlete=athlete_id,
         start=start,

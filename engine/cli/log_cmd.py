@@ -12,15 +12,21 @@ from typing import Any
 
 import click
 
-from engine.app.athlete_day import Corrections, done_as_recommended
 from engine.app.athlete_zone import athlete_today
+from engine.app.done import Corrections, done_as_recommended, rate_logged
 from engine.app.log import delete_log, edit_log, get_log, list_logs, log_session
 from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, fail_input, format_option
-from engine.cli.parsing import load_mapping, parse_date, parse_dose, parse_exercise
+from engine.cli.parsing import (
+    load_mapping,
+    parse_date,
+    parse_dose,
+    parse_exercise,
+    parse_rated_exercise,
+)
 from engine.cli.questions import interactive
 from engine.contract.models import SESSION_KINDS
-from engine.views.logs import log_detail_text, log_json, log_line
+from engine.views.logs import as_recommended_text, log_detail_text, log_json, log_line
 
 
 class LogGroup(click.Group):
@@ -45,7 +51,7 @@ def session_options(function: Callable[..., Any]) -> Callable[..., Any]:
             multiple=True,
             help=(
                 "ID:SETSxREPS[@KG][:posture-ok|posture-lost][:easy|hard][:ready|not-ready]"
-                " (repeat)."
+                " (repeat). With --as-recommended or log edit, ID:FLAGS rates one exercise."
             ),
         ),
         click.option("--duration", type=int, help="Minutes."),
@@ -67,6 +73,12 @@ def session_options(function: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         function = option(function)
     return function
+
+
+def _has_dose(value: str) -> bool:
+    """Whether an --exercise value gives a dose (ID:SETSxREPS...) rather than only ratings."""
+    parts = value.split(":")
+    return len(parts) >= 2 and "x" in parts[1]
 
 
 def _fields(flags: dict[str, Any]) -> dict[str, Any]:
@@ -100,6 +112,8 @@ def _fields(flags: dict[str, Any]) -> dict[str, Any]:
   runstrong log ana --kind hiit --hr-settled --slept-badly-after --duration 30
   runstrong log ana --kind easy_run --duration 40 --date 2026-11-20
   runstrong log ana --as-recommended --hard goblet_squat --posture-lost isometric_pistol
+  runstrong log ana --as-recommended --exercise narrow_stance_squat:posture-ok:easy
+  runstrong log ana --as-recommended --duration 25 --hr-settled
   runstrong log list ana
   runstrong log edit 14 --duration 45
   runstrong log delete 14
@@ -116,7 +130,10 @@ def log_command() -> None:
 @click.option(
     "--as-recommended",
     is_flag=True,
-    help="The day's recommended session (the coach's version if amended), as prescribed.",
+    help=(
+        "The day's recommended session (the coach's version if amended), as prescribed and "
+        "unrated; rate an exercise with --exercise ID:posture-ok:easy (or posture-lost, hard)."
+    ),
 )
 @click.option("--hard", multiple=True, metavar="ID", help="With --as-recommended: felt hard.")
 @click.option(
@@ -172,19 +189,22 @@ def _log_as_recommended(
     doses: tuple[str, ...],
     flags: dict[str, Any],
 ) -> None:
-    described = [
-        name for name in ("kind", "program", "variant", "exercises", "source") if flags[name]
-    ]
+    described = [name for name in ("kind", "program", "variant", "source") if flags[name]]
     if described:
         fail_input(f"--as-recommended logs the recommended session; drop --{described[0]}")
+    session = {
+        "duration_min": flags["duration"],
+        "hr_back_to_normal": flags["hr_settled"],
+        "slept_well_after": flags["slept_well_after"],
+        "recovered_between_intervals": flags["recovered_between"],
+    }
     corrections = Corrections(
         hard=frozenset(hard),
         posture_lost=frozenset(posture_lost),
         skipped=frozenset(skipped),
         doses=dict(parse_dose(value) for value in doses),
-        hr_back_to_normal=flags["hr_settled"],
-        slept_well_after=flags["slept_well_after"],
-        recovered_between_intervals=flags["recovered_between"],
+        rated=dict(parse_rated_exercise(value) for value in flags["exercises"]),
+        session={key: value for key, value in session.items() if value is not None},
     )
     context = app(ctx)
     day = parse_date(flags["day"], "--date") if flags["day"] else None
@@ -192,10 +212,7 @@ def _log_as_recommended(
     log_id, log = done_as_recommended(
         context.store(), context.evaluator().kb, athlete_id, day, corrections, again
     )
-    click.echo(
-        f"logged the recommended {log.kind} on {log.date} for {athlete_id} (#{log_id}), "
-        f"{len(log.exercises)} exercises"
-    )
+    click.echo(as_recommended_text(athlete_id, log_id, log))
 
 
 @log_command.command("list")
@@ -284,9 +301,20 @@ def log_edit(ctx: click.Context, /, first: str, second: str | None, **flags: Any
     context = app(ctx)
     athlete_id, log_id = _target(first, second)
     owner = _owner(context.store(), athlete_id, log_id, "edit")
-    new_id, log = edit_log(
-        context.store(), context.evaluator().kb, log_id, _fields(flags), athlete_id=owner
-    )
+    store, kb = context.store(), context.evaluator().kb
+    rated = [value for value in flags["exercises"] if not _has_dose(value)]
+    if rated:
+        if len(rated) < len(flags["exercises"]) or any(
+            flags[name] is not None for name in flags if name != "exercises"
+        ):
+            fail_input(
+                "--exercise ID:FLAGS rates logged exercises in place; give the whole session "
+                "(every --exercise ID:SETSxREPS...) or only ratings, not both"
+            )
+        ratings = dict(parse_rated_exercise(value) for value in rated)
+        new_id, log = rate_logged(store, kb, log_id, ratings, owner)
+    else:
+        new_id, log = edit_log(store, kb, log_id, _fields(flags), athlete_id=owner)
     click.echo(f"edited #{log_id}: now #{new_id} ({log.kind} on {log.date}); #{log_id} is kept")
 
 

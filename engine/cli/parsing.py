@@ -159,24 +159,48 @@ def parse_exercise(value: str) -> dict[str, Any]:
         raise click.BadParameter(
             f"{value!r}: sets, reps and load must be numbers, {example}", param_hint="--exercise"
         ) from None
-    flags = {
-        "posture-ok": ("posture_held", True),
-        "posture-lost": ("posture_held", False),
-        "easy": ("felt_easy", True),
-        "hard": ("felt_easy", False),
-        "ready": ("ready_to_progress", True),
-        "not-ready": ("ready_to_progress", False),
-    }
-    for flag in parts[2:]:
-        if flag not in flags:
+    return item | _ratings(parts[2:], value)
+
+
+_RATINGS = {
+    "posture-ok": ("posture_held", True),
+    "posture-lost": ("posture_held", False),
+    "easy": ("felt_easy", True),
+    "hard": ("felt_easy", False),
+    "ready": ("ready_to_progress", True),
+    "not-ready": ("ready_to_progress", False),
+}
+
+
+def _ratings(flags: list[str], value: str) -> dict[str, bool]:
+    rated: dict[str, bool] = {}
+    for flag in flags:
+        if flag not in _RATINGS:
             raise click.BadParameter(
                 f"unknown flag {flag!r} in {value!r}; use posture-ok, posture-lost, easy, "
                 "hard, ready or not-ready",
                 param_hint="--exercise",
             )
-        key, setting = flags[flag]
-        item[key] = setting
-    return item
+        key, setting = _RATINGS[flag]
+        rated[key] = setting
+    return rated
+
+
+def parse_rated_exercise(value: str) -> tuple[str, dict[str, Any]]:
+    """With ``--as-recommended``: ``ID[:SETSxREPS[@KG]]:flags``, how one prescribed exercise
+    went (the dose, when given, is the total for the session), e.g.
+    ``narrow_stance_squat:posture-ok:easy`` or ``goblet_squat:3x8@16:posture-ok:hard``."""
+    parts = value.split(":")
+    if len(parts) >= 2 and "x" in parts[1]:
+        item = parse_exercise(value)
+        return item.pop("id"), item
+    if len(parts) < 2 or not parts[0]:
+        raise click.BadParameter(
+            f"{value!r} should look like ID[:SETSxREPS[@KG]]:FLAGS, e.g. "
+            "narrow_stance_squat:posture-ok:easy",
+            param_hint="--exercise",
+        )
+    return parts[0], _ratings(parts[1:], value)
 
 
 def _sets_reps_load(text: str) -> dict[str, Any]:

@@ -40,6 +40,8 @@ def fmt_dose(item: Any) -> str:
     parts: list[str] = []
     sets, reps, duration_s = (getattr(item, name, None) for name in ("sets", "reps", "duration_s"))
     side = " per side" if getattr(item, "per_side", False) else ""
+    if duration_s is not None and reps == 0:
+        reps = None  # timed work logged with no count: "8 x 30 s", not "8 x 0"
     if sets is not None and reps is not None:
         parts.append(f"{fmt_value(sets)} x {fmt_value(reps)}{side}")
     elif reps is not None:

@@ -38,6 +38,7 @@ from engine.contract.limits import (
     MAX_PROGRAM_WEEK,
     MAX_REPS,
     MAX_SETS,
+    MINUTES_PER_DAY,
 )
 
 # --- shared vocabulary -------------------------------------------------------------------------
@@ -265,6 +266,11 @@ class ExerciseLog(Contract):
     sets: Sets
     reps: Reps
     load_kg: Annotated[float, Field(ge=0, le=MAX_LOAD_KG)] | None = None
+    # Seconds of work per set when the work was timed (a HIIT interval, a hold); reps is then 0,
+    # as no count was prescribed, and the log reads "8 x 30 s", never "8 x 0".
+    duration_s: Annotated[int, Field(ge=1, le=MINUTES_PER_DAY * 60)] | None = None
+    # None is unrated: the athlete did not say. Only rated work is evidence for a ladder gate
+    # or a load step.
     posture_held: bool | None = None
     felt_easy: bool | None = None
     # The athlete's own answer to "ready to progress this exercise?"; a hard set is not a no.

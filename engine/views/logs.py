@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from engine.app.log import StoredLog
-from engine.contract.formatting import fmt_dose
+from engine.contract.formatting import fmt_dose, plural
+from engine.contract.models import ExerciseLog, SessionLog
 
 
 def _status(stored: StoredLog) -> str:
@@ -47,6 +48,7 @@ def log_detail_text(stored: StoredLog) -> str:
         if item.ready_to_progress is not None:
             flags.append("ready to progress" if item.ready_to_progress else "not ready")
         extra = f" ({', '.join(flags)})" if flags else ""
+        extra = extra or " (unrated)"
         lines.append(f"  - {item.id}: {fmt_dose(item)}{extra}")
     lines.append(f"  logged {stored.created_at.isoformat(timespec='seconds')}")
     if stored.changed_at is not None:
@@ -62,3 +64,32 @@ def log_json(stored: StoredLog) -> dict[str, Any]:
         "superseded_by": stored.superseded_by,
         "log": stored.log.model_dump(mode="json"),
     }
+
+
+def _rating(item: ExerciseLog) -> str:
+    answers = []
+    if item.posture_held is not None:
+        answers.append("posture held" if item.posture_held else "posture lost")
+    if item.felt_easy is not None:
+        answers.append("felt easy" if item.felt_easy else "felt hard")
+    return ", ".join(answers) if answers else "unrated"
+
+
+def as_recommended_text(athlete_id: str, log_id: int, log: SessionLog) -> str:
+    """What ``log --as-recommended`` stored, and how to rate what it left unrated."""
+    minutes = f", {log.duration_min} min" if log.duration_min is not None else ""
+    lines = [
+        f"logged the recommended {log.kind} on {log.date} for {athlete_id} (#{log_id}){minutes}: "
+        f"{plural(len(log.exercises), 'exercise')} as prescribed"
+    ]
+    lines += [f"  - {item.id}: {fmt_dose(item)} ({_rating(item)})" for item in log.exercises]
+    unrated = [
+        item.id for item in log.exercises if item.posture_held is None or item.felt_easy is None
+    ]
+    if unrated:
+        lines += [
+            "Unrated work moves no ladder stage and no load. To rate it:",
+            f"  runstrong log edit {athlete_id} {log_id} --exercise {unrated[0]}:posture-ok:easy",
+            "  (one --exercise per exercise; posture-lost or hard where it went otherwise)",
+        ]
+    return "\n".join(lines)
