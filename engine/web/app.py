@@ -19,7 +19,7 @@ from engine.app.errors import DatabaseError, is_contention
 from engine.app.passwords import HashGate, HashingBusy
 from engine.contract.errors import InputError
 from engine.core.evaluator import Evaluator
-from engine.web import account_pages, api, athlete_pages, coach_pages, login_pages
+from engine.web import account_pages, api, athlete_pages, coach_pages, done_pages, login_pages
 from engine.web.auth import LoginRequired, scope_is_https
 from engine.web.middleware import BodyLimit, SecurityHeaders
 from engine.web.state import WebSettings, WebState
@@ -78,6 +78,7 @@ def create_app(store: Store, evaluator: Evaluator, settings: WebSettings | None 
     app.include_router(account_pages.router)
     app.include_router(coach_pages.router)
     app.include_router(athlete_pages.router)
+    app.include_router(done_pages.router)
     app.include_router(api.router)
     app.include_router(api.schema_router)
     # Last added runs first: the headers wrap every answer, the 413 included.

@@ -1,4 +1,5 @@
-"""The athlete's pages, phone-first: today's card, the check-in form, "done as recommended"."""
+"""The athlete's pages, phone-first: today's card and the check-in form (logging the
+session is in ``done_pages``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from engine.app import access
 from engine.app.accounts import Principal
 from engine.app.athlete_day import read_checkin
+from engine.app.done_view import logged_day
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import SESSION_KINDS, PainArea
 from engine.web.auth import check_form_csrf, page_user
@@ -22,7 +24,7 @@ User = Annotated[Principal, Depends(page_user)]
 PAIN_AREAS: tuple[str, ...] = PainArea.__args__  # type: ignore[attr-defined]
 
 
-def _own_athlete(principal: Principal) -> str:
+def own_athlete(principal: Principal) -> str:
     if principal.user.athlete_id is None:
         raise access.Forbidden("this page is an athlete's; coaches open /athletes/ID")
     return principal.user.athlete_id
@@ -30,11 +32,40 @@ def _own_athlete(principal: Principal) -> str:
 
 @router.get("/today")
 def today_page(request: Request, principal: User, logged: str | None = None) -> Response:
-    athlete_id = _own_athlete(principal)
+    return today_response(request, principal, logged=logged)
+
+
+def today_response(
+    request: Request,
+    principal: Principal,
+    status: int = 200,
+    *,
+    logged: str | None = None,
+    error: InputError | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
+    """Today's page: the card, then the Done button, or once logged what was stored, for the
+    athlete to adjust (``form``: the values they sent, shown back with an error)."""
+    athlete_id = own_athlete(principal)
     store = web_state(request).store
     day = access.today_of(store, principal, athlete_id)
     card = access.visible_today(store, principal, athlete_id, day)
-    return render(request, "today.html", principal, card=card, logged=logged, error=None)
+    done = None
+    if card is not None:
+        session = card.recommendation.session
+        stored = access.logged_today_as(store, principal, athlete_id, day, session.kind)
+        done = logged_day(session, stored)
+    return render(
+        request,
+        "today.html",
+        principal,
+        status,
+        card=card,
+        done=done,
+        form=form,
+        logged=logged,
+        error=error,
+    )
 
 
 def _checkin_form(
@@ -53,13 +84,13 @@ def _checkin_form(
         error=error,
         kinds=SESSION_KINDS,
         pain_areas=PAIN_AREAS,
-        today=access.today_of(web_state(request).store, principal, _own_athlete(principal)),
+        today=access.today_of(web_state(request).store, principal, own_athlete(principal)),
     )
 
 
 @router.get("/checkin")
 def checkin_page(request: Request, principal: User) -> Response:
-    _own_athlete(principal)
+    own_athlete(principal)
     return _checkin_form(request, principal, {}, None)
 
 
@@ -80,7 +111,7 @@ def checkin_submit(
     replace: Annotated[bool, Form()] = False,
 ) -> Response:
     check_form_csrf(principal, csrf)
-    athlete_id = _own_athlete(principal)
+    athlete_id = own_athlete(principal)
     state = web_state(request)
     today = access.today_of(state.store, principal, athlete_id)
     values: dict[str, Any] = {
@@ -113,17 +144,3 @@ def checkin_submit(
         problem = InputError([Problem(str(error), field="replace")])
         return _checkin_form(request, principal, shown, problem, 409)
     return RedirectResponse("/today", status_code=303)
-
-
-@router.post("/done")
-def done_submit(request: Request, principal: User, csrf: Annotated[str, Form()] = "") -> Response:
-    check_form_csrf(principal, csrf)
-    athlete_id = _own_athlete(principal)
-    state = web_state(request)
-    day = access.today_of(state.store, principal, athlete_id)
-    try:
-        access.done_as_recommended_as(state.store, state.evaluator, principal, athlete_id, day)
-    except InputError as error:
-        card = access.visible_today(state.store, principal, athlete_id, day)
-        return render(request, "today.html", principal, 422, card=card, logged=None, error=error)
-    return RedirectResponse("/today?logged=1", status_code=303)

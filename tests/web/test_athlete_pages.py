@@ -98,10 +98,65 @@ def test_done_as_recommended_logs_the_session(client: TestClient, world: World):
     # Warm-ups and cool-downs are not logged (session_done.LOGGED_ROLES).
     given = [i.id for b in session.blocks if b.role in LOGGED_ROLES for i in b.exercises]
     assert done_ids == given
-    twice = client.post("/done", data={"csrf": csrf})
-    assert twice.status_code == 422
-    assert "already logged" in twice.text
+    assert all(item.posture_held is None and item.felt_easy is None for item in logged.exercises)
+    page = client.get("/today")
+    assert 'id="logged-state"' in page.text and 'id="done"' not in page.text
+    # A second tap (or a resubmitted form) is not an error, and stores nothing twice.
+    twice = client.post("/done", data={"csrf": csrf}, follow_redirects=True)
+    assert twice.status_code == 200
+    assert "Already logged" in twice.text
     assert len(world.store.sessions("ben")) == 1
+
+
+def _rows(session) -> list[str]:
+    ids: list[str] = []
+    for block in session.blocks:
+        if block.role in LOGGED_ROLES:
+            ids += [item.id for item in block.exercises if item.id not in ids]
+    return ids
+
+
+def test_after_done_the_athlete_adjusts_each_exercise(client: TestClient, world: World):
+    csrf = log_in(client, "ben-user")
+    assert client.post("/done", data={"csrf": csrf}).status_code == 303
+    session = world.store.get_recommendation(world.ben_rec).recommendation.session
+    ids = _rows(session)
+    page = client.get("/today").text
+    form = {"csrf": csrf}
+    for index in range(len(ids)):
+        assert f'name="sets-{index}"' in page
+        form |= {f"sets-{index}": "2", f"reps-{index}": "6", f"seconds-{index}": "20"}
+        form |= {f"kg-{index}": "", f"effort-{index}": "", f"posture-{index}": ""}
+    form |= {"kg-0": "16", "effort-0": "easy", "posture-0": "held"}
+    form |= {"effort-1": "hard", "posture-1": "lost"} if len(ids) > 1 else {}
+    form |= {f"skipped-{len(ids) - 1}": "1"} if len(ids) > 2 else {}
+    saved = client.post("/done/adjust", data=form, follow_redirects=True)
+    assert saved.status_code == 200, saved.text
+    [logged] = world.store.sessions("ben")
+    by_id = {item.id: item for item in logged.exercises}
+    first = by_id[ids[0]]
+    assert (first.sets, first.load_kg, first.posture_held, first.felt_easy) == (2, 16, True, True)
+    if len(ids) > 1:
+        assert (by_id[ids[1]].posture_held, by_id[ids[1]].felt_easy) == (False, False)
+    if len(ids) > 2:
+        assert ids[-1] not in by_id
+        assert by_id[ids[2]].felt_easy is None  # not rated stays unrated
+    again = client.post("/done/adjust", data=form)  # the same answers store nothing new
+    assert again.status_code == 303
+    assert len(world.store.logs("ben", include_old=True)) == 2
+
+
+def test_a_bad_actual_names_the_field_and_stores_nothing(client: TestClient, world: World):
+    csrf = log_in(client, "ben-user")
+    client.post("/done", data={"csrf": csrf})
+    before = world.store.logs("ben", include_old=True)
+    refused = client.post("/done/adjust", data={"csrf": csrf, "sets-0": "lots", "reps-0": "8"})
+    assert refused.status_code == 422
+    assert "sets-0" in refused.text and "is not a whole number" in refused.text
+    assert world.store.logs("ben", include_old=True) == before
+    forged = client.post("/done/adjust", data={"csrf": "nope", "sets-0": "3"})
+    assert forged.status_code == 403
+    assert world.store.logs("ben", include_old=True) == before
 
 
 def test_done_is_refused_when_the_coach_rejected(client: TestClient, world: World):
@@ -134,9 +189,9 @@ def test_api_check_in_and_list(client: TestClient, world: World):
     )
     assert replaced.status_code == 201, replaced.text
     created = replaced.json()
-    # The athlete gets what their page shows: the card in words, not the trace.
+    # The athlete gets what their page shows: the session and the warnings, not the trace.
     assert created["date"] == world.today.isoformat()
-    assert created["session"] and created["title"]
+    assert created["session"]["kind"]
     assert created["recommendation"] is None
     dates = [c["date"] for c in client.get("/api/athletes/ana/checkins", headers=headers).json()]
     assert dates == [world.today.isoformat()]
