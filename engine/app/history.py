@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.app.database import recommended_days_between
+from engine.app.progress import Progress, progress
 from engine.calendar.expand import runs_between
 from engine.contract.models import CheckIn, PlannedRun, SessionLog
 from engine.core.evaluator import Evaluator
@@ -247,14 +248,19 @@ def history_json(
 
 @dataclass(frozen=True)
 class HistoryView:
-    """An athlete's last weeks: a row per day and a summary per ISO week."""
+    """An athlete's last weeks: a row per day, a summary per ISO week, and the progress of the
+    main lifts and ladders week by week."""
 
     athlete_id: str
     days: list[DayRow]
     weeks: list[WeekSummary]
+    progress: Progress | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return history_json(self.athlete_id, self.days, self.weeks)
+        data = history_json(self.athlete_id, self.days, self.weeks)
+        if self.progress is not None:
+            data["progress"] = self.progress.as_dict()
+        return data
 
 
 def athlete_history(
@@ -262,12 +268,24 @@ def athlete_history(
 ) -> HistoryView:
     """The ``weeks`` ISO weeks up to ``until`` of one athlete (who must exist)."""
     start, last = history_window(until, weeks)
-    store.get_athlete(athlete_id)
+    athlete = store.get_athlete(athlete_id)
     checkins = store.checkins(athlete_id, since=start, until=last)
-    sessions = store.sessions(athlete_id, since=start, until=last)
+    settings = evaluator.ruleset.settings
+    # The estimates at the first week's end read sets from before the window too.
+    reach = dt.timedelta(days=int(settings["load.estimate_window_days"]))
+    earlier = store.sessions(athlete_id, since=start - reach, until=last)
+    sessions = [session for session in earlier if session.date >= start]
     # Read from SQL without loading whole recommendations: a year of history stays small.
     advice = recommended_days_between(store, athlete_id, start, last)
     classifier = SessionClassifier.from_kb(evaluator.kb, evaluator.ruleset.settings)
     runs = runs_between(calendar_rows.entries(store, athlete_id), start, last)
     days = build_days(start, last, checkins, sessions, advice, classifier, runs)
-    return HistoryView(athlete_id, days, summarise_weeks(days))
+    summaries = summarise_weeks(days)
+    lifts = progress(
+        athlete,
+        earlier,
+        [(week.label, week.start, week.end) for week in summaries],
+        evaluator.kb,
+        settings,
+    )
+    return HistoryView(athlete_id, days, summaries, lifts)

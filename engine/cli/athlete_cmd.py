@@ -57,6 +57,9 @@ def _apply_flags(data: dict[str, Any], flags: dict[str, Any]) -> dict[str, Any]:
         data["dumbbells_kg"] = parse_weights(flags["dumbbells"], "--dumbbells")
     if flags["one_rep_max"]:
         data["one_rep_max_kg"] = dict(parse_one_rep_max(value) for value in flags["one_rep_max"])
+        # Dated, so a 1RM entered today wins over one estimated from older logged sets, and
+        # sets logged after today win over it.
+        data["one_rep_max_on"] = {exercise: today for exercise in data["one_rep_max_kg"]}
     if flags["programs"]:
         data["programs"] = [parse_program(value) for value in flags["programs"]]
     if flags["ladders"]:

@@ -13,6 +13,7 @@ from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, format_option
 from engine.cli.parsing import AsciiIntRange
 from engine.views.history import history_text, rich_report
+from engine.views.progress import progress_text
 
 
 @click.command(
@@ -53,14 +54,18 @@ def history_command(
 
     A row per day (recovery, soreness, stress, sessions done, the recommended session and its
     status), a summary per ISO week (averages, HIIT, strength and lower-body strength
-    sessions), a chart of recovery, soreness and stress, and a bar chart of sessions per week.
+    sessions), a chart of recovery, soreness and stress, a bar chart of sessions per week, and
+    each main lift's estimated 1RM and heaviest load by week beside the ladder stages.
     """
     context = app(ctx)
     day = until.date() if until else dt.date.today()
     view = athlete_history(context.store(), context.evaluator(), athlete_id, day, weeks)
+    lifts = progress_text(view.progress) if view.progress is not None else ""
     if output_format == "json":
         echo_json(view.as_json())
     elif sys.stdout.isatty():
         Console().print(rich_report(view.athlete_id, view.days, view.weeks))
+        if lifts:
+            Console().print(lifts, markup=False, highlight=False)
     else:
-        click.echo(history_text(view.athlete_id, view.days, view.weeks))
+        click.echo(history_text(view.athlete_id, view.days, view.weeks) + "\n" + lifts)

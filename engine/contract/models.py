@@ -170,6 +170,9 @@ class AthleteProfile(Contract):
     # Barbells the athlete can use (kg); none given means a standard bar.
     barbells_kg: list[ImplementKg] | None = None
     one_rep_max_kg: dict[KbId, LoadKg] | None = None
+    # When each 1RM was entered: an entered 1RM wins over one estimated from logged sets while
+    # it is the newer (an undated one counts as older than any logged set).
+    one_rep_max_on: dict[KbId, Date] | None = None
     programs: list[ProgramEnrollment] = Field(default_factory=list)
     ladders: dict[KbId, LadderPosition] = Field(default_factory=dict)
     # Smallest step a barbell can be loaded in (two of the lightest plates).

@@ -105,6 +105,7 @@ class Evaluator:
             session=plan.session,
             hiit=plan.hiit,
             progressions=plan.progressions,
+            load_changes=plan.load_changes,
             rationale=rationale,
             warnings=plan.warnings,
             rules_version=self.ruleset.version,

@@ -15,11 +15,14 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from engine.contract.models import EvaluationRequest, ExerciseLog, SessionLog
+from engine.core.loads import load_steps
 from engine.core.rotation import rotation_ranks, rotation_reason
 from engine.core.running_load import running_load
+from engine.core.strength import OneRepMax, logged_sets, one_rep_maxes
 from engine.knowledge.base import KnowledgeBase
 from engine.rulebook.facts import (
     NO_UPCOMING_HOURS,
@@ -290,11 +293,13 @@ class FeatureBuilder:
         return self.classifier.is_lower_body_strength(session)
 
     def is_heavy(self, session: SessionLog) -> bool:
-        maxes = self.request.athlete.one_rep_max_kg or {}
+        """A session with a set at or above the heavy % of the exercise's 1RM (entered or
+        estimated: sets of about five or fewer near failure come out heavy)."""
+        maxes = self.one_rep_maxes
         threshold = float(self.settings["load.heavy_min_pct"]) / 100
         for item in session.exercises:
             one_rm = maxes.get(item.id)
-            if one_rm and item.load_kg is not None and item.load_kg >= threshold * one_rm:
+            if one_rm and item.load_kg is not None and item.load_kg >= threshold * one_rm.kg:
                 return True
         return False
 
@@ -316,7 +321,7 @@ class FeatureBuilder:
             ),
             program_count=len(athlete.programs),
             has_coach=athlete.has_coach,
-            has_one_rep_max=bool(athlete.one_rep_max_kg),
+            has_one_rep_max=bool(self.one_rep_maxes),
             has_lower_body_program=any(program.lower_body for program in enrolled),
             lightest_bar_kg=float(
                 min(athlete.barbells_kg)
@@ -564,9 +569,15 @@ class FeatureBuilder:
             if not any(dt.timedelta(0) <= run - when < gap for run, _ in self.quality_ahead)
         )
 
+    @cached_property
+    def one_rep_maxes(self) -> dict[str, OneRepMax]:
+        """The 1RM per exercise, entered or estimated from the logged sets."""
+        request = self.request
+        return one_rep_maxes(request.athlete, request.history, self.today, self.settings, self.kb)
+
     def missing_one_rep_max(self, program_id: str) -> bool:
         program = self.kb.programs[program_id]
-        maxes = self.request.athlete.one_rep_max_kg or {}
+        maxes = self.one_rep_maxes
         variant = program.variant(program.default_variant)
         return any(
             entry.exercise not in maxes
@@ -657,7 +668,8 @@ class FeatureBuilder:
             session, item = latest[exercise_id]
             exercise = self.kb.exercises.get(exercise_id)
             previous = exercise.regressions[0] if exercise and exercise.regressions else ""
-            missed = item.reps < self._dose_reps_min(session.program or "", exercise_id)
+            reps_min, reps_max = self._dose_reps(session.program or "", exercise_id)
+            missed = item.reps < reps_min
             # Clean sessions of the previous variation since this exercise was last logged,
             # in any session (the warm-up of a mobility day counts too).
             since = [
@@ -684,22 +696,54 @@ class FeatureBuilder:
                         for log in since
                         if log.posture_held and log.ready_to_progress is not False
                     ),
+                    **self._load_progression(exercise_id, item, reps_min, reps_max),
                 )
             )
         return facts
 
-    def _dose_reps_min(self, program_id: str, exercise_id: str) -> int:
-        """The lower end of the reps the program prescribes for the exercise (0 if none)."""
+    def _load_progression(
+        self, exercise_id: str, last: ExerciseLog, reps_min: int, reps_max: int
+    ) -> dict[str, Any]:
+        """The double-progression features of one exercise (see ExerciseFact)."""
+        exercise = self.kb.exercises.get(exercise_id)
+        if exercise is None or exercise.load != "external" or not last.load_kg:
+            return {}
+        misses = 0
+        for _, item in reversed(logged_sets(self.history, exercise_id)):
+            if item.posture_held is False or item.reps < reps_min:
+                misses += 1
+            else:
+                break
+        lightest_bar = float(
+            min(self.request.athlete.barbells_kg)
+            if self.request.athlete.barbells_kg
+            else self.settings["load.standard_bar_kg"]
+        )
+        down, up = load_steps(exercise, last.load_kg, self.request.athlete, lightest_bar)
+        return {
+            "last_load_kg": float(last.load_kg),
+            "last_rated": last.posture_held is not None and last.felt_easy is not None,
+            "last_reps_at_top": reps_max > 0 and last.reps >= reps_max,
+            "misses_in_a_row": misses,
+            "load_down_kg": down or 0.0,
+            "load_up_kg": up or 0.0,
+        }
+
+    def _dose_reps(self, program_id: str, exercise_id: str) -> tuple[int, int]:
+        """The reps the program prescribes for the exercise, low and high ends ((0, 0) if it
+        prescribes none): the bottom is "reps short", the top opens a load step."""
         program = self.kb.programs.get(program_id)
         if program is None:
-            return 0
+            return 0, 0
         for variant in program.variants:
             for block in variant.blocks:
                 for entry in block.exercises:
                     if entry.exercise == exercise_id and entry.dose and entry.dose.reps:
                         reps = entry.dose.reps
-                        return int(reps[0] if isinstance(reps, list) else reps)
-        return 0
+                        if isinstance(reps, list):
+                            return int(reps[0]), int(reps[1])
+                        return int(reps), int(reps)
+        return 0, 0
 
     def build(self) -> FactBundle:
         facts: list[tuple[str, FactModel]] = [

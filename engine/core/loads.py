@@ -35,13 +35,10 @@ def _round_down(values: list[float], target: float) -> float | None:
 
 
 def load_for(
-    exercise: Exercise, pct: float, athlete: AthleteProfile, without_one_rep_max: str
+    exercise: Exercise, pct: float, one_rep_max: float, athlete: AthleteProfile
 ) -> LoadChoice:
-    """The load for ``pct`` % of the athlete's 1RM on this exercise, rounded down; without a
-    1RM on record, no load and the advice ``without_one_rep_max`` (a setting)."""
-    one_rep_max = (athlete.one_rep_max_kg or {}).get(exercise.id)
-    if one_rep_max is None:
-        return LoadChoice(None, f"no 1RM on record: {without_one_rep_max}")
+    """The load for ``pct`` % of ``one_rep_max`` on this exercise, rounded down to what the
+    athlete can put together."""
     target = one_rep_max * pct / 100
     implement = _implement(exercise, athlete)
     if implement == "kettlebell" and athlete.kettlebells_kg:
@@ -56,6 +53,27 @@ def load_for(
             None, f"{target:.1f} kg target is below the lightest {implement or 'load'} available"
         )
     return LoadChoice(round(kg, 2))
+
+
+def load_steps(
+    exercise: Exercise, kg: float, athlete: AthleteProfile, lightest_bar_kg: float
+) -> tuple[float | None, float | None]:
+    """The next lighter and the next heavier load the athlete can put together around ``kg``:
+    their bell or dumbbell sizes, or the barbell's plate increment (never below the lightest
+    bar). None where there is no such load."""
+    implement = _implement(exercise, athlete)
+    sizes: list[float] | None = None
+    if implement == "kettlebell" and athlete.kettlebells_kg:
+        sizes = sorted(float(size) for size in athlete.kettlebells_kg)
+    elif implement == "dumbbell" and athlete.dumbbells_kg:
+        sizes = sorted(float(size) for size in athlete.dumbbells_kg)
+    if sizes is not None:
+        lighter = [size for size in sizes if size < kg - 1e-9]
+        heavier = [size for size in sizes if size > kg + 1e-9]
+        return (lighter[-1] if lighter else None, heavier[0] if heavier else None)
+    step = athlete.plate_increment_kg
+    down = round(kg - step, 2)
+    return (down if down >= lightest_bar_kg - 1e-9 else None, round(kg + step, 2))
 
 
 def owned_load(exercise: Exercise, kg: float, athlete: AthleteProfile) -> LoadChoice:

@@ -168,6 +168,9 @@ class Exercise(KbModel):
     equipment: list[list[KbId]] = Field(default_factory=list)
     # external: a weight in the hand or on the back, so % of 1RM and kg apply.
     load: Literal["external", "bodyweight", "band", "none"]
+    # False for loaded work nobody tests a one-rep maximum on (carries, knee drives, swings):
+    # no % of 1RM is shown, and loads come from effort and the weights logged.
+    practical_one_rep_max: bool = True
     description: str = Field(min_length=20)
     cues: list[str] = Field(default_factory=list)
     dose: Dose | None = None

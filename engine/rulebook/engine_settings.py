@@ -75,6 +75,11 @@ ENGINE_SETTINGS: dict[str, EngineSetting] = {
     "schedule.lower_body_gap_hours": EngineSetting(
         int, "the gap between two lower-body strength sessions (season invariants)"
     ),
+    "load.epley_reps_divisor": EngineSetting(int, "Epley's divisor for an estimated 1RM"),
+    "load.reps_in_reserve_easy": EngineSetting(int, "reps in reserve on a fairly easy set"),
+    "load.reps_in_reserve_hard": EngineSetting(int, "reps in reserve on a hard set"),
+    "load.reps_in_reserve_unrated": EngineSetting(int, "reps in reserve on an unrated set"),
+    "load.estimate_window_days": EngineSetting(int, "how far back sets estimate a 1RM"),
     "load.without_one_rep_max_note": EngineSetting(str, "the load advice without a 1RM"),
     # Read by the review queue and the season invariants as well as by rules: a rule change that
     # stops referencing one must not turn those checks into a KeyError.

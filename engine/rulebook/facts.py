@@ -194,6 +194,17 @@ class ExerciseFact(FactModel):
     # Sessions of the previous variation since this exercise's last log that held posture
     # and were not marked not-ready: the fallback has gone well this many times.
     previous_variation_clean_sessions: int
+    # Double progression (rules/progression.yaml), from the logs of this exercise that carried
+    # a load: the last working load (0 without one), whether the athlete rated that session's
+    # sets (posture and effort), whether every set reached the top of the program's reps, the
+    # sessions in a row with posture lost or reps short, and the next lighter and heavier load
+    # the athlete owns (0 when there is none).
+    last_load_kg: float = 0.0
+    last_rated: bool = False
+    last_reps_at_top: bool = False
+    misses_in_a_row: int = 0
+    load_down_kg: float = 0.0
+    load_up_kg: float = 0.0
 
 
 # --- conclusions ---------------------------------------------------------------------------
@@ -259,6 +270,9 @@ class PrescriptionFact(FactModel):
     load_pct_max: int
     # A load in kg for the exercise (0 leaves it to % of 1RM or effort).
     load_kg: float
+    # A progression rule's load decision from the logged load: up, down or hold ("" for a
+    # load that is not a progression, such as the starting bar).
+    load_change: Literal["up", "down", "hold", ""]
     work_s: int
     rest_s: int
     note: str
@@ -322,6 +336,7 @@ CONCLUSION_DEFAULTS: dict[str, dict[str, object]] = {
         "eccentric_s": 0,
         "load_pct_max": 0,
         "load_kg": 0.0,
+        "load_change": "",
         "work_s": 0,
         "rest_s": 0,
         "note": "",

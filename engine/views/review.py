@@ -133,6 +133,15 @@ def review_detail_text(detail: ReviewDetail) -> str:
     lines.extend(
         f"  {p.ladder}: {p.action} {p.from_} -> {p.to}: {p.reason}" for p in rec.progressions
     )
+    lines.append("LOAD CHANGES")
+    lines.extend(
+        f"  {change.name}: {change.action} {fmt_value(change.from_kg)} -> "
+        f"{fmt_value(change.to_kg)} kg ({change.rule}"
+        + (f", held by the {fmt_value(change.capped_at_pct)}% cap" if change.capped_at_pct else "")
+        + ("; needs your approval" if change.needs_approval else "")
+        + f"): {change.reason}"
+        for change in rec.load_changes
+    )
     lines.append("")
     if detail.amended_session is None:
         lines.append(recommendation_text(rec))

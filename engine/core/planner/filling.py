@@ -10,6 +10,7 @@ from engine.core.planner.prescriptions import (
     apply_loads,
     apply_prescriptions,
     prescribe,
+    top_pct,
 )
 from engine.core.planner.progressions import settled_progressions
 from engine.core.planner.substitutions import substitute, substitute_slot
@@ -32,11 +33,12 @@ def build_exercise(
         dose, extra = substitute_slot(exercise, chosen, dose, notes)
         extra.append(f"replaces {exercise.name}: {reason}")
     item = prescribe(chosen, dose, extra)
+    dose_pct = top_pct(item.load_pct_1rm)
     answers_to = {*targets, exercise.id, chosen.id}
     ctx.present_targets |= answers_to
-    apply_prescriptions(ctx, item, answers_to)
+    decision = apply_prescriptions(ctx, item, answers_to)
     apply_load_caps(ctx, item)
-    apply_loads(ctx, chosen, item)
+    apply_loads(ctx, chosen, item, dose_pct, decision)
     return item, None
 
 

@@ -12,6 +12,7 @@ from engine.contract.models import (
     Constraint,
     EvaluationRequest,
     HiitDecision,
+    LoadChange,
     Progression,
     Session,
     Warning_,
@@ -31,6 +32,7 @@ class PlanResult:
     session: Session
     hiit: HiitDecision
     progressions: list[Progression]
+    load_changes: list[LoadChange]
     warnings: list[Warning_]
     constraints: list[Constraint]
     alternatives: list[Alternative]
@@ -81,6 +83,7 @@ class Planner:
             session=session,
             hiit=hiit,
             progressions=progressions(ctx.conclusions, ctx.athlete.has_coach),
+            load_changes=ctx.load_changes,
             warnings=warnings,
             constraints=constraints,
             alternatives=alternatives,

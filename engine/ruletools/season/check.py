@@ -129,6 +129,8 @@ class GeneratedSeason:
                             "posture_held": rating.posture_held,
                             "felt_easy": rating.felt_easy,
                             "ready_to_progress": rating.ready_to_progress,
+                            "reps": rating.reps,
+                            "load_kg": rating.load_kg,
                         },
                     }
                 }
@@ -180,7 +182,15 @@ def season_strategy(kb: KnowledgeBase) -> st.SearchStrategy[GeneratedSeason]:
                 "pain": pain,
                 "planned": week[index % 7],
             }
-            rating = Rating(draw(_MAYBE), draw(_MAYBE), draw(_MAYBE))
+            # Reps up to past the top of the common 8-12 range, and a bell chosen by effort
+            # where the card gives no load, so loads are logged and double progression runs.
+            rating = Rating(
+                draw(_MAYBE),
+                draw(_MAYBE),
+                draw(_MAYBE),
+                reps=draw(st.one_of(st.none(), st.integers(1, 15))),
+                load_kg=draw(st.one_of(st.none(), st.sampled_from([8.0, 12.0, 16.0, 20.0]))),
+            )
             scripts.append(DayScript(checkin, rating, hiit_recovered=draw(_MAYBE)))
         return GeneratedSeason(athlete, start, tuple(scripts))
 

@@ -15,6 +15,7 @@ from typing import Any
 from engine.contract.models import EvaluationRequest, Recommendation, SessionLog
 from engine.core.evaluator import REPEATED, Evaluator
 from engine.core.features import QUALITY_KINDS, SessionClassifier
+from engine.core.strength import one_rep_maxes
 from engine.knowledge.base import KnowledgeBase
 from engine.ruletools.season.simulate import SeasonDay
 
@@ -354,7 +355,42 @@ def fallback_ends(
     return lines
 
 
+def loads_within_caps(
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+) -> list[str]:
+    """The texts' % of 1RM are caps: a load that went up is at most the card's % of the
+    athlete's 1RM that day (entered, or estimated from the sets logged before it), and a load
+    under a cap lower than the dose's own (speed or pause work) is under that cap."""
+    lines = []
+    for day in days:
+        request = day.request
+        maxes = one_rep_maxes(request.athlete, request.history, request.checkin.date, settings, kb)
+        went_up = {
+            change.exercise for change in day.recommendation.load_changes if change.action == "up"
+        }
+        for block in day.recommendation.session.blocks:
+            for item in block.exercises:
+                known = kb.exercises.get(item.id)
+                one_rm = maxes.get(item.id)
+                if item.load_kg is None or item.load_pct_1rm is None or known is None or not one_rm:
+                    continue
+                pct = item.load_pct_1rm
+                cap = float(pct[1] if isinstance(pct, list) else pct)
+                dose = known.dose.load_pct_1rm if known.dose else None
+                dose_top = float(dose[1] if isinstance(dose, list) else dose) if dose else None
+                lighter_work = dose_top is not None and cap < dose_top
+                if (
+                    item.id in went_up or lighter_work
+                ) and item.load_kg > cap * one_rm.kg / 100 + 1e-6:
+                    lines.append(
+                        f"{_label(day)}: {item.id} at {item.load_kg:g} kg is over {cap:g}% of "
+                        f"its {one_rm.kg:.1f} kg 1RM"
+                    )
+    return lines
+
+
 SEASON_PROPERTIES: dict[str, SeasonProperty] = {
+    "loads_within_caps": loads_within_caps,
     "every_firing_leaves_a_mark": every_firing_leaves_a_mark,
     "fallback_ends": fallback_ends,
     "hiit_in_any_7_days": hiit_in_any_7_days,

@@ -53,6 +53,7 @@ from engine.contract.models import SessionKind
 from engine.core.evaluator import Evaluator
 from engine.loading.yamlio import load_yaml_file, validate_located
 from engine.ruletools.cases import TestOutcome, check, document_for, merge
+from engine.ruletools.season.properties import SEASON_PROPERTIES
 from engine.ruletools.season.simulate import DayScript, Rating, SeasonDay, simulate
 
 SEASONS_DIR = "seasons"
@@ -67,9 +68,26 @@ class RatingSpec(SeasonModel):
     posture_held: bool | None = None
     felt_easy: bool | None = None
     ready_to_progress: bool | None = None
+    # The reps done, and the load chosen where the card gives none (see Rating).
+    reps: Annotated[int, Field(ge=0, le=1000)] | None = None
+    load_kg: Annotated[float, Field(gt=0, le=600)] | None = Field(default=None, strict=False)
 
     def rating(self) -> Rating:
-        return Rating(self.posture_held, self.felt_easy, self.ready_to_progress)
+        return Rating(
+            self.posture_held, self.felt_easy, self.ready_to_progress, self.reps, self.load_kg
+        )
+
+    def over(self, *others: RatingSpec) -> RatingSpec:
+        """This spec with each field it leaves out taken from the first of ``others`` that
+        gives it."""
+        fields = {
+            name: next(
+                (value for spec in (self, *others) if (value := getattr(spec, name)) is not None),
+                None,
+            )
+            for name in type(self).model_fields
+        }
+        return RatingSpec(**fields)
 
 
 class DayChange(SeasonModel):
@@ -133,6 +151,17 @@ class SeasonExpectation(SeasonModel):
     no_progression: NoProgression | None = None
     each_day: EachDay | None = None
     count: Count | None = None
+    # A season invariant's property holds over this season too (rules/season_invariants.yaml
+    # checks it on generated seasons).
+    holds: str | None = None
+
+    @model_validator(mode="after")
+    def _known_property(self) -> SeasonExpectation:
+        if self.holds is not None and self.holds not in SEASON_PROPERTIES:
+            raise ValueError(
+                f"unknown property {self.holds!r}; known: {', '.join(sorted(SEASON_PROPERTIES))}"
+            )
+        return self
 
     @model_validator(mode="after")
     def _exactly_one(self) -> SeasonExpectation:
@@ -152,6 +181,9 @@ class SeasonScenario(SeasonModel):
     week: Annotated[list[SessionKind | None], Field(min_length=7, max_length=7)]
     checkin: dict[str, Any]
     rating: RatingSpec = RatingSpec()
+    # Per-exercise answers for every day (the load the athlete picks by effort, the reps they
+    # reach); a day's own answers for an exercise override them field by field.
+    exercises: dict[str, RatingSpec] = Field(default_factory=dict)
     changes: dict[int, DayChange] = Field(default_factory=dict, alias="on_day")
     expect: Annotated[list[SeasonExpectation], Field(min_length=1)]
 
@@ -169,12 +201,19 @@ class SeasonScenario(SeasonModel):
             checkin = merge(
                 {**self.checkin, "planned": self.week[date.weekday()]}, dict(change.checkin)
             )
-            rating = (change.rating or self.rating).rating()
+            day_rating = change.rating or self.rating
+            empty = RatingSpec()
+            exercises = {
+                key: change.exercises.get(key, empty)
+                .over(self.exercises.get(key, empty), day_rating)
+                .rating()
+                for key in {*self.exercises, *change.exercises}
+            }
             out.append(
                 DayScript(
                     checkin=checkin,
-                    rating=rating,
-                    exercises={key: spec.rating() for key, spec in change.exercises.items()},
+                    rating=day_rating.rating(),
+                    exercises=exercises,
                     hiit_recovered=change.hiit_recovered,
                 )
             )
@@ -224,9 +263,15 @@ def _windows(days: Sequence[SeasonDay], width: int) -> Iterator[Sequence[SeasonD
 
 
 def expectation_failures(
-    expectation: SeasonExpectation, days: Sequence[SeasonDay], enrolled: Sequence[str]
+    expectation: SeasonExpectation,
+    days: Sequence[SeasonDay],
+    enrolled: Sequence[str],
+    evaluator: Evaluator,
 ) -> list[str]:
     """What does not hold of one expectation over the season, as readable lines."""
+    if expectation.holds is not None:
+        prop = SEASON_PROPERTIES[expectation.holds]
+        return prop(days, evaluator.kb, evaluator.ruleset.settings)[:5]
     docs = [day_document(day) for day in days]
     if (turns := expectation.program_turns) is not None:
         lines = []
@@ -319,7 +364,7 @@ def play_season(evaluator: Evaluator, loaded: LoadedSeason) -> SeasonRun:
     failures = [
         line
         for expectation in scenario.expect
-        for line in expectation_failures(expectation, days, enrolled)
+        for line in expectation_failures(expectation, days, enrolled, evaluator)
     ]
     return SeasonRun(
         loaded, days, TestOutcome(test_name, not failures, tuple(failures), loaded.file)

@@ -44,6 +44,10 @@ class Rating:
     posture_held: bool | None = None
     felt_easy: bool | None = None
     ready_to_progress: bool | None = None
+    # What the athlete did where it differs from the card: the reps of each set (default: the
+    # bottom of the prescribed range), and the load they chose when the card gave none.
+    reps: int | None = None
+    load_kg: float | None = None
 
 
 @dataclass(frozen=True)
@@ -76,8 +80,8 @@ def _log_exercise(item: PrescribedExercise, rating: Rating) -> ExerciseLog:
     return ExerciseLog(
         id=item.id,
         sets=max(1, _low(item.sets, 1)),
-        reps=max(0, _low(item.reps, 0)),
-        load_kg=item.load_kg,
+        reps=rating.reps if rating.reps is not None else max(0, _low(item.reps, 0)),
+        load_kg=item.load_kg if item.load_kg is not None else rating.load_kg,
         posture_held=rating.posture_held,
         felt_easy=rating.felt_easy,
         ready_to_progress=rating.ready_to_progress,
