@@ -176,7 +176,7 @@ def test_without_a_coach_the_recommendation_is_final(run) -> None:
     assert checked.exit_code == 0, checked.output
     assert "(final: no coach reviews it" in checked.output
     assert "waiting for your coach" not in run("today", "bo").output
-    assert "final (no coach reviews it" in run("today", "bo").output
+    assert "final: no coach reviews it" in run("today", "bo").output
     assert json.loads(run("today", "bo", "--format", "json").output)["status"] == "final"
     assert run("review", "list").output.strip() == "no pending recommendations"
     assert f"pistol_squat: isometric_pistol since {TODAY}" in run("athlete", "show", "bo").output
@@ -208,7 +208,7 @@ def test_without_a_coach_a_regression_applies_at_once(run, tmp_path: Path) -> No
         exercise = "isometric_pistol:3x8:posture-lost:hard"
         logged = run("log", "bo", "--kind", "strength", "--date", str(day), "--exercise", exercise)
         assert logged.exit_code == 0, logged.output
-    checked = run("checkin", "bo", *CHECKIN, "--planned", "strength")
+    checked = run("checkin", "bo", *CHECKIN, "--planned", "strength", "--why")
     assert "regress isometric_pistol -> narrow_stance_squat" in checked.output
     assert f"pistol_squat: narrow_stance_squat since {TODAY}" in run("athlete", "show", "bo").output
 
@@ -327,7 +327,7 @@ def test_an_amendment_that_breaks_the_days_constraints_is_refused(
     assert stats["RS202"]["overridden"] == 1 and stats["INV02"]["overridden"] == 1
     assert "overridden" in run("review", "stats").output
     # The new kind got its own title and no strength blocks under a HIIT heading.
-    today = json.loads(run("today", "ana", "--format", "json").output)
+    today = json.loads(run("today", "ana", "--why", "--format", "json").output)
     assert today["session"]["kind"] == "hiit" and "Heavy lifting" not in today["session"]["title"]
     assert all(block["role"] != "main" for block in today["session"]["blocks"])
 
@@ -335,7 +335,9 @@ def test_an_amendment_that_breaks_the_days_constraints_is_refused(
 def test_a_changed_kind_rebuilds_the_session_from_the_knowledge_base(run, low_readiness) -> None:
     amended = run("review", "amend", low_readiness, "--reviewer", "sam", "--kind", "easy_run")
     assert amended.exit_code == 0, amended.output
-    session = json.loads(run("today", "ana", "--format", "json").output)["session"]
+    session = json.loads(run("today", "ana", "--why", "--format", "json").output)["session"]
+    card = json.loads(run("today", "ana", "--format", "json").output)
+    assert card["session"] == "Easy run" and card["title"] == "Easy run"
     assert session["kind"] == "easy_run" and session["title"] == "Easy run"
     # The run, after any ladder practice (RS707 puts it before easy runs); no program work.
     roles = [block["role"] for block in session["blocks"]]
@@ -343,7 +345,7 @@ def test_a_changed_kind_rebuilds_the_session_from_the_knowledge_base(run, low_re
 
 
 def test_loads_round_to_the_athletes_bells_or_are_refused(run, low_readiness) -> None:
-    session = json.loads(run("today", "ana", "--format", "json").output)["session"]
+    session = json.loads(run("today", "ana", "--why", "--format", "json").output)["session"]
     loaded = next(
         item["id"]
         for block in session["blocks"]
@@ -357,11 +359,19 @@ def test_loads_round_to_the_athletes_bells_or_are_refused(run, low_readiness) ->
     )
     assert rounded.exit_code == 0, rounded.output
     assert "17 kg rounded down to 16 kg" in rounded.output
-    after = json.loads(run("today", "ana", "--format", "json").output)["session"]
+    session = json.loads(run("today", "ana", "--why", "--format", "json").output)["session"]
+    after = json.loads(run("today", "ana", "--format", "json").output)
     loads = [
-        item["load_kg"] for b in after["blocks"] for item in b["exercises"] if item["id"] == loaded
+        item["load_kg"]
+        for b in session["blocks"]
+        for item in b["exercises"]
+        if item["id"] == loaded
     ]
     assert loads and set(loads) == {16}
+    # The athlete's card says the coach's kilograms.
+    name = next(i["name"] for b in session["blocks"] for i in b["exercises"] if i["id"] == loaded)
+    card = [i for b in after["blocks"] for i in b["exercises"] if i["name"] == name]
+    assert card and all(item["load"].startswith("16 kg") for item in card)
 
 
 def test_approving_an_older_advance_says_it_was_applied(run) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -214,7 +215,7 @@ def test_saturday_strength_before_a_calendar_long_run_has_no_lower_body(run, ivo
     saturday = _last(5)
     result = run(
         "checkin", "ivo", "--date", saturday.isoformat(), "--recovery", "90", "--slept-well",
-        "--soreness", "2", "--stress", "2", "--planned", "strength", "--format", "json",
+        "--soreness", "2", "--stress", "2", "--planned", "strength", "--why", "--format", "json",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     recommendation = json.loads(result.output)
@@ -240,7 +241,7 @@ def test_a_strength_day_planned_later_this_week_keeps_the_easy_run(run, ivo) -> 
         result = run(
             "checkin", "ivo", "--date", wednesday.isoformat(), "--recovery", "90", "--slept-well",
             "--soreness", "2", "--stress", "2", "--planned", "easy_run", "--replace",
-            "--format", "json",
+            "--why", "--format", "json",
         )  # fmt: skip
         assert result.exit_code == 0, result.output
         return dict(json.loads(result.output))
@@ -260,7 +261,7 @@ def test_flags_override_the_calendar_for_the_day(run, ivo) -> None:
     result = run(
         "checkin", "ivo", "--date", saturday.isoformat(), "--recovery", "90", "--slept-well",
         "--soreness", "2", "--stress", "2", "--planned", "strength",
-        "--upcoming", f"easy_run@{saturday + dt.timedelta(days=1)}", "--format", "json",
+        "--upcoming", f"easy_run@{saturday + dt.timedelta(days=1)}", "--why", "--format", "json",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "RS501" not in [entry["rule"] for entry in json.loads(result.output)["rationale"]]
@@ -276,7 +277,7 @@ def test_the_calendar_gives_the_planned_kind(run, ivo) -> None:
     )
     result = run(
         "checkin", "ivo", "--recovery", "90", "--slept-well", "--soreness", "2", "--stress", "2",
-        "--format", "json",
+        "--why", "--format", "json",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["session"]["kind"] == "quality_run"
@@ -295,7 +296,7 @@ def _checkin_today(run) -> None:
 def test_week_places_heavy_lifting_outside_the_48h_windows(run, ivo, kb) -> None:
     run("calendar", "add", "ivo", "--weekly", "sun:long_run@08:00", "--weekly", "wed:quality_run")
     _checkin_today(run)
-    result = run("week", "ivo", "--format", "json")
+    result = run("week", "ivo", "--why", "--format", "json")
     assert result.exit_code == 0, result.output
     plan = json.loads(result.output)
     days = plan["days"]
@@ -326,13 +327,17 @@ def test_week_exports_ics_that_a_standard_parser_reads(run, ivo) -> None:
     result = run("week", "ivo", "--format", "ics")
     assert result.exit_code == 0, result.output
     events = list(ICalendar.from_ical(result.output).walk("VEVENT"))
-    plan = json.loads(run("week", "ivo", "--format", "json").output)
+    plan = json.loads(run("week", "ivo", "--why", "--format", "json").output)
     training = [d for d in plan["days"] if d["recommendation"]["session"]["kind"] != "rest"]
     assert len(events) == len(training)
     assert {event.decoded("dtstart") for event in events} == {
         dt.date.fromisoformat(day["date"]) for day in training
     }
-    assert all("WHY" in str(event.get("description")) for event in events)
+    # Each event holds the day's card, titled as the event, in words (no rule ids).
+    for event in events:
+        title = str(event.get("summary")).removesuffix(" (projected)")
+        assert title in str(event.get("description"))
+        assert not re.search(r"RS\d+", str(event.get("description")))
 
 
 def test_week_without_a_checkin_says_what_to_do(run, ivo) -> None:
@@ -348,7 +353,7 @@ def test_the_interactive_checkin_offers_the_calendars_plan(run, ivo, monkeypatch
     weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[TODAY.weekday()]
     run("calendar", "add", "ivo", "--weekly", f"{weekday}:easy_run")
     # recovery, sleep, soreness, stress, Enter for the calendar's plan, no pain
-    result = run("checkin", "ivo", "--format", "json", input="85\ny\n2\n3\n\nn\n")
+    result = run("checkin", "ivo", "--why", "--format", "json", input="85\ny\n2\n3\n\nn\n")
     assert result.exit_code == 0, result.output
     assert "Enter for easy_run, from your calendar" in result.output
     assert '"kind": "easy_run"' in result.output
@@ -365,7 +370,7 @@ def test_review_list_flags_a_plan_whose_calendar_run_moved(run, ivo) -> None:
     before = run("review", "list", "--status", "all").output
     assert "calendar changed" not in before
     rec_id = json.loads(
-        run("today", "ivo", "--date", saturday.isoformat(), "--format", "json").output
+        run("today", "ivo", "--date", saturday.isoformat(), "--why", "--format", "json").output
     )["id"]
     shown = run("review", "show", str(rec_id)).output
     assert f"planned run: long_run {saturday + dt.timedelta(days=1)} (calendar)" in shown
@@ -389,4 +394,4 @@ def test_history_marks_the_calendars_runs(run, ivo) -> None:
     assert days[sunday.isoformat()]["calendar"] == ["long_run"]
     assert days[(sunday - dt.timedelta(days=1)).isoformat()]["calendar"] == []
     text = run("history", "ivo", "--weeks", "2").output
-    assert f"{sunday.isoformat()}  Sun" in text and "long_run" in text
+    assert f"{sunday.isoformat()}  Sun" in text and "Long run" in text

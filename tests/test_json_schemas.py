@@ -93,7 +93,10 @@ def test_database_commands_print_the_shapes_they_claim(run) -> None:
         "checkin", "ana", "--recovery", "85", "--slept-well", "--soreness", "2", "--stress",
         "3", "--planned", "strength", "--format", "json",
     )  # fmt: skip
-    assert_valid(json.loads(checked_in), "recommendation")
-    stored = json.loads(run("today", "ana", "--format", "json"))
+    assert_valid(json.loads(checked_in), "athlete-card")
+    card = json.loads(run("today", "ana", "--format", "json"))
+    assert_valid(card, "athlete-card")
+    assert {"id", "status", "coach_note", "amended_by_coach"} <= set(card)
+    stored = json.loads(run("today", "ana", "--why", "--format", "json"))
     assert_valid(stored, "stored-recommendation")
     assert {"id", "status", "coach_note", "amended_by_coach"} <= set(stored)

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
+from engine.app.session_lines import hiit_lines
 from engine.contract.models import HiitDecision
-from engine.views.cards import hiit_lines
 
 LOADED_LEGS = "heavy_lifting_for_runners"
 
@@ -35,7 +35,7 @@ def _check_in(run, *extra: str) -> None:
 
 
 def _week(run, athlete: str = "ivo") -> dict:
-    result = run("week", athlete, "--format", "json")
+    result = run("week", athlete, "--why", "--format", "json")
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -67,7 +67,7 @@ def test_a_second_checkin_after_the_heavy_session_was_logged_gives_no_second_one
     assert run("log", "ivo", "--as-recommended").exit_code == 0
     result = run(
         "checkin", "ivo", "--recovery", "90", "--slept-well", "--soreness", "2", "--stress", "2",
-        "--planned", "strength", "--replace", "--format", "json",
+        "--planned", "strength", "--replace", "--why", "--format", "json",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     recommendation = json.loads(result.output)
@@ -105,7 +105,7 @@ def test_a_minimum_the_spacing_cannot_hold_is_said_not_stacked(run, ivo) -> None
     _check_in(run)
     today = dt.date.today()
     monday = today + dt.timedelta(days=(7 - today.weekday()) % 7)
-    result = run("week", "ivo", "--from", monday.isoformat(), "--format", "json")
+    result = run("week", "ivo", "--from", monday.isoformat(), "--why", "--format", "json")
     assert result.exit_code == 0, result.output
     plan = json.loads(result.output)
     heavy = _heavy_days(plan)

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from engine.app.athlete_card import AthleteCard, CardWords, Review, athlete_card
 from engine.app.errors import NotFound
 from engine.contract.models import Recommendation
 from engine.storage.reviews import ReviewStore
@@ -52,11 +53,32 @@ def todays_recommendation(
     return store.recommendation_for(athlete_id, day or dt.date.today())
 
 
-def today(store: Store, athlete_id: str, day: dt.date) -> TodayView:
-    """The recommendation of ``day`` as the athlete should follow it."""
+def stored_today(store: Store, athlete_id: str, day: dt.date) -> StoredRecommendation:
+    """The stored recommendation of ``day``; NoCheckIn when there is none."""
     stored = todays_recommendation(store, athlete_id, day)
     if stored is None:
         raise NoCheckIn(
             f"no check-in for {athlete_id} on {day}; run 'runstrong checkin {athlete_id}'"
         )
-    return as_athlete_sees_it(store, stored)
+    return stored
+
+
+def today(store: Store, athlete_id: str, day: dt.date) -> TodayView:
+    """The recommendation of ``day`` as the athlete should follow it."""
+    return as_athlete_sees_it(store, stored_today(store, athlete_id, day))
+
+
+def card_of(store: Store, stored: StoredRecommendation, words: CardWords) -> AthleteCard:
+    """The athlete's card of a stored recommendation: the coach's session when amended, the
+    review status and the coach's note."""
+    amended, coach_note = ReviewStore(store).review_state(stored.id)
+    review = Review(stored.id, stored.status, coach_note, amended)
+    return athlete_card(stored.recommendation, words, review)
+
+
+def today_athlete_card(
+    store: Store, athlete_id: str, day: dt.date, words: CardWords
+) -> AthleteCard | None:
+    """The card of ``day``, or None when the athlete has not checked in that day."""
+    stored = todays_recommendation(store, athlete_id, day)
+    return None if stored is None else card_of(store, stored, words)

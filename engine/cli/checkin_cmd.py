@@ -6,11 +6,12 @@ from typing import Any
 
 import click
 
+from engine.app.athlete_card import Review, athlete_card, card_words
 from engine.app.athlete_zone import athlete_today
 from engine.app.calendar import planned_kind
 from engine.app.checkin import check_in, has_checked_in
 from engine.cli.context import app, database_option
-from engine.cli.options import fail_input, format_option
+from engine.cli.options import echo_json, fail_input, format_option
 from engine.cli.parsing import (
     ASCII_INT,
     load_mapping,
@@ -21,8 +22,7 @@ from engine.cli.parsing import (
 )
 from engine.cli.questions import ask_checkin, ask_yes_no, interactive
 from engine.contract.models import SESSION_KINDS, CheckIn, PlannedRun
-from engine.views.cards import recommendation_text
-from engine.views.today import new_recommendation_line
+from engine.views.athlete_card import card_text
 
 # The flags that answer each required question, for the message when one is missing.
 REQUIRED_FLAGS = {
@@ -57,6 +57,11 @@ REQUIRED_FLAGS = {
 @click.option("--note")
 @click.option("--file", "source", help="Check-in as YAML or JSON (or - for stdin).")
 @click.option("--replace", is_flag=True, help="Replace today's check-in without asking.")
+@click.option(
+    "--why",
+    is_flag=True,
+    help="Add the rules behind the card: rule ids, matched facts, sources, rules version.",
+)
 @format_option
 @database_option()
 @click.pass_context
@@ -74,6 +79,7 @@ def checkin_command(
     note: str | None,
     source: str | None,
     replace: bool,
+    why: bool,
     output_format: str,
 ) -> None:
     """Check in for the day: store it, evaluate it with your history, show the session."""
@@ -131,8 +137,11 @@ def checkin_command(
         replace=replace,
         today=now,
     )
-    if output_format == "json":
+    review = Review(result.recommendation_id, result.status)
+    card = athlete_card(result.recommendation, card_words(evaluator.kb, evaluator.ruleset), review)
+    if output_format == "json" and why:  # the recommendation with its trace
         click.echo(result.recommendation.model_dump_json(by_alias=True, indent=2))
+    elif output_format == "json":
+        echo_json(card.model_dump(mode="json"))
     else:
-        click.echo(recommendation_text(result.recommendation))
-        click.echo(f"\n{new_recommendation_line(result.recommendation_id, result.status)}")
+        click.echo(card_text(card, result.recommendation if why else None))

@@ -7,11 +7,12 @@ import datetime as dt
 import click
 from click.core import ParameterSource
 
+from engine.app.athlete_card import card_words
 from engine.app.demo import DEMO_WEEKS, create_demo
-from engine.app.today import todays_recommendation
+from engine.app.today import card_of, todays_recommendation
 from engine.cli.context import app, database_option
 from engine.cli.options import fail_input
-from engine.views.cards import recommendation_text
+from engine.views.athlete_card import card_lines
 
 
 def _db_given_on_command_line(ctx: click.Context) -> bool:
@@ -49,7 +50,10 @@ def demo_command(ctx: click.Context) -> None:
     if stored is None:  # create_demo always checks in today
         fail_input(f"no recommendation stored for {athlete_id} on {today}")
         return
-    click.echo(recommendation_text(stored.recommendation))
+    evaluator = context.evaluator()
+    card = card_of(store, stored, card_words(evaluator.kb, evaluator.ruleset))
+    # The card without the review line: running the demo again replaces today's check-in.
+    click.echo("\n".join(card_lines(card)))
     click.echo("")
     click.echo(f"Demo athlete {athlete_id!r} is ready with {DEMO_WEEKS} weeks of history.")
     same_db = " (with the same --db)" if _db_given_on_command_line(ctx) else ""

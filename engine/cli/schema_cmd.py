@@ -7,6 +7,7 @@ import json
 import click
 from pydantic import BaseModel, TypeAdapter
 
+from engine.app.athlete_card import AthleteCard
 from engine.contract.models import PUBLIC_MODELS
 from engine.knowledge.schema import Exercise, Ladder, Program
 from engine.rulebook.spec import RuleCase, RuleFile, Scenario, SettingsFile
@@ -19,6 +20,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "exercise": Exercise,
     "ladder": Ladder,
     "program": Program,
+    # What the athlete's views print as JSON (today, checkin) and the API's athlete views.
+    "athlete-card": AthleteCard,
 }
 
 

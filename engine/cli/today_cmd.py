@@ -1,4 +1,4 @@
-"""``runstrong today``: the day's recommendation as stored, with where it stands in review.
+"""``runstrong today``: the day's card as stored, with where it stands in review.
 
 Its own module so that showing a card imports neither the rule engine nor the calendar.
 """
@@ -8,11 +8,12 @@ from __future__ import annotations
 import click
 
 from engine.app.athlete_zone import athlete_today
-from engine.app.today import today
+from engine.app.card_loading import words_for
+from engine.app.today import as_athlete_sees_it, card_of, stored_today
 from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, format_option
 from engine.cli.parsing import parse_date
-from engine.views.today import today_text
+from engine.views.athlete_card import card_text
 
 
 @click.command(
@@ -21,20 +22,33 @@ from engine.views.today import today_text
 
 \b
   runstrong today ana
+  runstrong today ana --why
   runstrong today ana --format json
 """,
 )
 @click.argument("athlete_id")
 @click.option("--date", "day", help="Another day's recommendation (default: today).")
+@click.option(
+    "--why",
+    is_flag=True,
+    help="Add the rules behind the card: rule ids, matched facts, sources, rules version.",
+)
 @format_option
 @database_option()
 @click.pass_context
-def today_command(ctx: click.Context, athlete_id: str, day: str | None, output_format: str) -> None:
+def today_command(
+    ctx: click.Context, athlete_id: str, day: str | None, why: bool, output_format: str
+) -> None:
     """Show today's recommendation."""
-    store = app(ctx).store()
+    context = app(ctx)
+    store = context.store()
     when = parse_date(day, "--date") if day else athlete_today(store, athlete_id)
-    view = today(store, athlete_id, when)
+    stored = stored_today(store, athlete_id, when)
+    card = card_of(store, stored, words_for(context.rules_dir))
+    # The coach's trace, behind --why: the recommendation as the athlete follows it.
+    trace = as_athlete_sees_it(store, stored) if why else None
     if output_format == "json":
-        echo_json(view.as_json())
+        # --why: the recommendation with its trace, as the coach's tools read it.
+        echo_json(trace.as_json() if trace is not None else card.model_dump(mode="json"))
     else:
-        click.echo(today_text(view))
+        click.echo(card_text(card, trace.recommendation if trace else None))

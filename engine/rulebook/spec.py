@@ -26,6 +26,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -37,6 +38,8 @@ SettingKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+
 Alias = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 FieldName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Scalar = str | int | float | bool
+# ``{alias.field}`` in a rule's athlete-facing sentence.
+TELL_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
 
 
 class SpecModel(BaseModel):
@@ -184,6 +187,10 @@ class RuleSpec(SpecModel):
     priority: Annotated[int, Field(ge=0, le=999)] = 500
     when: Annotated[list[FactPattern], Field(min_length=1)]
     then: Annotated[list[ConclusionSpec], Field(min_length=1)]
+    # One short sentence for the athlete, on a rule that changes their planned session (a
+    # constraint, a swap, a proposal in place of the plan): the card shows it as the reason.
+    # ``{alias.field}`` placeholders take a value the rule matched, like a warning's message.
+    tell: Annotated[str, Field(min_length=10, max_length=120)] | None = None
 
     def setting_keys(self) -> list[str]:
         """The settings this rule reads, in the order it names them."""
@@ -207,6 +214,24 @@ class RuleSpec(SpecModel):
         for conclusion in self.then:
             collect(conclusion.body)
         return list(dict.fromkeys(keys))
+
+    @model_validator(mode="after")
+    def _tell_placeholders_read(self) -> RuleSpec:
+        """A placeholder names a field the rule's conditions read: the trace keeps exactly
+        those values, so the card can fill it from a stored recommendation."""
+        if self.tell is None:
+            return self
+        read = {
+            pattern.name: {name for group in [pattern.where, *pattern.any_of] for name in group}
+            for pattern in self.when
+        }
+        for alias, name in TELL_PLACEHOLDER.findall(self.tell):
+            if name not in read.get(alias, set()):
+                raise ValueError(
+                    f"tell: {{{alias}.{name}}} is not a field this rule's conditions read "
+                    f"(read: {', '.join(sorted(f'{a}.{f}' for a in read for f in read[a]))})"
+                )
+        return self
 
     @model_validator(mode="after")
     def _unique_aliases(self) -> RuleSpec:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from engine.app.readable import readable_feature
+from engine.app.session_lines import hiit_lines, rest_text
 from engine.contract.formatting import fmt_dose, fmt_value, plural
-from engine.contract.models import HiitDecision, Recommendation, SessionBlock
+from engine.contract.models import Recommendation
 from engine.knowledge.base import KnowledgeBase
 from engine.knowledge.schema import Equipment, Exercise, Ladder, Program, SourceDocument
 
@@ -23,35 +24,6 @@ def matched_text(values: dict[str, Any]) -> str:
         for key, value in values.items()
         if key != "fact" and value not in ("", None)
     )
-
-
-def rest_text(block: SessionBlock) -> str:
-    parts = []
-    if block.rest_between_exercises_s is not None:
-        parts.append(f"rest {fmt_value(block.rest_between_exercises_s)} s between exercises")
-    if block.rest_between_rounds_s is not None:
-        parts.append(f"{fmt_value(block.rest_between_rounds_s)} s between rounds")
-    return "; ".join(parts)
-
-
-def intense_budget_text(hiit: HiitDecision) -> str:
-    """What counts toward the weekly cap on intense sessions, in words."""
-    text = f"Intense sessions in the last 7 days: {hiit.sessions_last_7_days}"
-    if hiit.quality_runs_counted:
-        text += f" (quality runs count: {hiit.quality_runs_counted} of them)"
-    return text
-
-
-def hiit_lines(hiit: HiitDecision) -> list[str]:
-    """The HIIT decision, said only on a day HIIT was on the table, and the intense budget."""
-    lines = []
-    if hiit.considered and hiit.allowed:
-        lines.append(f"HIIT: allowed; intervals {hiit.work_s} s work / {hiit.rest_s} s rest")
-    elif hiit.considered:
-        lines.append("HIIT: not today")
-    if hiit.considered or hiit.sessions_last_7_days:
-        lines.append(intense_budget_text(hiit))
-    return lines
 
 
 def recommendation_text(rec: Recommendation) -> str:
@@ -77,6 +49,14 @@ def recommendation_text(rec: Recommendation) -> str:
         for note in block.notes:
             lines.append(f"    * {note}")
     lines.extend(f"  {line}" for line in hiit_lines(rec.hiit))
+    return "\n".join([*lines, *trace_lines(rec)])
+
+
+def trace_lines(rec: Recommendation) -> list[str]:
+    """The coach's and rule author's part of a recommendation: warnings with their rules, the
+    rules that fired with what they matched and their sources, the sessions not chosen, the
+    ladder and load decisions, the rules version. Below the athlete's card with ``--why``."""
+    lines: list[str] = []
     if rec.warnings:
         lines.append("")
         lines.append("WARNINGS")
@@ -111,9 +91,18 @@ def recommendation_text(rec: Recommendation) -> str:
         lines.append(
             f"  - {progression.ladder}: {progression.action} {move}{approval}: {progression.reason}"
         )
+    if rec.load_changes:
+        lines.append("")
+        lines.append("LOAD CHANGES")
+    for change in rec.load_changes:
+        approval = " (needs coach approval)" if change.needs_approval else ""
+        lines.append(
+            f"  - {change.exercise}: {change.action} {fmt_value(change.from_kg)} -> "
+            f"{fmt_value(change.to_kg)} kg{approval}: {change.reason} ({change.rule})"
+        )
     lines.append("")
     lines.append(f"rules {rec.rules_version}")
-    return "\n".join(lines)
+    return lines
 
 
 def _sources_text(kb: KnowledgeBase, sources: list[str], indent: str) -> list[str]:

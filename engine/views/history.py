@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from engine.app.history import DayRow, WeekSummary
+from engine.app.words import kind_words
 from engine.contract.formatting import plural
 
 # Chart characters.
@@ -162,6 +163,11 @@ def _fmt(value: float | int | None) -> str:
     return str(value)
 
 
+def _kinds(kinds: Sequence[str]) -> str:
+    """Session kinds in words, ``+`` between two on one day."""
+    return "+".join(kind_words(kind) for kind in kinds) or "-"
+
+
 # The columns of each table, shared by the text and the terminal rendering so a pipe and a
 # terminal show the same ones: header, justification, text width, and the cell's text.
 Column = tuple[str, JustifyMethod, int, Callable[[DayRow], str]]
@@ -172,9 +178,9 @@ DAY_COLUMNS: list[Column] = [
     ("rec%", "right", 4, lambda day: _fmt(day.recovery_pct)),
     ("sore", "right", 4, lambda day: _fmt(day.soreness)),
     ("stress", "right", 6, lambda day: _fmt(day.life_stress)),
-    ("calendar", "left", 11, lambda day: "+".join(day.calendar) or "-"),
-    ("done", "left", 24, lambda day: "+".join(day.sessions) or "-"),
-    ("recommended", "left", 14, lambda day: day.recommended or "-"),
+    ("calendar", "left", 14, lambda day: _kinds(day.calendar)),
+    ("done", "left", 24, lambda day: _kinds(day.sessions)),
+    ("recommended", "left", 14, lambda day: _kinds((day.recommended,) if day.recommended else ())),
     ("status", "left", 0, lambda day: day.status or "-"),
 ]
 WEEK_COLUMNS: list[WeekColumn] = [

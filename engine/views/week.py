@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from engine.app.week import WeekDay, WeekPlan
+from engine.app.athlete_week import AthleteWeek, DayCard
 from engine.contract.calendar import Calendar, CalendarEntry
-from engine.contract.models import PlannedRun, Recommendation
-from engine.views.cards import recommendation_text
+from engine.views.athlete_card import card_text
 
 # How many of the session's exercises the grid names; the full card is in JSON and ICS.
 KEY_EXERCISES = 3
@@ -36,54 +33,21 @@ def calendar_text(calendar: Calendar) -> str:
     return "\n".join(lines)
 
 
-def run_text(run: PlannedRun) -> str:
-    when = run.date
-    time = f" {when.strftime('%H:%M')}" if isinstance(when, dt.datetime) else ""
-    return f"{run.kind}{time}"
-
-
-def _why(recommendation: Recommendation) -> str:
-    chosen = next((alt for alt in recommendation.alternatives if alt.outcome == "chosen"), None)
-    if chosen is None:
-        return recommendation.rationale[-1].summary if recommendation.rationale else ""
-    summary = next(
-        (entry.summary for entry in recommendation.rationale if entry.rule == chosen.proposed_by),
-        chosen.reason,
-    )
-    return f"{chosen.proposed_by}: {summary}"
-
-
-def _key_exercises(recommendation: Recommendation) -> str:
-    names = [
-        item.name
-        for block in recommendation.session.blocks
-        if block.role in ("main", "conditioning", "run")
-        for item in block.exercises
-    ]
-    shown = ", ".join(names[:KEY_EXERCISES])
-    return shown + (f" +{len(names) - KEY_EXERCISES}" if len(names) > KEY_EXERCISES else "")
-
-
-def day_line(day: WeekDay) -> list[str]:
-    rec = day.recommendation
-    session = rec.session
-    program = f" ({session.program})" if session.program else ""
+def day_line(day: DayCard) -> list[str]:
+    card = day.card
     marker = "projected" if day.projected else (day.status or "checked in")
-    lines = [
-        f"{day.date:%a %Y-%m-%d}  {session.kind}{program}, {session.intensity}  [{marker}]",
-    ]
-    if day.calendar_runs:
-        lines.append(f"    calendar: {', '.join(run_text(run) for run in day.calendar_runs)}")
-    exercises = _key_exercises(rec)
-    if exercises:
-        lines.append(f"    {exercises}")
-    why = _why(rec)
-    if why:
-        lines.append(f"    why: {why}")
+    lines = [f"{day.date:%a %Y-%m-%d}  {card.title}, {card.intensity}  [{marker}]"]
+    if day.calendar:
+        lines.append(f"    calendar: {', '.join(day.calendar)}")
+    if day.key_exercises:
+        shown = ", ".join(day.key_exercises[:KEY_EXERCISES])
+        more = len(day.key_exercises) - KEY_EXERCISES
+        lines.append(f"    {shown}" + (f" +{more}" if more > 0 else ""))
+    lines.extend(f"    why: {reason}" for reason in card.changes[:1])
     return lines
 
 
-def week_text(plan: WeekPlan) -> str:
+def week_text(plan: AthleteWeek) -> str:
     lines = [
         f"week of {plan.start} for {plan.athlete} (projected days carry the readiness of the "
         f"{plan.readiness_from} check-in; a new check-in re-plans)",
@@ -94,7 +58,7 @@ def week_text(plan: WeekPlan) -> str:
     for missed in plan.missed_minimums:
         lines += [
             "",
-            f"{missed.name}: {missed.planned} of its {missed.minimum} sessions in the week "
+            f"{missed.program}: {missed.planned} of its {missed.minimum} sessions in the week "
             f"ending {missed.week_ending:%a %Y-%m-%d}. The runs, the 48 hours between loaded "
             "leg sessions and before quality and long runs, and readiness leave no other day; "
             "the minimum is missed this week rather than sessions stacked.",
@@ -111,6 +75,7 @@ def week_text(plan: WeekPlan) -> str:
     return "\n".join(lines)
 
 
-def day_card(day: WeekDay) -> str:
-    header = "projected" if day.projected else f"recommendation #{day.recommendation_id}"
-    return f"{header}\n\n{recommendation_text(day.recommendation)}"
+def day_card_text(day: DayCard) -> str:
+    """One day's card (the ICS event's description)."""
+    header = "projected" if day.projected else f"recommendation #{day.card.id}"
+    return f"{header}\n\n{card_text(day.card)}"

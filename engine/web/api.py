@@ -11,8 +11,10 @@ from fastapi.responses import JSONResponse
 from engine.app import access
 from engine.app.access import ReviewEvent
 from engine.app.accounts import Principal
+from engine.app.athlete_card import CardWords, Review, athlete_card, card_words
 from engine.app.athlete_day import TodayCard
 from engine.app.review import Amendment
+from engine.app.today import today_athlete_card
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import CheckIn
 from engine.web.api_models import (
@@ -204,28 +206,25 @@ def post_checkin(
         body.replace,
     )
     rec = result.recommendation
-    return CheckInOut(
-        id=result.recommendation_id,
-        date=rec.date,
-        session=rec.session,
-        warnings=rec.warnings,
-        recommendation=rec if principal.is_coach else None,
-    )
+    review = Review(result.recommendation_id, result.status)
+    card = athlete_card(rec, _words(request), review)
+    return CheckInOut(**dict(card), recommendation=rec if principal.is_coach else None)
 
 
-def _today_out(card: TodayCard, principal: Principal) -> TodayOut:
-    rec = card.recommendation
-    return TodayOut(
-        id=card.recommendation_id,
-        date=rec.date,
-        status=card.status,
-        status_text=card.status_text,
-        coach_note=card.coach_note,
-        amended_by_coach=card.amended_by_coach,
-        session=rec.session,
-        warnings=rec.warnings,
-        recommendation=rec if principal.is_coach else None,
-    )
+def _words(request: Request) -> CardWords:
+    evaluator = web_state(request).evaluator
+    return card_words(evaluator.kb, evaluator.ruleset)
+
+
+def _today_out(
+    request: Request, card: TodayCard, athlete_id: str, principal: Principal
+) -> TodayOut:
+    store = web_state(request).store
+    shown = today_athlete_card(store, athlete_id, card.recommendation.date, _words(request))
+    if shown is None:  # the check-in was replaced between the two reads
+        raise access.NotFound(f"no check-in for {athlete_id} on {card.recommendation.date}")
+    coach_view = card.recommendation if principal.is_coach else None
+    return TodayOut(**dict(shown), recommendation=coach_view)
 
 
 @router.get("/athletes/{athlete_id}/today")
@@ -237,7 +236,7 @@ def today(request: Request, principal: User, athlete_id: AthleteIdPath) -> Today
     card = access.visible_today(store, principal, athlete_id, day)
     if card is None:
         raise access.NotFound(f"no check-in for {athlete_id} on {day}")
-    return _today_out(card, principal)
+    return _today_out(request, card, athlete_id, principal)
 
 
 @router.post(

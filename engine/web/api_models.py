@@ -13,6 +13,7 @@ from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.app.access import ReviewEvent
+from engine.app.athlete_card import AthleteCard
 from engine.app.review import QueueItem
 from engine.app.review_view import ReviewDetail
 from engine.contract.models import (
@@ -25,7 +26,6 @@ from engine.contract.models import (
     Session,
     SessionKind,
     SessionLog,
-    Warning_,
 )
 from engine.web.limits import (
     MAX_AMEND_ITEMS,
@@ -174,18 +174,15 @@ class DecisionOut(ApiModel):
     event: EventOut
 
 
-class TodayOut(ApiModel):
-    id: int
-    date: dt.date
-    status: str
-    status_text: str
-    coach_note: str | None
-    amended_by_coach: bool
-    session: Session = Field(description="the session to do (the coach's version if amended)")
-    warnings: list[Warning_]
+class TodayOut(AthleteCard):
+    """The athlete's card (the same JSON as ``runstrong today --format json``); the coach also
+    gets the whole recommendation with its reasons."""
+
+    model_config = ConfigDict(extra="forbid")
+
     recommendation: Recommendation | None = Field(
         description="the whole recommendation with its reasons: for the coach only (the "
-        "athlete's pages show the session and the warnings)"
+        "athlete's pages show the card)"
     )
 
 
@@ -209,11 +206,12 @@ class CheckInIn(ApiModel):
     replace: bool = Field(default=False, description="replace that day's check-in")
 
 
-class CheckInOut(ApiModel):
-    id: int = Field(description="the recommendation's id")
-    date: dt.date
-    session: Session
-    warnings: list[Warning_]
+class CheckInOut(AthleteCard):
+    """The new recommendation's card (``id`` is the recommendation's id); the coach also gets
+    the whole recommendation with its reasons."""
+
+    model_config = ConfigDict(extra="forbid")
+
     recommendation: Recommendation | None = Field(
         description="the whole recommendation with its reasons: for the coach only"
     )

@@ -10,6 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from engine.app import access
 from engine.app.accounts import Principal
+from engine.app.athlete_card import card_words
+from engine.app.athlete_week import athlete_week
+from engine.app.today import today_athlete_card
 from engine.contract.errors import InputError
 from engine.contract.models import INTENSITY_ORDER, REVIEW_STATUSES, SESSION_KINDS
 from engine.web.api_models import AthleteIdPath, RecommendationId, StatusFilter
@@ -170,13 +173,16 @@ def athlete_page(
     )
     card = access.visible_today(state.store, principal, athlete_id, today)
     week = access.visible_week(state.store, state.evaluator, principal, athlete_id, today)
+    words = card_words(state.evaluator.kb, state.evaluator.ruleset)
     return render(
         request,
         "athlete.html",
         principal,
         history=history,
         card=card,
-        week=week,
+        athlete_card=today_athlete_card(state.store, athlete_id, today, words),
+        week=athlete_week(week, words) if week else None,
+        kb_name=words.namer.name,
         readiness_svg=readiness_chart(history.days),
         weeks_svg=week_chart(history.weeks),
     )

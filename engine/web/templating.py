@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from engine.app.accounts import Principal
+from engine.app.session_lines import rest_text
+from engine.app.words import kind_words
 from engine.contract.formatting import fmt_dose, fmt_value
-from engine.views.cards import rest_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -22,6 +23,7 @@ templates = Jinja2Templates(
 templates.env.filters["dose"] = fmt_dose
 templates.env.filters["rest"] = rest_text
 templates.env.filters["value"] = fmt_value
+templates.env.filters["kind"] = kind_words
 
 
 def render(

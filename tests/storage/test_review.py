@@ -131,7 +131,7 @@ def test_approve_moves_the_ladder_and_is_logged(run, rec_id, db_url) -> None:
     assert log[0]["action"] == "approve" and log[0]["reviewer"] == "coach-sam"
     assert log[0]["changes"]["ladders"]["pistol_squat"]["to"] == "isometric_pistol"
     today = run("today", "ana").output
-    assert "approved by your coach" in today and "coach's note: Well earned" in today
+    assert "approved by your coach" in today and "Coach's note: Well earned" in today
     ladder_rows = snapshot(db_url)["ladder_positions"]
     assert [row[3] for row in ladder_rows] == ["narrow_stance_squat", "isometric_pistol"]
 
@@ -149,7 +149,7 @@ def test_amend_replaces_the_session_the_athlete_sees(run, rec_id) -> None:
         "Lighter today",
     )
     assert amended.exit_code == 0, amended.output
-    today = json.loads(run("today", "ana", "--format", "json").output)
+    today = json.loads(run("today", "ana", "--why", "--format", "json").output)
     exercises = {e["id"]: e for b in today["session"]["blocks"] for e in b["exercises"]}
     assert (
         "alternating_single_arm_bent_over_row" in exercises
@@ -164,7 +164,7 @@ def test_amend_replaces_the_session_the_athlete_sees(run, rec_id) -> None:
 def test_amend_to_another_session_kind(run, rec_id) -> None:
     result = run("review", "amend", str(rec_id), "--kind", "easy_run", "--intensity", "low")
     assert result.exit_code == 0
-    today = json.loads(run("today", "ana", "--format", "json").output)
+    today = json.loads(run("today", "ana", "--why", "--format", "json").output)
     assert today["session"]["kind"] == "easy_run" and today["status"] == "amended"
 
 

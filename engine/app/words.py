@@ -1,0 +1,88 @@
+"""The athlete's vocabulary: session kinds, intensities and pain areas in words, knowledge-base
+ids as their names, and engine text with the coach's and rule author's references taken out.
+
+The engine's notes are written for the trace ("Not today: squat_depth on a mobility day
+(RS803)", "... (our reading, catalogue D.1-9)"); the athlete reads the same note with names for
+ids and without the references, which stay in the coach's views.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from engine.knowledge.base import KnowledgeBase
+
+# Session kinds as the athlete says them (the engine's vocabulary is SESSION_KINDS).
+KIND_WORDS: Mapping[str, str] = {
+    "strength": "Strength",
+    "hiit": "HIIT",
+    "mobility": "Mobility",
+    "easy_run": "Easy run",
+    "quality_run": "Quality run",
+    "long_run": "Long run",
+    "cross_training": "Cross-training",
+    "rest": "Rest day",
+}
+
+INTENSITY_WORDS: Mapping[str, str] = {
+    "rest": "rest",
+    "low": "easy",
+    "moderate": "moderate",
+    "high": "hard",
+}
+
+# Pain areas whose id is not already a word.
+_AREA_WORDS: Mapping[str, str] = {"low_back": "lower back", "upper_back": "upper back"}
+
+# A parenthesis that only holds references for the coach: a rule id, a source or default id,
+# an author's reading of the catalogue.
+_REFERENCE = re.compile(
+    r"\s*\([^()]*\b(?:RS\d+|d\d_[a-z0-9_]+|default_[a-z0-9_]+|our reading|catalogue)\b[^()]*\)"
+)
+_SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def kind_words(kind: str | None) -> str:
+    if kind is None:
+        return ""
+    return KIND_WORDS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def area_words(area: str) -> str:
+    return _AREA_WORDS.get(area, area.replace("_", " "))
+
+
+def intensity_words(intensity: str) -> str:
+    return INTENSITY_WORDS.get(intensity, intensity)
+
+
+class Namer:
+    """Knowledge-base ids (exercises, ladders, programs, equipment) and engine vocabulary as
+    the names a person reads."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        names: dict[str, str] = {}
+        for table in (kb.equipment, kb.programs, kb.ladders, kb.exercises):
+            names.update({key: entry.name for key, entry in table.items()})
+        names.update({kind: words.lower() for kind, words in KIND_WORDS.items()})
+        names.update(_AREA_WORDS)
+        self._names = names
+        self.kb = kb
+
+    def name(self, entity_id: str) -> str:
+        """The name of an id; an id nobody named reads as words ("knee_drive": "knee drive")."""
+        return self._names.get(entity_id, entity_id.replace("_", " "))
+
+    def plain(self, text: str) -> str:
+        """Engine text in the athlete's words: references out, ids as names."""
+        cleaned = _REFERENCE.sub("", text)
+        cleaned = _SNAKE.sub(lambda match: self.name(match[0]), cleaned)
+        return cleaned.strip()
+
+    def value(self, value: object) -> str:
+        """A matched fact value as words (for an athlete-facing sentence's placeholders)."""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        text = str(value)
+        return self.name(text) if _SNAKE.fullmatch(text) or text in self._names else text
