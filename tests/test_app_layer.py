@@ -223,7 +223,7 @@ def test_log_list_show_edit_delete_keep_every_version(run, db: str) -> None:
     assert first.exit_code == 0, first.output
     log_id = _rec_id(first.output).rstrip(")")
     listed = run("log", "list", "ana")
-    assert f"#{log_id}" in listed.output and "easy_run, 40 min" in listed.output
+    assert f"#{log_id}" in listed.output and "Easy run, 40 min" in listed.output
     edited = run("log", "edit", "ana", log_id, "--duration", "45")
     assert edited.exit_code == 0, edited.output
     new_id = edited.output.split("now #", 1)[1].split()[0]

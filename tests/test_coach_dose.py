@@ -55,7 +55,7 @@ def _block_of(session: dict, exercise: str) -> tuple[dict, dict]:
 def test_a_coach_dose_is_the_total_on_the_card_in_the_log_and_in_the_week(run) -> None:
     amended = run("review", "amend", run.rec, "--reviewer", "kim", "--dose", f"{SQUAT}=3x8")
     assert amended.exit_code == 0, amended.output
-    card = json.loads(run("today", "ana", "--format", "json").output)
+    card = json.loads(run("today", "ana", "--why", "--format", "json").output)
     block, item = _block_of(card["session"], SQUAT)
     assert block["rounds"] == 3
     assert (item["sets"], item["reps"]) == (1, 8)  # one set of 8 in each of the 3 rounds
@@ -64,7 +64,7 @@ def test_a_coach_dose_is_the_total_on_the_card_in_the_log_and_in_the_week(run) -
     [stored] = json.loads(run("log", "list", "ana", "--format", "json").output)
     done = next(entry for entry in stored["log"]["exercises"] if entry["id"] == SQUAT)
     assert (done["sets"], done["reps"]) == (3, 8)  # not 9 x 8
-    week = run("week", "ana", "--format", "json")
+    week = run("week", "ana", "--why", "--format", "json")
     assert week.exit_code == 0, week.output
     assert "8-12" not in _today_in_week(json.loads(week.output), SQUAT)
 

@@ -40,7 +40,7 @@ def run(tmp_path: Path):
 
 def _checkin(run, day: dt.date) -> dict:
     result = run("checkin", "ana", "--date", day.isoformat(), *READY, "--planned", "strength",
-                 "--format", "json")  # fmt: skip
+                 "--why", "--format", "json")  # fmt: skip
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -138,7 +138,7 @@ def test_session_fields_go_with_as_recommended(run) -> None:
 
 def test_an_as_recommended_hiit_stores_its_time_not_zero_reps(run) -> None:
     result = run("checkin", "ana", "--date", YESTERDAY.isoformat(), *READY, "--planned", "hiit",
-                 "--format", "json")  # fmt: skip
+                 "--why", "--format", "json")  # fmt: skip
     session = json.loads(result.output)["session"]
     assert session["kind"] == "hiit"
     [block] = [block for block in session["blocks"] if block["role"] == "conditioning"]
@@ -154,7 +154,7 @@ def test_an_as_recommended_hiit_stores_its_time_not_zero_reps(run) -> None:
     assert current["log"]["duration_min"] == round((work + rest) / 60)
     assert current["log"]["hr_back_to_normal"] is True
     shown = run("log", "show", "ana", str(current["id"])).output
-    assert f"{interval['id']}: {block['rounds']} x {interval['duration_s']} s (unrated)" in shown
+    assert f"{interval['name']}: {block['rounds']} x {interval['duration_s']} s (unrated)" in shown
 
 
 @pytest.mark.parametrize(

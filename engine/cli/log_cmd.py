@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from engine.app.athlete_zone import athlete_today
+from engine.app.card_loading import words_for
 from engine.app.done import Corrections, done_as_recommended, rate_logged
 from engine.app.log import delete_log, edit_log, get_log, list_logs, log_session
 from engine.cli.context import app, database_option
@@ -233,8 +234,9 @@ def log_list(
         return
     if not logs:
         click.echo(f"no sessions logged for {athlete_id}")
+    namer = words_for(app(ctx).rules_dir).namer
     for item in logs:
-        click.echo(log_line(item))
+        click.echo(log_line(item, namer))
 
 
 LOG_TARGET = "[ATHLETE] LOG_ID"
@@ -283,7 +285,7 @@ def log_show(ctx: click.Context, first: str, second: str | None, output_format: 
     if output_format == "json":
         echo_json(log_json(stored))
     else:
-        click.echo(log_detail_text(stored))
+        click.echo(log_detail_text(stored, words_for(app(ctx).rules_dir).namer))
 
 
 @log_command.command("edit")

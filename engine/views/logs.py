@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.app.log import StoredLog
+from engine.app.words import Namer, kind_words
 from engine.contract.formatting import fmt_dose, plural
 from engine.contract.models import ExerciseLog, SessionLog
 
@@ -15,21 +16,35 @@ def _status(stored: StoredLog) -> str:
     return stored.status
 
 
-def log_line(stored: StoredLog) -> str:
+def _what(log: SessionLog, namer: Namer | None) -> str:
+    """``Strength: Heavy lifting for runners`` (ids as they are without a namer)."""
+    if namer is None:
+        return log.kind + (f" ({log.program})" if log.program else "")
+    return kind_words(log.kind) + (f": {namer.name(log.program)}" if log.program else "")
+
+
+def _variant(log: SessionLog, namer: Namer | None) -> str | None:
+    program = namer.kb.programs.get(log.program or "") if namer else None
+    variant = next((v for v in program.variants if v.id == log.variant), None) if program else None
+    return variant.name if variant else log.variant
+
+
+def log_line(stored: StoredLog, namer: Namer | None = None) -> str:
     log = stored.log
-    what = log.kind + (f" {log.program}" if log.program else "")
+    what = _what(log, namer)
     minutes = f", {log.duration_min} min" if log.duration_min is not None else ""
     status = "" if stored.status == "current" else f"  [{_status(stored)}]"
     exercises = f", {len(log.exercises)} exercises" if log.exercises else ""
     return f"#{stored.id:<5} {log.date}  {what}{minutes}{exercises}{status}"
 
 
-def log_detail_text(stored: StoredLog) -> str:
+def log_detail_text(stored: StoredLog, namer: Namer | None = None) -> str:
+    """One log; with a namer, in the athlete's words (names, not ids)."""
     log = stored.log
     lines = [f"session log #{stored.id} for {stored.athlete_id}: {_status(stored)}"]
-    lines.append(f"  {log.date}: {log.kind}" + (f" ({log.program})" if log.program else ""))
+    lines.append(f"  {log.date}: {_what(log, namer)}")
     if log.variant:
-        lines.append(f"  variant: {log.variant}")
+        lines.append(f"  variant: {_variant(log, namer)}")
     if log.duration_min is not None:
         lines.append(f"  duration: {log.duration_min} min")
     for label, value in (
@@ -49,7 +64,8 @@ def log_detail_text(stored: StoredLog) -> str:
             flags.append("ready to progress" if item.ready_to_progress else "not ready")
         extra = f" ({', '.join(flags)})" if flags else ""
         extra = extra or " (unrated)"
-        lines.append(f"  - {item.id}: {fmt_dose(item)}{extra}")
+        name = namer.name(item.id) if namer else item.id
+        lines.append(f"  - {name}: {fmt_dose(item)}{extra}")
     lines.append(f"  logged {stored.created_at.isoformat(timespec='seconds')}")
     if stored.changed_at is not None:
         lines.append(f"  {stored.status} {stored.changed_at.isoformat(timespec='seconds')}")

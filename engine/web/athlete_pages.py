@@ -3,6 +3,7 @@ session is in ``done_pages``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -10,8 +11,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from engine.app import access
 from engine.app.accounts import Principal
+from engine.app.athlete_card import AthleteCard, card_words
 from engine.app.athlete_day import read_checkin
 from engine.app.done_view import logged_day
+from engine.app.today import today_athlete_card
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import SESSION_KINDS, PainArea
 from engine.web.auth import check_form_csrf, page_user
@@ -61,11 +64,19 @@ def today_response(
         principal,
         status,
         card=card,
+        athlete_card=_athlete_card(request, athlete_id, day),
         done=done,
         form=form,
         logged=logged,
         error=error,
     )
+
+
+def _athlete_card(request: Request, athlete_id: str, day: dt.date) -> AthleteCard | None:
+    """The day's card in plain words (after the caller checked the athlete is visible)."""
+    state = web_state(request)
+    words = card_words(state.evaluator.kb, state.evaluator.ruleset)
+    return today_athlete_card(state.store, athlete_id, day, words)
 
 
 def _checkin_form(

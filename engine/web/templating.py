@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from engine.app.accounts import Principal
 from engine.app.session_lines import rest_text
-from engine.app.words import kind_words
+from engine.app.words import area_words, kind_words
 from engine.contract.formatting import fmt_dose, fmt_value
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -24,6 +24,7 @@ templates.env.filters["dose"] = fmt_dose
 templates.env.filters["rest"] = rest_text
 templates.env.filters["value"] = fmt_value
 templates.env.filters["kind"] = kind_words
+templates.env.filters["area"] = area_words
 
 
 def render(
