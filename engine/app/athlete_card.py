@@ -164,8 +164,8 @@ def plan_changes(
     session = recommendation.session
     if amended is not None and (amended.kind, amended.program) != (session.kind, session.program):
         reasons.append("Your coach changed today's session.")
-    elif planned and planned != session.kind:
-        kind_reason = _kind_change(recommendation, words, planned)
+    elif planned:
+        kind_reason = _plan_change(recommendation, words, planned)
         if kind_reason:
             reasons.append(kind_reason)
     shown = amended or session
@@ -176,15 +176,26 @@ def plan_changes(
     return _unique(reasons)
 
 
-def _kind_change(recommendation: Recommendation, words: CardWords, planned: str) -> str | None:
+def _plan_change(recommendation: Recommendation, words: CardWords, planned: str) -> str | None:
+    """Why today is not the session the athlete planned: another kind, or the same kind with
+    the planned program blocked (a pull workout in place of heavy legs)."""
     alternatives = recommendation.alternatives
-    blocked = [alt for alt in alternatives if alt.kind == planned and alt.outcome != "chosen"]
+    chosen = next((alt for alt in alternatives if alt.outcome == "chosen"), None)
+    same_kind = planned == recommendation.session.kind
+    blocked = [
+        alt
+        for alt in alternatives
+        if alt.kind == planned
+        and alt.outcome == "blocked"
+        and not (same_kind and chosen is not None and alt.priority < chosen.priority)
+    ]
+    if same_kind and not blocked:
+        return None
     for alt in blocked:
         for rule in _RULE_ID.findall(alt.reason):
             told = tell(recommendation, words, rule)
             if told:
                 return told
-    chosen = next((alt for alt in alternatives if alt.outcome == "chosen"), None)
     if chosen is not None:
         told = tell(recommendation, words, chosen.proposed_by)
         if told:
