@@ -170,3 +170,32 @@ def test_an_entered_1rm_is_dated_so_later_sets_can_replace_it(run, ana) -> None:
     assert result.exit_code == 0, result.output
     shown = json.loads(run("athlete", "show", "ana", "--format", "json").output)
     assert shown["one_rep_max_on"] == {SQUAT: dt.date.today().isoformat()}
+
+
+def test_an_unrated_as_recommended_log_moves_no_load(run, ana) -> None:
+    """A session logged as recommended and not rated holds every load, even with every set at
+    the top of the range; the same session rated clean and easy took the knee drive up."""
+    monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday() + 14)
+    _checkin(run, monday)
+    _log_strength(run, monday, f"{KNEE_DRIVE}:3x12@8:posture-ok:easy")
+    thursday = monday + dt.timedelta(days=3)
+    assert _exercise(_checkin(run, thursday), KNEE_DRIVE)["load_kg"] == 12
+    # Thursday's card prescribes 12 kg knee drives; done as recommended, nobody rated them.
+    logged = run("log", "ana", "--as-recommended", "--date", thursday.isoformat())
+    assert logged.exit_code == 0, logged.output
+    assert "moves no ladder stage and no load" in logged.output
+    next_monday = monday + dt.timedelta(days=7)
+    changes = {c["exercise"]: c for c in _checkin(run, next_monday)["load_changes"]}
+    assert changes[KNEE_DRIVE]["action"] == "hold"
+    assert changes[KNEE_DRIVE]["to_kg"] == 12
+
+
+def test_unrated_sets_at_the_top_of_the_range_move_no_load(run, ana) -> None:
+    """Every set at 12 reps, but nobody said how it went: the load holds."""
+    monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday() + 7)
+    _checkin(run, monday)
+    _log_strength(run, monday, f"{KNEE_DRIVE}:3x12@8")
+    changes = {
+        c["exercise"]: c for c in _checkin(run, monday + dt.timedelta(days=3))["load_changes"]
+    }
+    assert (changes[KNEE_DRIVE]["action"], changes[KNEE_DRIVE]["to_kg"]) == ("hold", 8)

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from engine.app.history import DayRow, WeekSummary, athlete_history, history_window
+from engine.app.progress import Progress
 from engine.contract.models import AthleteProfile
 from engine.core.evaluator import Evaluator
 from engine.storage.store import Store
@@ -19,6 +20,7 @@ class AthleteHistory:
     until: dt.date
     days: list[DayRow]
     weeks: list[WeekSummary]
+    progress: Progress | None = None
 
 
 def coach_history(
@@ -29,4 +31,4 @@ def coach_history(
     profile = store.get_athlete(athlete_id)
     view = athlete_history(store, evaluator, athlete_id, until, weeks)
     start, last = history_window(until, weeks)
-    return AthleteHistory(profile, start, last, view.days, view.weeks)
+    return AthleteHistory(profile, start, last, view.days, view.weeks, view.progress)

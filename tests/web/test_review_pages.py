@@ -197,3 +197,34 @@ def test_the_apis_status_and_reason_choices_are_the_apps() -> None:
     application's one list, not a copy that drifts."""
     assert get_args(StatusFilter) == (*REVIEW_STATUSES, "all")
     assert get_args(ReasonCode) == tuple(REASON_CODES)
+
+
+def test_athlete_page_shows_each_lifts_estimated_1rm_and_load_by_week(
+    client: TestClient, world: World
+):
+    from engine.contract.models import ExerciseLog, SessionLog
+
+    day = world.today - dt.timedelta(days=1)
+    world.store.log_session(
+        "ana",
+        SessionLog(
+            date=day,
+            kind="strength",
+            program="heavy_lifting_for_runners",
+            exercises=[
+                ExerciseLog(
+                    id="single_kettlebell_front_rack_squat",
+                    sets=3,
+                    reps=12,
+                    load_kg=16,
+                    posture_held=True,
+                    felt_easy=True,
+                )
+            ],
+        ),
+    )
+    log_in(client, "sam")
+    page = client.get("/athletes/ana").text
+    progress = page.split('id="progress"', 1)[1].split("</section>", 1)[0]
+    assert "Single kettlebell front rack squat" in progress
+    assert "24.0 kg / 16.0 kg" in progress  # 16 x (1 + (12 + 3) / 30), and the 16 kg lifted
