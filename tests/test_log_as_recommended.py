@@ -115,15 +115,38 @@ def test_the_command_says_what_it_stored_and_how_to_rate(run) -> None:
     _checkin(run, YESTERDAY)
     result = run("log", "ana", "--as-recommended", "--date", YESTERDAY.isoformat())
     assert result.exit_code == 0, result.output
-    assert "narrow_stance_squat: 3 x 10 (unrated)" in result.output
+    assert "Narrow-stance squat (flat-foot squat): 3 x 10 (unrated)" in result.output
     assert "Unrated work moves no ladder stage and no load" in result.output
-    hint = next(line for line in result.output.splitlines() if "log edit" in line).split()
-    rated = run(*hint[1:])  # the printed command, as the athlete would paste it
+    command = result.output[result.output.index("runstrong log edit") :].replace("\\\n", " ")
+    words = command.replace("posture-ok:easy", "posture-lost:hard", 1).split()
+    rated = run(*words[1:])  # the printed command, pasted with the first answer changed
     assert rated.exit_code == 0, rated.output
     [current] = json.loads(run("log", "list", "ana", "--format", "json").output)
-    first = current["log"]["exercises"][0]
-    assert (first["posture_held"], first["felt_easy"]) == (True, True)
-    assert all(item["felt_easy"] is None for item in current["log"]["exercises"][1:])
+    first, *others = current["log"]["exercises"]
+    assert (first["posture_held"], first["felt_easy"]) == (False, False)
+    assert all((item["posture_held"], item["felt_easy"]) == (True, True) for item in others)
+    assert "(unrated)" not in run("log", "show", "ana", str(current["id"])).output
+
+
+def test_log_edit_rates_in_place_or_refuses_a_mix(run) -> None:
+    _checkin(run, YESTERDAY)
+    assert run("log", "ana", "--as-recommended", "--date", YESTERDAY.isoformat()).exit_code == 0
+    [logged] = json.loads(run("log", "list", "ana", "--format", "json").output)
+    log_id = str(logged["id"])
+    before = snapshot(run.db, TABLES)
+    mixed = run("log", "edit", "ana", log_id, "--exercise", "narrow_stance_squat:posture-ok",
+                "--exercise", "goblet_squat:3x8")  # fmt: skip
+    assert mixed.exit_code == 2 and "not both" in mixed.output
+    absent = run("log", "edit", "ana", log_id, "--exercise", "goblet_squat:posture-ok")
+    assert absent.exit_code == 2 and "'goblet_squat' is not in session log" in absent.output
+    assert snapshot(run.db, TABLES) == before
+    rated = run("log", "edit", "ana", log_id, "--exercise", "narrow_stance_squat:posture-lost")
+    assert rated.exit_code == 0, rated.output
+    [current] = json.loads(run("log", "list", "ana", "--format", "json").output)
+    by_id = {item["id"]: item for item in current["log"]["exercises"]}
+    assert by_id["narrow_stance_squat"]["posture_held"] is False
+    assert by_id["narrow_stance_squat"]["felt_easy"] is None
+    assert len(by_id) == len(logged["log"]["exercises"])
 
 
 def test_session_fields_go_with_as_recommended(run) -> None:

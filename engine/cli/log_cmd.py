@@ -213,7 +213,7 @@ def _log_as_recommended(
     log_id, log = done_as_recommended(
         context.store(), context.evaluator().kb, athlete_id, day, corrections, again
     )
-    click.echo(as_recommended_text(athlete_id, log_id, log))
+    click.echo(as_recommended_text(athlete_id, log_id, log, words_for(context.rules_dir).namer))
 
 
 @log_command.command("list")

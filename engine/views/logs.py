@@ -91,21 +91,28 @@ def _rating(item: ExerciseLog) -> str:
     return ", ".join(answers) if answers else "unrated"
 
 
-def as_recommended_text(athlete_id: str, log_id: int, log: SessionLog) -> str:
-    """What ``log --as-recommended`` stored, and how to rate what it left unrated."""
+def as_recommended_text(
+    athlete_id: str, log_id: int, log: SessionLog, namer: Namer | None = None
+) -> str:
+    """What ``log --as-recommended`` stored (names with a namer), and the command that rates
+    what it left unrated: ids there, as the athlete types them."""
     minutes = f", {log.duration_min} min" if log.duration_min is not None else ""
     lines = [
-        f"logged the recommended {log.kind} on {log.date} for {athlete_id} (#{log_id}){minutes}: "
-        f"{plural(len(log.exercises), 'exercise')} as prescribed"
+        f"logged the recommended {_what(log, namer)} on {log.date} for {athlete_id} "
+        f"(#{log_id}){minutes}: {plural(len(log.exercises), 'exercise')} as prescribed"
     ]
-    lines += [f"  - {item.id}: {fmt_dose(item)} ({_rating(item)})" for item in log.exercises]
+    for item in log.exercises:
+        name = namer.name(item.id) if namer else item.id
+        lines.append(f"  - {name}: {fmt_dose(item)} ({_rating(item)})")
     unrated = [
         item.id for item in log.exercises if item.posture_held is None or item.felt_easy is None
     ]
     if unrated:
         lines += [
-            "Unrated work moves no ladder stage and no load. To rate it:",
-            f"  runstrong log edit {athlete_id} {log_id} --exercise {unrated[0]}:posture-ok:easy",
-            "  (one --exercise per exercise; posture-lost or hard where it went otherwise)",
+            "Unrated work moves no ladder stage and no load. To rate it, change posture-ok to "
+            "posture-lost and easy to hard where it went otherwise:",
+            f"  runstrong log edit {athlete_id} {log_id} \\",
+            *[f"      --exercise {exercise}:posture-ok:easy \\" for exercise in unrated[:-1]],
+            f"      --exercise {unrated[-1]}:posture-ok:easy",
         ]
     return "\n".join(lines)
