@@ -55,6 +55,7 @@ def _block_of(session: dict, exercise: str) -> tuple[dict, dict]:
 def test_a_coach_dose_is_the_total_on_the_card_in_the_log_and_in_the_week(run) -> None:
     amended = run("review", "amend", run.rec, "--reviewer", "kim", "--dose", f"{SQUAT}=3x8")
     assert amended.exit_code == 0, amended.output
+    assert "sets 3, reps 8 in all (1 in each of 3 rounds)" in amended.output
     card = json.loads(run("today", "ana", "--why", "--format", "json").output)
     block, item = _block_of(card["session"], SQUAT)
     assert block["rounds"] == 3

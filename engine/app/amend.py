@@ -226,6 +226,10 @@ def apply_amendment(
         shown = ", ".join(
             f"{key.removesuffix('_kg')} {fmt_value(value)}" for key, value in dose.items()
         )
+        rounds = max(block.rounds for block, _ in targets)
+        if "sets" in dose and rounds > 1:
+            # Say how the total lands on the card, where sets are shown per round.
+            shown += f" in all ({fmt_value(targets[0][1].sets)} in each of {rounds} rounds)"
         changes.append(f"dose of {exercise_id}: {shown}")
     amended.blocks = [block for block in amended.blocks if block.exercises or block.role == "run"]
     problems += _exercise_problems(amended, evaluator, athlete)

@@ -8,8 +8,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import ValidationError
+
 from engine.app.done_view import EFFORT, POSTURE, ActualRow
 from engine.contract.errors import InputError, Problem
+from engine.contract.models import ExerciseLog
 
 _WHOLE = re.compile(r"[0-9]{1,6}", re.ASCII)
 _DECIMAL = re.compile(r"[0-9]{1,4}(?:[.,][0-9]{1,3})?", re.ASCII)
@@ -51,6 +54,27 @@ def _choice(
     return choices[value]
 
 
+# The form field that holds each logged field, for the messages.
+_FORM_FIELDS = {"sets": "sets", "reps": "reps", "duration_s": "seconds", "load_kg": "kg"}
+
+
+def _out_of_range(row: ActualRow, fields: dict[str, Any]) -> list[Problem]:
+    """The model's own limits (at least one set, at most 100 ...), named by form field and
+    exercise rather than by the log's list position."""
+    try:
+        ExerciseLog.model_validate({"id": row.exercise, **fields})
+    except ValidationError as error:
+        return [
+            Problem(
+                f"{row.name}: {_FORM_FIELDS.get(str(detail['loc'][0]), detail['loc'][0])} "
+                f"{detail['msg'].lower()}",
+                field=f"{_FORM_FIELDS.get(str(detail['loc'][0]), detail['loc'][0])}-{row.index}",
+            )
+            for detail in error.errors()
+        ]
+    return []
+
+
 def read_actuals(
     form: Mapping[str, str], rows: list[ActualRow]
 ) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
@@ -71,6 +95,7 @@ def read_actuals(
         fields["load_kg"] = _kg(form, f"kg-{i}", row, problems)
         fields["felt_easy"] = _choice(form, f"effort-{i}", EFFORT, row, problems)
         fields["posture_held"] = _choice(form, f"posture-{i}", POSTURE, row, problems)
+        problems += _out_of_range(row, fields)
         actuals[row.exercise] = fields
     if problems:
         raise InputError(problems)

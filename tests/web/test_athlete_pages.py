@@ -154,6 +154,11 @@ def test_a_bad_actual_names_the_field_and_stores_nothing(client: TestClient, wor
     assert refused.status_code == 422
     assert "sets-0" in refused.text and "is not a whole number" in refused.text
     assert world.store.logs("ben", include_old=True) == before
+    too_many = client.post("/done/adjust", data={"csrf": csrf, "sets-0": "0", "reps-0": "5000"})
+    assert too_many.status_code == 422
+    assert "sets-0" in too_many.text and "greater than or equal to 1" in too_many.text
+    assert "reps-0" in too_many.text and "less than or equal to 1000" in too_many.text
+    assert world.store.logs("ben", include_old=True) == before
     forged = client.post("/done/adjust", data={"csrf": "nope", "sets-0": "3"})
     assert forged.status_code == 403
     assert world.store.logs("ben", include_old=True) == before
