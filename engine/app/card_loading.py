@@ -8,15 +8,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from engine.app.athlete_card import CardWords, card_words
-from engine.knowledge.base import default_knowledge_base
+from engine.app.rule_sources import load_sources
 from engine.loading.paths import resolved
-from engine.rulebook.ruleset import load_ruleset
 
 
 @lru_cache(maxsize=4)
 def _words(rules_root: Path | None) -> CardWords:
-    kb = default_knowledge_base()
-    return card_words(kb, load_ruleset(rules_root, kb))
+    kb, ruleset = load_sources(rules_root)
+    return card_words(kb, ruleset)
 
 
 def words_for(rules_root: Path | None = None) -> CardWords:

@@ -1,7 +1,8 @@
 """Evaluators loaded from rule and knowledge-base directories, cached for the process.
 
 The core evaluator does no I/O; reading the directories (and noticing when a rule author has
-edited them) happens here, once per process and directory.
+edited them) happens here, once per process and directory, through the per-user cache of
+loaded sources (:mod:`engine.app.rule_sources`).
 """
 
 from __future__ import annotations
@@ -9,10 +10,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from engine.app.rule_sources import load_sources
 from engine.core.evaluator import Evaluator
-from engine.knowledge.base import default_knowledge_base, load_knowledge_base
 from engine.loading.paths import resolved
-from engine.rulebook.ruleset import load_ruleset
 
 
 def _signature(root: Path | None) -> tuple[tuple[str, int, int], ...]:
@@ -31,13 +31,14 @@ def _evaluator(
     rules_root: Path | None,
     kb_root: Path | None,
     signature: tuple[tuple[tuple[str, int, int], ...], ...],
+    tests: bool,
 ) -> Evaluator:
-    kb = load_knowledge_base(kb_root) if kb_root else default_knowledge_base()
-    ruleset = load_ruleset(rules_root, kb)
-    return Evaluator.build(kb, ruleset)
+    return Evaluator.build(*load_sources(rules_root, kb_root, tests=tests))
 
 
-def get_evaluator(rules_root: Path | None = None, kb_root: Path | None = None) -> Evaluator:
+def get_evaluator(
+    rules_root: Path | None = None, kb_root: Path | None = None, *, tests: bool = True
+) -> Evaluator:
     """An evaluator for these directories (the bundled ones by default), cached per process.
 
     A directory given explicitly is re-read when its files change (a rule author editing a
@@ -45,4 +46,4 @@ def get_evaluator(rules_root: Path | None = None, kb_root: Path | None = None) -
     """
     rules = resolved(rules_root) if rules_root else None
     kb = resolved(kb_root) if kb_root else None
-    return _evaluator(rules, kb, (_signature(rules), _signature(kb)))
+    return _evaluator(rules, kb, (_signature(rules), _signature(kb)), tests)

@@ -50,7 +50,7 @@ class AppContext:
     def evaluator(self) -> Evaluator:
         from engine.app.evaluators import get_evaluator
 
-        return get_evaluator(self.rules_dir)
+        return get_evaluator(self.rules_dir, tests=False)  # the commands that evaluate
 
     def settings(self) -> dict[str, Any]:
         """The rule settings alone, for a command that needs a number but not the rules (the

@@ -46,7 +46,7 @@ def evaluate_command(
     kb_dir: Path | None,
 ) -> None:
     """Recommend the next session for a request, with the reasons."""
-    evaluator = get_evaluator(rules_dir, kb_dir)
+    evaluator = get_evaluator(rules_dir, kb_dir, tests=False)
     text, name = read_text(source)
     if is_json_lines(text, name):
         # A batch is JSON unless text was asked for by name (the default stays JSON Lines).

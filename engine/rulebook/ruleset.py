@@ -29,6 +29,7 @@ from engine.loading.yamlio import (
     LocatedData,
     format_loc,
     problems_from_validation,
+    read_limited,
     read_yaml_file,
     validate_located,
 )
@@ -380,8 +381,15 @@ def load_settings(root: Path | None = None) -> dict[str, Any]:
     return settings
 
 
-def load_ruleset(root: Path | None = None, kb: KnowledgeBase | None = None) -> RuleSet:
-    """Load and check a rule directory; raise InputError listing every problem."""
+def load_ruleset(
+    root: Path | None = None, kb: KnowledgeBase | None = None, *, tests: bool = True
+) -> RuleSet:
+    """Load and check a rule directory; raise InputError listing every problem.
+
+    ``tests=False`` (evaluation and the cards) leaves the rule cases, scenarios and the base
+    request unparsed: only the rule tools read them, and parsing them was half the load. Their
+    bytes still go into the version's hash, so the version is the same either way.
+    """
     root = (root or rules_dir()).resolve()
     kb = kb or default_knowledge_base()
     problems: list[Problem] = []
@@ -479,11 +487,15 @@ def load_ruleset(root: Path | None = None, kb: KnowledgeBase | None = None) -> R
         for rank, item in enumerate(ordered, start=1)
     ]
 
-    cases = _load_cases(root, load, problems, {loaded.spec.id for loaded in rules})
-    scenarios = _load_scenarios(root, load, problems)
-    base_request: dict[str, Any] = {}
     base_path = root / "fixtures" / "base_request.yaml"
-    if base_path.is_file() and (located := load(base_path)) is not None:
+    if not tests:
+        for path in _test_files(root, base_path):
+            hasher.update(path.relative_to(root).as_posix().encode())
+            hasher.update(read_limited(path, display_path(root, path)))
+    cases = _load_cases(root, load, problems, {loaded.spec.id for loaded in rules}) if tests else []
+    scenarios = _load_scenarios(root, load, problems) if tests else []
+    base_request: dict[str, Any] = {}
+    if tests and base_path.is_file() and (located := load(base_path)) is not None:
         if isinstance(located.data, dict):
             base_request = located.data
         else:
@@ -504,6 +516,13 @@ def load_ruleset(root: Path | None = None, kb: KnowledgeBase | None = None) -> R
         base_request=base_request,
         digest=digest,
     )
+
+
+def _test_files(root: Path, base_path: Path) -> list[Path]:
+    """The files of the rule cases, scenarios and base request, in the order
+    :func:`load_ruleset` hashes them when it parses them."""
+    files = [*sorted((root / "cases").glob("*.yaml")), *sorted((root / "scenarios").glob("*.yaml"))]
+    return [*files, base_path] if base_path.is_file() else files
 
 
 def _load_cases(

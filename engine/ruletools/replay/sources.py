@@ -39,7 +39,7 @@ class RuleSource:
 
     def evaluator(self) -> Evaluator:
         """The evaluator; bad rules raise :class:`InputError` naming file, line and field."""
-        return get_evaluator(self.rules_dir, self.kb_dir)
+        return get_evaluator(self.rules_dir, self.kb_dir, tests=False)
 
 
 def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:

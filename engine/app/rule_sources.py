@@ -1,0 +1,76 @@
+"""The knowledge base and rule set a process evaluates with, from the per-user cache when the
+sources are unchanged (:mod:`engine.loading.owner_cache`).
+
+The cache key is a sha256 over runstrong's version, Python's and pydantic's versions, the code
+that defines the loaded objects (``engine/contract``, ``knowledge``, ``loading``, ``rulebook``),
+and the path and bytes of every file of the two directories. Hashing them reads about 1 MB: a
+few milliseconds, against the parse and the checks it saves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+import pydantic
+
+import engine
+from engine.knowledge.base import KnowledgeBase, load_knowledge_base
+from engine.loading import owner_cache
+from engine.loading.paths import knowledge_base_dir, resolved, rules_dir
+from engine.rulebook.ruleset import RuleSet, load_ruleset
+
+# One file per variant: with the rule cases (the rule tools) and without (evaluation).
+PREFIXES = {True: "tools-", False: "eval-"}
+# The packages whose classes are pickled, or whose code decides what a load yields.
+CODE_PACKAGES = ("contract", "knowledge", "loading", "rulebook")
+
+
+def _hash_tree(hasher: hashlib._Hash, root: Path, pattern: str) -> None:
+    hasher.update(str(root).encode() + b"\0")
+    for path in sorted(root.rglob(pattern)):
+        if path.is_file():
+            hasher.update(path.relative_to(root).as_posix().encode() + b"\0")
+            hasher.update(path.read_bytes())
+            hasher.update(b"\0")
+
+
+def sources_key(rules_root: Path, kb_root: Path) -> str:
+    """What the loaded objects depend on, as one hash."""
+    hasher = hashlib.sha256()
+    for part in (engine.__version__, sys.version, pydantic.VERSION):
+        hasher.update(part.encode() + b"\0")
+    code = Path(engine.__file__).resolve().parent
+    for package in CODE_PACKAGES:
+        _hash_tree(hasher, code / package, "*.py")
+    _hash_tree(hasher, kb_root, "*")
+    _hash_tree(hasher, rules_root, "*")
+    return hasher.hexdigest()
+
+
+def load_sources(
+    rules_root: Path | None = None, kb_root: Path | None = None, *, tests: bool = False
+) -> tuple[KnowledgeBase, RuleSet]:
+    """The knowledge base and rule set of these directories (the bundled ones by default): from
+    the cache when their sources are unchanged, else loaded, checked and cached. ``tests``: with
+    the rule cases, scenarios and base request, which only the rule tools read.
+
+    Only a rule set that loaded without problems is cached; an edited file changes the key, so a
+    rule author's edits are always loaded and checked.
+    """
+    rules = resolved(rules_root or rules_dir())
+    kb_path = resolved(kb_root or knowledge_base_dir())
+    name = PREFIXES[tests] + sources_key(rules, kb_path)
+    cached = owner_cache.read(name)
+    if (
+        isinstance(cached, tuple)
+        and len(cached) == 2
+        and isinstance(cached[0], KnowledgeBase)
+        and isinstance(cached[1], RuleSet)
+    ):
+        return cached[0], cached[1]
+    kb = load_knowledge_base(kb_path)
+    ruleset = load_ruleset(rules, kb, tests=tests)
+    owner_cache.write(name, (kb, ruleset), PREFIXES[tests])
+    return kb, ruleset
