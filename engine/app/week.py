@@ -71,8 +71,8 @@ class WeekPlan(Contract):
     # The check-in whose readiness the projected days carry forward.
     readiness_from: Date
     days: list[WeekDay]
-    # Whether any day holds a run (planned in the calendar, or the day's session): without
-    # runs there is nothing for the strength work to be spaced around, and the week says so.
+    # Whether the calendar holds a run this week: without the athlete's runs there is nothing
+    # for the strength work to be spaced around, and the week says so.
     has_runs: bool = True
     missed_minimums: list[MissedMinimum] = Field(default_factory=list)
 
@@ -163,11 +163,8 @@ def plan_week(
         start=start,
         readiness_from=latest.date,
         days=days,
-        has_runs=any(
-            (day.calendar_runs and any(run.kind in RUN_KINDS for run in day.calendar_runs))
-            or day.recommendation.session.kind in RUN_KINDS
-            for day in days
-        ),
+        # The athlete's own plan, not the engine's swaps (an easy run in place of a HIIT).
+        has_runs=any(run.kind in RUN_KINDS for day in days for run in day.calendar_runs),
         missed_minimums=missed_minimums(evaluator, days),
     )
 

@@ -228,3 +228,11 @@ def test_athlete_page_shows_each_lifts_estimated_1rm_and_load_by_week(
     progress = page.split('id="progress"', 1)[1].split("</section>", 1)[0]
     assert "Single kettlebell front rack squat" in progress
     assert "24.0 kg / 16.0 kg" in progress  # 16 x (1 + (12 + 3) / 30), and the 16 kg lifted
+
+
+def test_athlete_page_says_when_the_week_has_no_runs(client: TestClient, world: World):
+    log_in(client, "sam")
+    page = client.get("/athletes/ana").text
+    week = page.split('id="week"', 1)[1].split("</section>", 1)[0]
+    assert "No runs in this plan" in week
+    assert "runstrong calendar add ana" in week
