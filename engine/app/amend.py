@@ -17,9 +17,9 @@ constraint), the session keeps only the kind's title and a note, never the old k
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
+from engine.app.amendment import Amendment as Amendment  # where it was defined before
 from engine.app.doses import sets_per_round
 from engine.contract.errors import InputError, Problem
 from engine.contract.formatting import fmt_value
@@ -37,24 +37,6 @@ from engine.core.loads import owned_load
 from engine.core.planner import Conclusions, Planner
 from engine.core.planner.sessions import SESSION_TITLES, session_for
 from engine.ruletools.invariants import build_document, evaluate_invariant, invariants_for
-
-
-@dataclass
-class Amendment:
-    """Changes a coach makes to a recommended session."""
-
-    kind: str | None = None
-    intensity: str | None = None
-    drop: list[str] = field(default_factory=list)
-    swap: list[tuple[str, str]] = field(default_factory=list)
-    dose: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    session: Session | None = None  # a whole replacement session (from --file)
-    override: str | None = None  # the coach's reason for breaking a safety rule
-
-    def is_empty(self) -> bool:
-        return not (
-            self.kind or self.intensity or self.drop or self.swap or self.dose or self.session
-        )
 
 
 @dataclass(frozen=True)

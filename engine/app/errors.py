@@ -8,9 +8,12 @@ it into a message and exit status 2, the web app into a 4xx page.
 
 from __future__ import annotations
 
-from sqlalchemy.exc import DBAPIError as DatabaseError
+from typing import TYPE_CHECKING, Any
 
-from engine.storage.store import AlreadyExists, NotFound, StoreError
+from engine.storage.errors import AlreadyExists, NotFound, StoreError
+
+if TYPE_CHECKING:
+    from sqlalchemy.exc import DBAPIError as DatabaseError
 
 
 class DatabaseUnavailable(StoreError):
@@ -32,6 +35,16 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    """``DatabaseError`` (SQLAlchemy's DBAPIError), imported when first asked for: importing
+    SQLAlchemy costs more than a whole read-only command (``today``) may take."""
+    if name == "DatabaseError":
+        from sqlalchemy.exc import DBAPIError
+
+        return DBAPIError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # SQLSTATEs of PostgreSQL's "try again" errors: serialization failure, deadlock, lock timeout.
 _PG_RETRY_STATES = frozenset({"40001", "40P01", "55P03"})
 
@@ -40,7 +53,9 @@ def is_contention(error: BaseException) -> bool:
     """A database error that means "busy, try again": SQLite's lock wait ran out (``database
     is locked``), or PostgreSQL gave up on a lock. Nothing was written; the request can be
     retried as it is."""
-    if not isinstance(error, DatabaseError):
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(error, DBAPIError):
         return False
     original = error.orig
     if getattr(original, "sqlstate", None) in _PG_RETRY_STATES:

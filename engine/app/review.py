@@ -14,9 +14,9 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.app.amend import Amendment, apply_amendment
+from engine.app.amendment import Amendment
 from engine.app.calendar import moved_runs
 from engine.app.errors import Breach
 from engine.app.ladders import apply_moves
@@ -25,7 +25,6 @@ from engine.contract.models import (
     EvaluationRequest,
     Session,
 )
-from engine.core.evaluator import Evaluator
 from engine.storage.calendar import checkin_upcoming
 from engine.storage.listing import (
     CURRENT,
@@ -37,6 +36,9 @@ from engine.storage.listing import (
 )
 from engine.storage.reviews import REASON_CODES, Decision, ReviewEvent, ReviewStore
 from engine.storage.store import Store
+
+if TYPE_CHECKING:  # deciding imports the engine; listing the queue does not
+    from engine.core.evaluator import Evaluator
 
 __all__ = ["REASON_CODES", "Amendment", "Decided", "ReviewEvent", "amend", "approve", "reject"]
 
@@ -178,6 +180,8 @@ def amend(
 ) -> Decided:
     """Amend the session; a breach of the day's safety rules is refused (:class:`Breach`)
     unless ``amendment.override`` gives the coach's reason, which the audit log keeps."""
+    from engine.app.amend import apply_amendment  # the planner and the invariants
+
     if amendment.is_empty():
         raise InputError([Problem("nothing to amend: give a change or --file")])
     stored = store.get_recommendation(recommendation_id)

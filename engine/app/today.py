@@ -6,18 +6,86 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from engine.app.athlete_card import AthleteCard, CardWords, Review, athlete_card
-from engine.app.errors import NotFound
-from engine.contract.models import Recommendation
-from engine.storage.reviews import ReviewStore
-from engine.storage.store import Store, StoredRecommendation
+from engine.contract.models import Recommendation, Session
+from engine.storage.errors import NotFound
+from engine.storage.records import StoredRecommendation
+
+if TYPE_CHECKING:  # the store is imported only when a command uses it (SQLAlchemy is slow)
+    from engine.storage.sqlite_reads import SqliteReads
+    from engine.storage.store import Store
 
 
 class NoCheckIn(NotFound):
     """No check-in (so no recommendation) for that athlete on that day."""
+
+
+@runtime_checkable
+class DayReads(Protocol):
+    """The reads that show a day: the store's (:class:`StoreReads`), or the quick SQLite
+    reader's (:mod:`engine.storage.sqlite_reads`), which imports no SQLAlchemy."""
+
+    def athlete_timezone(self, athlete_id: str) -> str | None: ...
+
+    def recommendation_for(self, athlete_id: str, day: dt.date) -> StoredRecommendation | None: ...
+
+    def review_state(self, recommendation_id: int) -> tuple[Session | None, str | None]: ...
+
+
+class StoreReads:
+    """:class:`DayReads` on the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def athlete_timezone(self, athlete_id: str) -> str | None:
+        from engine.storage.zones import athlete_timezone
+
+        return athlete_timezone(self.store, athlete_id)
+
+    def recommendation_for(self, athlete_id: str, day: dt.date) -> StoredRecommendation | None:
+        return self.store.recommendation_for(athlete_id, day)
+
+    def review_state(self, recommendation_id: int) -> tuple[Session | None, str | None]:
+        from engine.storage.reviews import ReviewStore
+
+        return ReviewStore(self.store).review_state(recommendation_id)
+
+
+def day_reads(source: Store | DayReads) -> DayReads:
+    return source if isinstance(source, DayReads) else StoreReads(source)
+
+
+def quick_reads(db_url: str | None) -> SqliteReads | None:
+    """The quick reader of the database when it can serve (see its module), else None."""
+    from engine.storage.sqlite_reads import open_reads
+
+    return open_reads(db_url)
+
+
+T = TypeVar("T")
+
+
+def with_day_reads(
+    db_url: str | None, open_store: Callable[[], Store], use: Callable[[DayReads], T]
+) -> T:
+    """``use`` on the quick reader of the database when it can serve, else (or when a read
+    there fails: the store then names what is wrong, as for every command) on the store."""
+    quick = quick_reads(db_url)
+    if quick is not None:
+        from engine.storage.sqlite_reads import QuickReadFailed
+
+        try:
+            return use(quick)
+        except QuickReadFailed:
+            pass
+        finally:
+            quick.close()
+    return use(StoreReads(open_store()))
 
 
 @dataclass(frozen=True)
@@ -37,9 +105,9 @@ class TodayView:
         return data
 
 
-def as_athlete_sees_it(store: Store, stored: StoredRecommendation) -> TodayView:
+def as_athlete_sees_it(store: Store | DayReads, stored: StoredRecommendation) -> TodayView:
     """A stored recommendation with the coach's amendment and note applied."""
-    amended, coach_note = ReviewStore(store).review_state(stored.id)
+    amended, coach_note = day_reads(store).review_state(stored.id)
     recommendation = stored.recommendation
     if amended is not None:  # the coach's version replaces the original
         recommendation = recommendation.model_copy(update={"session": amended})
@@ -47,13 +115,13 @@ def as_athlete_sees_it(store: Store, stored: StoredRecommendation) -> TodayView:
 
 
 def todays_recommendation(
-    store: Store, athlete_id: str, day: dt.date | None = None
+    store: Store | DayReads, athlete_id: str, day: dt.date | None = None
 ) -> StoredRecommendation | None:
     """The current (not superseded) stored recommendation of that day, as the engine made it."""
     return store.recommendation_for(athlete_id, day or dt.date.today())
 
 
-def stored_today(store: Store, athlete_id: str, day: dt.date) -> StoredRecommendation:
+def stored_today(store: Store | DayReads, athlete_id: str, day: dt.date) -> StoredRecommendation:
     """The stored recommendation of ``day``; NoCheckIn when there is none."""
     stored = todays_recommendation(store, athlete_id, day)
     if stored is None:
@@ -68,10 +136,10 @@ def today(store: Store, athlete_id: str, day: dt.date) -> TodayView:
     return as_athlete_sees_it(store, stored_today(store, athlete_id, day))
 
 
-def card_of(store: Store, stored: StoredRecommendation, words: CardWords) -> AthleteCard:
+def card_of(store: Store | DayReads, stored: StoredRecommendation, words: CardWords) -> AthleteCard:
     """The athlete's card of a stored recommendation: the coach's session when amended, the
     review status and the coach's note."""
-    amended, coach_note = ReviewStore(store).review_state(stored.id)
+    amended, coach_note = day_reads(store).review_state(stored.id)
     review = Review(stored.id, stored.status, coach_note, amended)
     return athlete_card(stored.recommendation, words, review)
 

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_data_dir
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -40,8 +39,11 @@ from engine.storage.errors import (
     StoreError,
 )
 from engine.storage.integrity import damaged_message
+from engine.storage.location import DB_ENV as DB_ENV  # re-exported, as before
+from engine.storage.location import HEAD_REVISION, VERSION_TABLE
+from engine.storage.location import default_url as default_url
+from engine.storage.location import resolve_url as resolve_url
 
-DB_ENV = "RUNSTRONG_DB"
 # Execution option that marks a read-only transaction (see Store.reading).
 READ_ONLY_OPTION = "runstrong_read_only"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -54,19 +56,6 @@ PG_MIGRATION_LOCK = 0x72756E7374726F6E  # any fixed bigint; this is "runstron" i
 PG_INVALID_CATALOG = "3D000"
 OWNER_ONLY = 0o600
 CREATE_HINT = "check --db / RUNSTRONG_DB, or create it with 'runstrong init'"
-
-
-def default_url() -> str:
-    directory = Path(user_data_dir("runstrong", appauthor=False))
-    return f"sqlite:///{directory / 'runstrong.db'}"
-
-
-def resolve_url(url: str | None) -> str:
-    """The URL to open; a plain path (no ``scheme://``) is an SQLite file."""
-    chosen = url or os.environ.get(DB_ENV) or default_url()
-    if "://" not in chosen:
-        return f"sqlite:///{Path(chosen).expanduser().absolute()}"
-    return chosen
 
 
 def describe(url: str) -> str:
@@ -249,14 +238,6 @@ def database_error(error: DBAPIError, label: str) -> StoreError | None:
             "'createdb', or check --db / RUNSTRONG_DB)"
         )
     return None
-
-
-# The newest migration. Every command checks the database against it, and reading it from
-# the migration scripts would import Alembic (a fifth of a second) on every start-up; a test
-# checks it against Alembic's own head (tests/storage/test_store.py).
-HEAD_REVISION = "0008"
-# Alembic's bookkeeping table, read with plain SQL for the same reason.
-VERSION_TABLE = "alembic_version"
 
 
 def _alembic_config() -> Any:

@@ -36,6 +36,8 @@ from engine.storage.integrity import (
     write_needs_check,
 )
 from engine.storage.lengths import check_lengths
+from engine.storage.records import StoredRecommendation as StoredRecommendation
+from engine.storage.records import no_athlete
 from engine.storage.schema import (
     AthleteRow,
     CheckInRow,
@@ -106,18 +108,6 @@ def locked_get(session: Session, model: type[_Row], row_id: int, lock: bool) -> 
     first left it, as SQLite's BEGIN IMMEDIATE does for every write (where SQLAlchemy leaves
     FOR UPDATE out: the whole database is already locked)."""
     return session.get(model, row_id, with_for_update=lock, populate_existing=lock)
-
-
-@dataclass(frozen=True)
-class StoredRecommendation:
-    id: int
-    athlete_id: str
-    date: dt.date
-    status: str
-    rules_version: str
-    recommendation: Recommendation
-    request: dict[str, Any]
-    created_at: dt.datetime
 
 
 def _dump(model: Any) -> Any:
@@ -291,7 +281,7 @@ class Store:
     def _athlete_row(self, session: Session, athlete_id: str) -> AthleteRow:
         row = session.get(AthleteRow, athlete_id)
         if row is None:
-            raise NotFound(f"no athlete {athlete_id!r}; add one with 'runstrong athlete add'")
+            raise NotFound(no_athlete(athlete_id))
         return row
 
     def get_athlete(self, athlete_id: str) -> AthleteProfile:
