@@ -61,10 +61,13 @@ def _request_problems(error: ValidationError, name: str, number: int) -> tuple[P
     )
 
 
-def evaluate_lines(text: str, name: str, evaluator: Evaluator) -> Iterator[LineResult]:
-    """Each non-blank line evaluated in order (lazily, so a long batch streams)."""
+def evaluate_lines(
+    text: str, name: str, evaluator: Evaluator, first_line: int = 1
+) -> Iterator[LineResult]:
+    """Each non-blank line evaluated in order (lazily, so a long batch streams); ``first_line``:
+    the number of ``text``'s first line in its file (a worker's chunk of a batch)."""
     context = {"kb": evaluator.kb}
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.splitlines(), start=first_line):
         if not raw.strip():
             continue
         try:

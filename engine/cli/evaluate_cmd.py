@@ -23,12 +23,14 @@ from engine.views.cards import recommendation_text
 (a .jsonl file, or lines that are each a JSON object). A batch prints one JSON object per line
 (or, with --format text given, one card per request); a bad line is reported on stderr with its
 line number and field, every other line is still evaluated, and the exit status is then 2.
+A JSON Lines batch is evaluated on every core (--workers), its results in input order.
 Same input, same output.
 
 \b
 Examples:
   runstrong evaluate --input request.yaml
   runstrong evaluate --input requests.jsonl > recommendations.jsonl
+  runstrong evaluate --input requests.jsonl --workers 1
   runstrong evaluate --input requests.jsonl --format text
   cat request.json | runstrong evaluate --input - --format json
 """,
@@ -37,6 +39,11 @@ Examples:
 @format_option
 @rules_option
 @kb_option
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes for a JSON Lines batch (default: one per core).",
+)
 @click.pass_context
 def evaluate_command(
     ctx: click.Context,
@@ -44,6 +51,7 @@ def evaluate_command(
     output_format: str,
     rules_dir: Path | None,
     kb_dir: Path | None,
+    workers: int | None,
 ) -> None:
     """Recommend the next session for a request, with the reasons."""
     evaluator = get_evaluator(rules_dir, kb_dir, tests=False)
@@ -54,7 +62,10 @@ def evaluate_command(
             output_format == "text"
             and ctx.get_parameter_source("output_format") != ParameterSource.DEFAULT
         )
-        _evaluate_batch(text, name, evaluator, cards)
+        if cards:
+            _evaluate_batch(text, name, evaluator, cards)
+        else:
+            _evaluate_batch_json(text, name, evaluator, workers)
         return
     requests, _ = parse_documents(text, name, EvaluationRequest, {"kb": evaluator.kb})
     recommendation = evaluator.evaluate(requests[0])
@@ -81,6 +92,25 @@ def _evaluate_batch(text: str, name: str, evaluator: Evaluator, cards: bool) -> 
         else:
             click.echo(result.recommendation.model_dump_json(by_alias=True))
         printed += 1
+    _exit_if_failed(failed, name)
+
+
+def _evaluate_batch_json(text: str, name: str, evaluator: Evaluator, workers: int | None) -> None:
+    """A batch as JSON Lines, on every core: the same lines and problems, in the same order."""
+    from engine.app.batch_workers import evaluate_lines_on_cores
+
+    failed = 0
+    for result in evaluate_lines_on_cores(text, name, evaluator, workers):
+        if result.json is None:
+            failed += 1
+            for problem in result.problems:
+                click.echo(f"error: {problem}", err=True)
+            continue
+        click.echo(result.json)
+    _exit_if_failed(failed, name)
+
+
+def _exit_if_failed(failed: int, name: str) -> None:
     if failed:
         click.echo(f"error: {failed} line(s) of {name} failed; the others were evaluated", err=True)
         sys.exit(EXIT_BAD_INPUT)

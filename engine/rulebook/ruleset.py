@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, get_args
 
@@ -132,8 +133,9 @@ class RuleSet:
         """How messages name a file of this rule directory (see :func:`display_path`)."""
         return display_path(self.root, self.root / name)
 
-    @property
+    @cached_property
     def by_id(self) -> dict[str, RuleSpec]:
+        """Built once per rule set: every evaluation's trace looks its rules up here."""
         return {loaded.spec.id: loaded.spec for loaded in self.rules}
 
 
