@@ -146,3 +146,19 @@ def test_the_planned_program_blocked_for_another_of_the_same_kind_is_a_change() 
     assert recommendation.session.program == "kettlebell_pull"
     assert card.session == card.planned == "Strength"
     assert card.changes[0] == "No heavy legs today: a long run in 24 hours."
+
+
+def test_engine_notes_lose_the_authors_references_and_name_their_ids() -> None:
+    namer = card_words(get_evaluator().kb, get_evaluator().ruleset).namer
+    assert namer.plain("Not today: pistol_squat on an easy_run day (RS707)") == (
+        "Not today: Pistol squat ladder on an easy run day"
+    )
+    assert namer.plain("Knee-down version (kneeling_calf_rock) if the plank is too hard.") == (
+        "Knee-down version (Kneeling calf rock, knee-down) if the plank is too hard."
+    )
+    assert namer.plain("Done within the 20 s (our reading, catalogue D.1-9).") == (
+        "Done within the 20 s."
+    )
+    assert namer.plain("Lunges out (d2_knee_discomfort_triggers, default_pain_thresholds)") == (
+        "Lunges out"
+    )

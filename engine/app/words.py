@@ -41,6 +41,7 @@ _REFERENCE = re.compile(
     r"\s*\([^()]*\b(?:RS\d+|d\d_[a-z0-9_]+|default_[a-z0-9_]+|our reading|catalogue)\b[^()]*\)"
 )
 _SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_BRACKETED_ID = re.compile(r"\(([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\)")
 
 
 def kind_words(kind: str | None) -> str:
@@ -77,6 +78,11 @@ class Namer:
     def plain(self, text: str) -> str:
         """Engine text in the athlete's words: references out, ids as names."""
         cleaned = _REFERENCE.sub("", text)
+        # An id alone in brackets becomes its name there, flattened so brackets do not nest.
+        cleaned = _BRACKETED_ID.sub(
+            lambda match: f"({self.name(match[1]).replace(' (', ', ').replace(')', '')})",
+            cleaned,
+        )
         cleaned = _SNAKE.sub(lambda match: self.name(match[0]), cleaned)
         return cleaned.strip()
 
