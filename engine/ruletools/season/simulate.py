@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.app.doses import total_sets
 from engine.calendar.expand import week_lookahead_days
 from engine.contract.models import (
     EvaluationRequest,
@@ -76,10 +77,12 @@ def _low(value: Any, default: int) -> int:
     return int(value) if value is not None else default
 
 
-def _log_exercise(item: PrescribedExercise, rating: Rating) -> ExerciseLog:
+def _log_exercise(item: PrescribedExercise, rounds: int, rating: Rating) -> ExerciseLog:
     return ExerciseLog(
         id=item.id,
-        sets=max(1, _low(item.sets, 1)),
+        # A card's sets are per round; a log holds the session's total (one definition of a
+        # dose, engine.app.doses).
+        sets=total_sets(item.sets, rounds),
         reps=rating.reps if rating.reps is not None else max(0, _low(item.reps, 0)),
         load_kg=item.load_kg if item.load_kg is not None else rating.load_kg,
         posture_held=rating.posture_held,
@@ -94,7 +97,7 @@ def session_log(recommendation: Recommendation, script: DayScript) -> SessionLog
     if session.kind == "rest":
         return None
     exercises = [
-        _log_exercise(item, script.exercises.get(item.id, script.rating))
+        _log_exercise(item, block.rounds, script.exercises.get(item.id, script.rating))
         for block in session.blocks
         for item in block.exercises
     ]
