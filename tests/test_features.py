@@ -273,3 +273,24 @@ def test_program_practice_weeks_and_clean_rated_sessions(make_request, kb) -> No
     # The unrated session is left out: the last two rated ones are one hard, one easy.
     assert fact["recent_rated_sessions"] == 2
     assert fact["recent_clean"] == "no"
+
+
+def test_a_reloaded_knowledge_base_never_gets_the_old_ones_classifier(evaluator) -> None:
+    """The classifier cache is keyed by the base's id; a new base that happens to get a freed
+    id must get its own classifier."""
+    import copy
+
+    from engine.core import features
+
+    settings = evaluator.ruleset.settings
+    kb = copy.copy(evaluator.kb)
+    first = features._classifier(kb, settings)
+    assert features._classifier(kb, settings) is first
+    other = copy.copy(evaluator.kb)
+    # Simulate id reuse: the other base's entry points at the first base.
+    part = (
+        bool(settings["hiit.count_quality_runs"]),
+        tuple(settings["planning.lower_body_strength_categories"]),
+    )
+    features._CLASSIFIERS[(id(other), *part)] = features._CLASSIFIERS[(id(kb), *part)]
+    assert features._classifier(other, settings) is not first

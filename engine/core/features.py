@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -204,7 +205,11 @@ class SessionClassifier:
         return (session.program or "") in self.loaded_lower_body_programs
 
 
-_CLASSIFIERS: dict[tuple[int, bool, tuple[str, ...]], SessionClassifier] = {}
+# Keyed by the knowledge base's id, with a weak reference to it: an id can be reused once a
+# base is garbage-collected, and a reloaded base must never get the old one's classifier.
+_CLASSIFIERS: dict[
+    tuple[int, bool, tuple[str, ...]], tuple[weakref.ref[KnowledgeBase], SessionClassifier]
+] = {}
 
 
 def _classifier(kb: KnowledgeBase, settings: Mapping[str, Any]) -> SessionClassifier:
@@ -212,15 +217,18 @@ def _classifier(kb: KnowledgeBase, settings: Mapping[str, Any]) -> SessionClassi
     count_quality_runs = bool(settings["hiit.count_quality_runs"])
     categories = tuple(settings["planning.lower_body_strength_categories"])
     key = (id(kb), count_quality_runs, categories)
-    if key not in _CLASSIFIERS:
-        _CLASSIFIERS[key] = SessionClassifier.from_kb(
-            kb,
-            {
-                "hiit.count_quality_runs": count_quality_runs,
-                "planning.lower_body_strength_categories": list(categories),
-            },
-        )
-    return _CLASSIFIERS[key]
+    cached = _CLASSIFIERS.get(key)
+    if cached is not None and cached[0]() is kb:
+        return cached[1]
+    classifier = SessionClassifier.from_kb(
+        kb,
+        {
+            "hiit.count_quality_runs": count_quality_runs,
+            "planning.lower_body_strength_categories": list(categories),
+        },
+    )
+    _CLASSIFIERS[key] = (weakref.ref(kb), classifier)
+    return classifier
 
 
 def _has_recovery_flags(session: SessionLog) -> bool:
