@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from engine.storage.errors import AlreadyExists, NotFound, StoreError
+from engine.storage.errors import AlreadyExists, DatabaseUnavailable, NotFound, StoreError
 
 if TYPE_CHECKING:
     from sqlalchemy.exc import DBAPIError as DatabaseError
 
-
-class DatabaseUnavailable(StoreError):
-    """The database cannot be opened: a bad URL, an unreachable server, a broken file."""
+# DatabaseUnavailable is the store's own class, re-exported: one class for "the database
+# cannot be opened", so a front end catching it catches what the store raises.
 
 
 class Breach(StoreError):
