@@ -24,7 +24,6 @@ from engine.app.doses import sets_per_round
 from engine.contract.errors import InputError, Problem
 from engine.contract.formatting import fmt_value
 from engine.contract.models import (
-    INTENSITY_ORDER,
     SESSION_KINDS,
     AthleteProfile,
     EvaluationRequest,
@@ -35,6 +34,7 @@ from engine.contract.models import (
 from engine.core.evaluator import Evaluator
 from engine.core.loads import owned_load
 from engine.core.planner import Conclusions, Planner
+from engine.core.planner.limits import Broken, Limit, Limits
 from engine.core.planner.sessions import SESSION_TITLES, session_for
 from engine.ruletools.invariants import build_document, evaluate_invariant, invariants_for
 
@@ -236,8 +236,21 @@ def _rule_summary(recommendation: Recommendation, rule: str) -> str:
 def constraint_breaches(
     recommendation: Recommendation, session: Session, evaluator: Evaluator
 ) -> list[BreachFound]:
-    """The constraints the engine concluded that day that ``session`` breaks."""
+    """The constraints the engine concluded that day that ``session`` breaks, by the same
+    meaning the planner gave them (:class:`~engine.core.planner.limits.Limits`)."""
     kb = evaluator.kb
+    limits = Limits(
+        [
+            Limit(
+                item.kind,
+                "" if item.value is None else str(item.value),
+                item.about or "",
+                item.rule,
+            )
+            for item in recommendation.constraints
+        ],
+        evaluator.ruleset.settings,
+    )
     program = kb.programs.get(session.program or "")
     variant = None
     if program is not None:
@@ -245,60 +258,28 @@ def constraint_breaches(
             (v for v in program.variants if v.id == (session.variant or program.default_variant)),
             None,
         )
-    exercises = [
-        (item, kb.exercises[item.id])
-        for block in session.blocks
-        for item in block.exercises
-        if item.id in kb.exercises
-    ]
-    found: list[BreachFound] = []
-    lower_body_categories = evaluator.ruleset.settings["planning.lower_body_strength_categories"]
-
-    def breach(rule: str, what: str) -> None:
-        summary = _rule_summary(recommendation, rule)
-        found.append(BreachFound(rule, f"{what}" + (f": {summary}" if summary else "")))
-
-    for constraint in recommendation.constraints:
-        kind, value = constraint.kind, constraint.value
-        if kind == "no_hiit" and (
-            session.kind == "hiit" or (variant is not None and variant.counts_as_hiit)
-        ):
-            breach(constraint.rule, "no HIIT today")
-        elif kind == "max_intensity" and value in INTENSITY_ORDER:
-            if INTENSITY_ORDER[session.intensity] > INTENSITY_ORDER[value]:
-                breach(
-                    constraint.rule,
-                    f"intensity {session.intensity} is above today's cap of {value}",
-                )
-        elif kind == "avoid_session_kind" and value == session.kind:
-            breach(constraint.rule, f"no {value} today")
-        elif kind == "avoid_exercise":
-            if any(item.id == value for item, _ in exercises):
-                breach(constraint.rule, f"{value} is to be avoided today")
-        elif kind == "avoid_pattern":
-            hits = [
-                item.id
-                for item, known in exercises
-                if value in known.patterns
-                and (constraint.about != "loaded" or known.load == "external")
-            ]
-            if hits:
-                breach(constraint.rule, f"no {value} work today ({', '.join(hits)})")
-        elif kind == "no_lower_body_strength":
-            hits = [
-                item.id
-                for item, known in exercises
-                if known.region == "lower"
-                and known.category in lower_body_categories
-                and (constraint.about != "loaded" or known.load == "external")
-            ]
-            if hits or (
-                program is not None and program.lower_body and constraint.about != "loaded"
-            ):
-                breach(
-                    constraint.rule,
-                    f"no lower-body strength today ({', '.join(hits) or session.program})",
-                )
+    # Each broken limit once, naming the exercises that break it.
+    broken: dict[Broken, list[str]] = {
+        item: []
+        for item in limits.session_breaches(
+            session.kind,
+            session.intensity,
+            variant is not None and variant.counts_as_hiit,
+            program is not None and program.lower_body,
+        )
+    }
+    for block in session.blocks:
+        for item in block.exercises:
+            exercise = kb.exercises.get(item.id)
+            for hit in limits.exercise_breaches(exercise) if exercise is not None else []:
+                names = broken.setdefault(hit, [])
+                if item.id not in names:
+                    names.append(item.id)
+    found = []
+    for hit, exercise_ids in broken.items():
+        summary = _rule_summary(recommendation, hit.rule)
+        what = hit.what + (f" ({', '.join(exercise_ids)})" if exercise_ids else "")
+        found.append(BreachFound(hit.rule, what + (f": {summary}" if summary else "")))
     return found
 
 

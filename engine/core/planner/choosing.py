@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from engine.contract.models import INTENSITY_ORDER, Alternative
+from engine.contract.models import Alternative
 from engine.core.planner.context import PlanContext
 from engine.core.planner.substitutions import substitute
 from engine.core.runtime import Conclusion
@@ -19,15 +19,14 @@ def proposal_block_reason(ctx: PlanContext, proposal: Conclusion[ProposalFact]) 
     kind, program_id = fact.session, fact.program
     program = kb.programs.get(program_id) if program_id else None
     variant = ctx.variant(program, fact.variant) if program else None
-    if kind == "hiit" or (variant is not None and variant.counts_as_hiit):
-        for item in constraints.of("no_hiit"):
-            return f"no HIIT today ({item.rule})"
-    cap, cap_rule = constraints.max_intensity()
-    if INTENSITY_ORDER[fact.intensity] > INTENSITY_ORDER[cap]:
-        return f"intensity {fact.intensity} is above today's cap of {cap} ({cap_rule})"
-    for item in constraints.of("avoid_session_kind"):
-        if item.fact.value == kind:
-            return f"no {kind} today ({item.rule})"
+    broken = constraints.limits.session_breaches(
+        kind,
+        fact.intensity,
+        variant is not None and variant.counts_as_hiit,
+        program is not None and program.lower_body,
+    )
+    if broken:
+        return broken[0].reason()
     main = (
         [
             entry.exercise
@@ -39,9 +38,6 @@ def proposal_block_reason(ctx: PlanContext, proposal: Conclusion[ProposalFact]) 
         else []
     )
     if program is not None and program.lower_body:
-        for item in constraints.of("no_lower_body_strength"):
-            if item.fact.about != "loaded":
-                return f"no lower-body strength today ({item.rule})"
         # A loaded-only limit blocks a lower-body session whose main work carries a load,
         # not a bodyweight one (pistol practice, the bodyweight routine).
         for exercise_id in main:
