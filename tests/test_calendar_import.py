@@ -176,6 +176,34 @@ def test_exchanges_spaced_byday_is_read() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        ("DTSTART:20261210T060000\nRRULE:FREQ=HOURLY\nSUMMARY:Easy run", "repeats hourly"),
+        ("DTSTART:00010101T060000\nRRULE:FREQ=DAILY\nSUMMARY:Easy run", "starts 0001-01-01"),
+    ],
+)
+def test_repeats_no_plan_has_are_refused_by_event(event: str, message: str) -> None:
+    with pytest.raises(InputError, match=rf"event 1 \(Easy run\): {message}"):
+        _parse(_ics(event))
+
+
+def test_a_repeat_with_more_dates_than_the_limit_is_refused(monkeypatch) -> None:
+    from engine.calendar import ics
+
+    monkeypatch.setattr(ics, "CALENDAR_MAX_OCCURRENCES", 5)
+    with pytest.raises(InputError, match="repeats more than 5 times"):
+        _parse(_ics("DTSTART:20261208T060000\nRRULE:FREQ=DAILY;COUNT=6\nSUMMARY:Easy run"))
+    assert (
+        len(
+            _dates(
+                _parse(_ics("DTSTART:20261208T060000\nRRULE:FREQ=DAILY;COUNT=5\nSUMMARY:Easy run"))
+            )
+        )
+        == 5
+    )
+
+
 def test_a_date_past_2199_is_refused_by_event() -> None:
     with pytest.raises(InputError, match=r"event 1 \(Easy run\)"):
         _parse(_ics("DTSTART:22500101T070000\nSUMMARY:Easy run"))

@@ -23,11 +23,22 @@ from icalendar import Calendar as ICalendar
 from icalendar import Component, Event
 from pydantic import ValidationError
 
-from engine.calendar.recurrence import is_plain_weekly, is_recurring, normalise, occurrences
+from engine.calendar.recurrence import (
+    is_plain_weekly,
+    is_recurring,
+    normalise,
+    occurrences,
+    unsupported_repeat,
+)
 from engine.calendar.titles import SKIP, TitleRule, kind_for_title
 from engine.contract.calendar import WEEKDAYS, CalendarEntry
 from engine.contract.errors import InputError, Problem
-from engine.contract.limits import CALENDAR_HORIZON_DAYS
+from engine.contract.limits import (
+    CALENDAR_HORIZON_DAYS,
+    CALENDAR_MAX_OCCURRENCES,
+    EARLIEST_DATE,
+    LATEST_DATE,
+)
 
 _ICS_DAYS = {
     "MO": "mon",
@@ -156,6 +167,19 @@ def _event(
         )
         return
     day, at = local(start.dt, reading.zone)
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        reading.problems.append(
+            Problem(
+                f"starts {day}, outside {EARLIEST_DATE} to {LATEST_DATE}",
+                file=reading.file,
+                field=where,
+            )
+        )
+        return
+    refused = unsupported_repeat(event)
+    if refused is not None:
+        reading.problems.append(Problem(refused, file=reading.file, field=where))
+        return
     if not is_recurring(event):
         kind = reading.kind(title, where)
         if kind is not None:
@@ -185,7 +209,7 @@ def _event(
     ]
     end = reading.today + dt.timedelta(days=CALENDAR_HORIZON_DAYS)
     found = False
-    for occurrence in occurrences(calendar, series, reading.today, end):
+    for occurrence in occurrences(calendar, series, reading.today, end, CALENDAR_MAX_OCCURRENCES):
         occurrence_start: Any = occurrence.get("DTSTART")
         when, time_of_day = local(occurrence_start.dt, reading.zone)
         if not reading.today <= when < end:

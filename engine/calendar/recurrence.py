@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import recurring_ical_events
 from icalendar import Calendar as ICalendar
@@ -36,6 +37,23 @@ def is_recurring(event: Component) -> bool:
     return event.get("RRULE") is not None or event.get("RDATE") is not None
 
 
+# Repeats more often than daily: no training plan has them, and expanding one from an early
+# start walks millions of dates.
+_SUB_DAILY = {"HOURLY", "MINUTELY", "SECONDLY"}
+
+
+def unsupported_repeat(event: Component) -> str | None:
+    """Why the event's repeat is refused, or None."""
+    rules = event.get("RRULE")
+    for rule in rules if isinstance(rules, list) else [rules]:
+        if rule is None:
+            continue
+        freq = {str(f).upper() for f in rule.get("FREQ", [])}
+        if freq & _SUB_DAILY:
+            return f"repeats {', '.join(sorted(freq)).lower()}; a plan repeats daily at most"
+    return None
+
+
 def is_plain_weekly(event: Component, first_day: dt.date, today: dt.date) -> bool:
     """Every week, from a start already reached, for ever: what a weekly entry means."""
     rule = event.get("RRULE")
@@ -51,15 +69,39 @@ def is_plain_weekly(event: Component, first_day: dt.date, today: dt.date) -> boo
     return first_day <= today
 
 
+class TooManyOccurrences(ValueError):
+    """A repeat with more dates before the horizon than any training plan has."""
+
+
+def _day(value: Any) -> dt.date:
+    day: dt.date = value.date() if isinstance(value, dt.datetime) else value
+    return day
+
+
 def occurrences(
-    calendar: Component, series: Sequence[Component], start: dt.date, end: dt.date
+    calendar: Component,
+    series: Sequence[Component],
+    start: dt.date,
+    end: dt.date,
+    limit: int,
 ) -> list[Component]:
     """The occurrences of one series (its master event and any moved occurrences) from
-    ``start`` to ``end`` (exclusive), each an event with its own DTSTART and SUMMARY."""
+    ``start`` to ``end`` (exclusive), each an event with its own DTSTART and SUMMARY. More
+    than ``limit`` of them (an hourly repeat) is :class:`TooManyOccurrences`: they are read
+    in order and the reading stops there, so no rule can make the import expand for ever."""
     alone = ICalendar()
     for zone in calendar.walk("VTIMEZONE"):
         alone.add_component(zone)
     for event in series:
         alone.add_component(event)
-    found: list[Component] = list(recurring_ical_events.of(alone).between(start, end))
+    found: list[Component] = []
+    for occurrence in recurring_ical_events.of(alone).after(start):
+        occurrence_start: Any = occurrence.get("DTSTART")
+        if occurrence_start is None or _day(occurrence_start.dt) >= end:
+            break
+        found.append(occurrence)
+        if len(found) > limit:
+            raise TooManyOccurrences(
+                f"repeats more than {limit} times before {end}; no training plan does"
+            )
     return found

@@ -19,6 +19,9 @@ LATEST_DATE = dt.date(2199, 12, 31)
 # count, every other week, daily ...) are written out as one-off runs: a training plan runs
 # for months; importing the file again later extends it. runstrong default.
 CALENDAR_HORIZON_DAYS = 366
+# The most dates one repeating event may give within that horizon: a run every day is 366, two
+# a day 732; an hourly repeat is refused rather than written out as thousands of runs.
+CALENDAR_MAX_OCCURRENCES = 800
 
 # Plausibility bounds on what an athlete or a coach types, so that a slip ("3x10@99999999",
 # "--bells 500", a 3,000 kg 1RM) is refused with the range instead of stored and planned
