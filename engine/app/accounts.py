@@ -4,6 +4,8 @@
   session tokens are 256-bit random strings stored only as SHA-256 digests.
 - A coach sees and decides only for the athletes assigned to them; an athlete user sees only
   their own athlete. :class:`Principal` answers that question for the web app and the API.
+- Managing accounts (disable, new password, token revocation, unassign) is in
+  ``engine.app.account_admin``.
 - Failed logins are throttled in the database (``engine.app.throttle``); every hash goes
   through a bounded gate (``engine.app.passwords``). A disabled user, a changed password and a
   revoked or expired token end access at once: nothing is cached in a process.
@@ -28,15 +30,18 @@ from engine.app.passwords import HashGate, OpenGate, check_new_password
 from engine.app.throttle import LoginThrottle, Throttled
 from engine.contract.errors import InputError, Problem
 from engine.storage.accounts import AccountStore, TokenRecord, UserRecord
-from engine.storage.store import NotFound, Store
-
-__all__ = ["LoginThrottle", "Throttled"]
+from engine.storage.store import Store
 
 Role = Literal["coach", "athlete"]
 ROLES: tuple[str, ...] = ("coach", "athlete")
 USER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 _hasher = PasswordHasher()
+
+
+def hasher() -> PasswordHasher:
+    """The process's argon2 hasher (looked up at each call: the tests swap in a cheap one)."""
+    return _hasher
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,7 @@ class User:
     disabled: bool = False
 
 
-def _user(record: UserRecord) -> User:
+def user_of(record: UserRecord) -> User:
     role: Role = "coach" if record.role == "coach" else "athlete"
     return User(record.id, record.name, role, record.athlete_id, record.disabled)
 
@@ -102,12 +107,12 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _utcnow() -> dt.datetime:
+def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def principal_for(store: Store, record: UserRecord, csrf_token: str | None = None) -> Principal:
-    user = _user(record)
+    user = user_of(record)
     if user.role == "coach":
         athletes = frozenset(AccountStore(store).athletes_of(user.id))
     else:
@@ -138,16 +143,17 @@ def add_user(
         problems.append(
             Problem("a coach is not an athlete profile; drop --athlete", field="athlete")
         )
-    problems += _password_problems(password, name, settings)
+    problems += new_password_problems(password, name, settings)
     if problems:
         raise InputError(problems)
     if athlete_id is not None:
         store.get_athlete(athlete_id)  # NotFound names the athlete
     record = AccountStore(store).add_user(name, role, athlete_id, _hasher.hash(password))
-    return _user(record)
+    return user_of(record)
 
 
-def _password_problems(password: str, name: str, settings: AccessSettings) -> list[Problem]:
+def new_password_problems(password: str, name: str, settings: AccessSettings) -> list[Problem]:
+    """What keeps ``password`` from being ``name``'s new password (the policy, as problems)."""
     try:
         check_new_password(
             password, name, settings.min_password_length, settings.max_password_length
@@ -155,71 +161,6 @@ def _password_problems(password: str, name: str, settings: AccessSettings) -> li
     except InputError as error:
         return list(error.problems)
     return []
-
-
-@dataclass(frozen=True)
-class UserListing:
-    user: User
-    athletes: list[str]  # a coach's athletes; an athlete user's own profile
-
-
-def list_users(store: Store) -> list[UserListing]:
-    accounts = AccountStore(store)
-    listing = []
-    for record in accounts.list_users():
-        user = _user(record)
-        if user.role == "coach":
-            athletes = accounts.athletes_of(user.id)
-        else:
-            athletes = [user.athlete_id] if user.athlete_id else []
-        listing.append(UserListing(user, athletes))
-    return listing
-
-
-def set_disabled(store: Store, name: str, disabled: bool, actor: str) -> bool:
-    """Disable a user (their sessions end and their tokens are revoked) or enable them again
-    (revoked tokens stay revoked); False when they already were."""
-    accounts = AccountStore(store)
-    return accounts.set_disabled(accounts.get_user(name).id, disabled, actor, _utcnow())
-
-
-def set_password(
-    store: Store,
-    name: str,
-    password: str,
-    actor: str,
-    settings: AccessSettings | None = None,
-    gate: HashGate | None = None,
-) -> None:
-    """A new password (held to the policy); every session and token of the user is revoked."""
-    settings = settings or AccessSettings()
-    check_new_password(password, name, settings.min_password_length, settings.max_password_length)
-    accounts = AccountStore(store)
-    user = accounts.get_user(name)
-    with (gate or OpenGate()).slot():
-        hashed = _hasher.hash(password)
-    accounts.change_password(user.id, hashed, actor, _utcnow())
-
-
-def change_own_password(
-    store: Store,
-    principal: Principal,
-    current: str,
-    new: str,
-    settings: AccessSettings,
-    gate: HashGate,
-) -> None:
-    """The logged-in user's own change: the current password first, then the policy."""
-    record = AccountStore(store).get_user(principal.user.name)
-    problems = _password_problems(new, record.name, settings)
-    with gate.slot():
-        try:
-            _hasher.verify(record.password_hash, current)
-        except (VerificationError, InvalidHashError):
-            problems.insert(0, Problem("the current password is wrong", field="current"))
-    if problems:
-        raise InputError(problems)
-    set_password(store, record.name, new, record.name, settings, gate)
 
 
 def issue_token(
@@ -235,7 +176,7 @@ def issue_token(
     if user.disabled:
         raise InputError([Problem(f"user {name!r} is disabled; enable them first", field="name")])
     token = secrets.token_urlsafe(32)
-    expires = _utcnow() + dt.timedelta(days=lifetime)
+    expires = utcnow() + dt.timedelta(days=lifetime)
     AccountStore(store).add_token(user.id, digest(token), expires)
     return token
 
@@ -243,21 +184,6 @@ def issue_token(
 def token_expiry(token: TokenRecord, settings: AccessSettings) -> dt.datetime:
     """When a token expires (tokens from before expiry existed: ``token_days`` after issue)."""
     return token.expires_at or token.created_at + dt.timedelta(days=settings.token_days)
-
-
-def tokens_of(store: Store, name: str) -> list[TokenRecord]:
-    accounts = AccountStore(store)
-    return accounts.tokens_of(accounts.get_user(name).id)
-
-
-def revoke_tokens(store: Store, name: str, token_id: int | None, actor: str) -> int:
-    """Revoke one token of the user by its id (or all of them); how many were revoked."""
-    accounts = AccountStore(store)
-    user = accounts.get_user(name)
-    revoked = accounts.revoke_tokens(user.id, token_id, actor, _utcnow())
-    if token_id is not None and not revoked:
-        raise NotFound(f"user {name!r} has no live token {token_id}")
-    return revoked
 
 
 def assign_coach(store: Store, coach_name: str, athlete_id: str) -> bool:
@@ -273,21 +199,6 @@ def assign_coach(store: Store, coach_name: str, athlete_id: str) -> bool:
             profile.model_copy(update={"has_coach": True}), reason=f"coach {coach_name} assigned"
         )
     return added
-
-
-def unassign_coach(store: Store, coach_name: str, athlete_id: str) -> bool:
-    """Take the athlete from the coach (False when the coach did not have them). An athlete
-    left without any coach gets final recommendations again, as before a coach was assigned."""
-    accounts = AccountStore(store)
-    coach = accounts.get_user(coach_name)
-    profile = store.get_athlete(athlete_id)
-    removed = accounts.unassign(coach.id, athlete_id)
-    if removed and profile.has_coach and not accounts.has_coach(athlete_id):
-        store.update_athlete(
-            profile.model_copy(update={"has_coach": False}),
-            reason=f"coach {coach_name} unassigned",
-        )
-    return removed
 
 
 # --- authenticating ------------------------------------------------------------------------
@@ -338,12 +249,12 @@ def log_in(
         accounts.set_password_hash(record.id, new_hash)
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     max_age = int(settings.session_hours * 3600)
-    accounts.add_session(record.id, digest(token), csrf, _utcnow() + dt.timedelta(seconds=max_age))
+    accounts.add_session(record.id, digest(token), csrf, utcnow() + dt.timedelta(seconds=max_age))
     return LoginSession(token, csrf, principal_for(store, record, csrf), max_age)
 
 
 def principal_for_session(store: Store, token: str) -> Principal | None:
-    found = AccountStore(store).session_user(digest(token), _utcnow())
+    found = AccountStore(store).session_user(digest(token), utcnow())
     if found is None:
         return None
     record, csrf = found
@@ -358,13 +269,13 @@ def principal_for_token(
     if found is None:
         return None
     record, stored = found
-    if _utcnow() >= token_expiry(stored, settings or AccessSettings()):
+    if utcnow() >= token_expiry(stored, settings or AccessSettings()):
         return None
     return principal_for(store, record)
 
 
 def log_out(store: Store, token: str) -> None:
-    AccountStore(store).end_session(digest(token), _utcnow())
+    AccountStore(store).end_session(digest(token), utcnow())
 
 
 def csrf_matches(principal: Principal, given: str | None) -> bool:

@@ -6,19 +6,21 @@ import sys
 
 import click
 
+from engine.app.account_admin import (
+    list_users,
+    revoke_tokens,
+    set_disabled,
+    set_password,
+    tokens_of,
+    unassign_coach,
+)
 from engine.app.accounts import (
     ROLES,
     AccessSettings,
     add_user,
     assign_coach,
     issue_token,
-    list_users,
-    revoke_tokens,
-    set_disabled,
-    set_password,
     token_expiry,
-    tokens_of,
-    unassign_coach,
 )
 from engine.cli.context import app, database_option
 

@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from engine.app.accounts import Principal, change_own_password
+from engine.app.account_admin import change_own_password
+from engine.app.accounts import Principal
 from engine.contract.errors import InputError, Problem
 from engine.web.auth import SESSION_COOKIE, check_form_csrf, page_user
 from engine.web.state import web_state

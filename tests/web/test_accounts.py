@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from engine.app.accounts import AccessSettings, LoginThrottle, Throttled, list_users
+from engine.app.account_admin import list_users
+from engine.app.accounts import AccessSettings, LoginThrottle, Throttled
 from engine.app.evaluators import get_evaluator
 from engine.cli.main import cli
 from engine.web.app import create_app
