@@ -14,9 +14,9 @@ from starlette.exceptions import HTTPException
 
 from engine import __version__
 from engine.app.access import Forbidden, NotFound, StoreError
-from engine.app.accounts import LoginThrottle
 from engine.app.errors import DatabaseError, is_contention
 from engine.app.passwords import HashGate, HashingBusy
+from engine.app.throttle import LoginThrottle
 from engine.contract.errors import InputError
 from engine.core.evaluator import Evaluator
 from engine.web import account_pages, api, athlete_pages, coach_pages, done_pages, login_pages

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Literal
 
 from fastapi import Request
 
-from engine.app.accounts import AccessSettings, LoginThrottle
+from engine.app.accounts import AccessSettings
 from engine.app.passwords import HashGate
+from engine.app.throttle import LoginThrottle
 from engine.core.evaluator import Evaluator
 
 if TYPE_CHECKING:  # the handle only; the web app reads and writes through engine.app

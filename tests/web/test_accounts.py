@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from engine.app.account_admin import list_users
-from engine.app.accounts import AccessSettings, LoginThrottle, Throttled
+from engine.app.accounts import AccessSettings
 from engine.app.evaluators import get_evaluator
+from engine.app.throttle import LoginThrottle, Throttled
 from engine.cli.main import cli
 from engine.web.app import create_app
 from engine.web.state import WebSettings
