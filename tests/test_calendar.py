@@ -355,7 +355,7 @@ def test_the_interactive_checkin_offers_the_calendars_plan(run, ivo, monkeypatch
     # recovery, sleep, soreness, stress, Enter for the calendar's plan, no pain
     result = run("checkin", "ivo", "--why", "--format", "json", input="85\ny\n2\n3\n\nn\n")
     assert result.exit_code == 0, result.output
-    assert "Enter for easy_run, from your calendar" in result.output
+    assert "Enter for easy run, from your calendar" in result.output
     assert '"kind": "easy_run"' in result.output
 
 

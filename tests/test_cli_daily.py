@@ -227,6 +227,18 @@ def test_interactive_prompts_ask_again_in_plain_words(run, ana, monkeypatch) -> 
     assert shown["checkin"]["slept_well"] is True
 
 
+def test_interactive_choices_are_in_words_and_taken_in_words(run, ana, monkeypatch) -> None:
+    monkeypatch.setattr(checkin_cmd, "interactive", lambda: True)
+    result = run("checkin", "ana", input="85\ny\n2\n3\nEasy run\ny\nlower back\n2\n\nn\n")
+    assert result.exit_code == 0, result.output
+    assert "easy run, quality run, long run" in result.output and "easy_run" not in result.output
+    assert "lower back, upper back" in result.output and "low_back" not in result.output
+    rec_id = result.output.rsplit("#", 1)[1].split()[0]
+    shown = json.loads(run("review", "show", rec_id, "--format", "json").output)
+    assert shown["checkin"]["planned"] == "easy_run"
+    assert shown["checkin"]["pain"] == [{"area": "low_back", "severity": 2, "during": None}]
+
+
 def test_interactive_replace_is_asked_before_the_questions(run, ana, monkeypatch) -> None:
     monkeypatch.setattr(checkin_cmd, "interactive", lambda: True)
     assert run("checkin", "ana", *CHECKIN).exit_code == 0

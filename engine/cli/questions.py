@@ -12,6 +12,7 @@ from typing import Any, TypeVar, get_args
 
 import click
 
+from engine.app.words import area_words, kind_words
 from engine.contract.models import SESSION_KINDS, PainArea
 
 T = TypeVar("T")
@@ -57,20 +58,34 @@ def _number(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def _choice(options: tuple[str, ...], optional: bool) -> Callable[[str], str | None]:
+def _choice(
+    options: tuple[str, ...], optional: bool, words: Callable[[str], str]
+) -> Callable[[str], str | None]:
+    """An answer in words ("easy run", any case) or as the option itself (``easy_run``)."""
+    by_words = {words(option).lower(): option for option in options}
+
     def parse(answer: str) -> str | None:
         if not answer and optional:
             return None
         if answer in options:
             return answer
+        if answer.lower() in by_words:
+            return by_words[answer.lower()]
         skip = " (or press Enter to skip)" if optional else ""
-        raise ValueError(f"please give one of: {', '.join(options)}{skip}")
+        raise ValueError(f"please give one of: {_listed(options, words)}{skip}")
 
     return parse
 
 
+def _listed(options: tuple[str, ...], words: Callable[[str], str]) -> str:
+    return ", ".join(words(option).lower() for option in options)
+
+
 def _ask_pain() -> dict[str, Any]:
-    area = _ask(f"  Where? ({', '.join(PAIN_AREAS)})", _choice(PAIN_AREAS, optional=False))
+    area = _ask(
+        f"  Where? ({_listed(PAIN_AREAS, area_words)})",
+        _choice(PAIN_AREAS, optional=False, words=area_words),
+    )
     severity = _ask("  How bad (0 none - 10 worst) [0-10]?", _number(0, 10))
     during = _ask("  During what (an exercise or activity; Enter to skip)?", str, default="")
     pain: dict[str, Any] = {"area": area, "severity": severity}
@@ -97,13 +112,13 @@ def ask_checkin(
         answers["life_stress"] = _ask("Life stress outside training [0-10]?", _number(0, 10))
     if ask_planned:
         hint = (
-            f"Enter for {calendar_plan}, from your calendar"
+            f"Enter for {kind_words(calendar_plan).lower()}, from your calendar"
             if calendar_plan
             else "Enter if nothing"
         )
         planned = _ask(
-            f"What did you plan today? ({', '.join(SESSION_KINDS)}; {hint})",
-            _choice(SESSION_KINDS, optional=True),
+            f"What did you plan today? ({_listed(SESSION_KINDS, kind_words)}; {hint})",
+            _choice(SESSION_KINDS, optional=True, words=kind_words),
             default=calendar_plan or "",
         )
         if planned:
