@@ -26,7 +26,9 @@ from engine.app.coach_view import AthleteHistory, coach_history
 from engine.app.done import adjust_logged, done_as_recommended, logged_today
 from engine.app.review import Amendment, Decided, QueueItem, amend, approve, queue, reject
 from engine.app.review_view import ReviewDetail, review_detail
+from engine.app.triage import TriagePage, triage
 from engine.app.week import WeekPlan, plan_week
+from engine.app.words import Namer
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import CheckIn, PlannedRun, SessionLog
 from engine.core.evaluator import Evaluator
@@ -113,6 +115,49 @@ def visible_queue(
         wanted = FLAG_FILTERS[flag]
         items = [item for item in items if any(wanted(text) for text in item.flags)]
     return items
+
+
+def visible_triage(
+    store: Store,
+    evaluator: Evaluator,
+    principal: Principal,
+    status: str,
+    athlete_id: str | None,
+    flag: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> TriagePage:
+    """One page of the coach's triage over their own athletes: the access is a condition of
+    the query (engine.storage.triage), so the page costs the same on any size of database."""
+    if not principal.is_coach:
+        raise Forbidden("the review is for coaches; your day is at /today")
+    if athlete_id is not None:
+        _see_athlete(principal, athlete_id)
+    return triage(
+        store,
+        evaluator.ruleset.settings,
+        status,
+        flag,
+        athletes=principal.athletes,
+        athlete_id=athlete_id,
+        limit=limit,
+        offset=offset,
+        name=Namer(evaluator.kb).name,
+    )
+
+
+def approve_many_as(
+    store: Store, principal: Principal, recommendation_ids: list[int], note: str | None
+) -> list[Decided]:
+    """Approve each of the recommendations (each its own decision and audit event); every one
+    is checked for access before any is decided."""
+    _coach(principal)
+    for recommendation_id in recommendation_ids:
+        _see_recommendation(store, principal, recommendation_id)
+    return [
+        approve(store, recommendation_id, principal.user.name, note)
+        for recommendation_id in dict.fromkeys(recommendation_ids)
+    ]
 
 
 def visible_detail(

@@ -149,7 +149,16 @@ def moved_runs(
 ) -> list[str]:
     """How the calendar's runs around ``day`` now differ from those the recommendation was
     evaluated with (a moved long run): empty when they agree or the athlete keeps no calendar."""
-    entries = rows.entries(store, athlete_id)
+    return runs_moved(rows.entries(store, athlete_id), settings, day, evaluated_with)
+
+
+def runs_moved(
+    entries: list[CalendarEntry],
+    settings: Mapping[str, Any],
+    day: dt.date,
+    evaluated_with: list[Any],
+) -> list[str]:
+    """:func:`moved_runs` over entries already read (the review queue reads a page's at once)."""
     if not entries:
         return []
     # Only the runs the scheduling rules read: a strength day moved later in the week does not

@@ -9,26 +9,24 @@ from engine.app.review import (
     Amendment,
     amend,
     approve,
-    queue,
-    queue_size,
     reject,
     rule_stats,
 )
 from engine.app.review_view import review_detail, review_events
+from engine.app.triage import TRIAGE_FLAGS, TRIAGE_STATUSES, triage
 from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, format_option
 from engine.cli.parsing import ASCII_INT, parse_date, parse_dose
-from engine.contract.models import REVIEW_STATUSES, SESSION_KINDS, Session
+from engine.contract.models import SESSION_KINDS, Session
 from engine.loading.inputs import load_document
 from engine.views.review import (
     decided_text,
     event_line,
-    queue_json,
-    queue_line,
     review_detail_text,
     stats_json,
     stats_text,
 )
+from engine.views.triage import triage_json, triage_text
 
 
 def _reviewer(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
@@ -56,31 +54,33 @@ def review_group() -> None:
     """The coach's review of recommendations."""
 
 
-# A page of the queue: what a coach reads at once (more with --offset).
-PAGE_SIZE = 50
+# A page of the queue: what a coach reads at once on one screen (more with --offset).
+PAGE_SIZE = 20
 
 
 @review_group.command(
     "list",
-    epilog="""Examples:
+    epilog="""Today and tomorrow first; within a day, what needs attention first (marked !).
+Past days nobody reviewed are lapsed: out of the queue, counted, listed with --status lapsed.
 
 \b
+Examples:
   runstrong review list
-  runstrong review list --status rejected --athlete ana --format json
-  runstrong review list --status all --since 2026-11-01 --until 2026-11-30 --offset 50
+  runstrong review list --flag pain
+  runstrong review list --status lapsed --athlete ana --format json
+  runstrong review list --status all --since 2026-11-01 --until 2026-11-30 --offset 20
 """,
 )
-@click.option(
-    "--status", type=click.Choice([*REVIEW_STATUSES, "all"]), default="pending", show_default=True
-)
+@click.option("--status", type=click.Choice(TRIAGE_STATUSES), default="pending", show_default=True)
 @click.option("--athlete", "athlete_id")
+@click.option("--flag", type=click.Choice(TRIAGE_FLAGS), help="Only rows with this flag.")
 @click.option("--since", help="First day shown, YYYY-MM-DD.")
 @click.option("--until", help="Last day shown, YYYY-MM-DD.")
 @click.option(
-    "--limit", type=click.IntRange(1), default=PAGE_SIZE, show_default=True, help="Lines shown."
+    "--limit", type=click.IntRange(1), default=PAGE_SIZE, show_default=True, help="Rows shown."
 )
 @click.option(
-    "--offset", type=click.IntRange(0), default=0, show_default=True, help="Lines skipped."
+    "--offset", type=click.IntRange(0), default=0, show_default=True, help="Rows skipped."
 )
 @format_option
 @database_option()
@@ -89,40 +89,29 @@ def review_list(
     ctx: click.Context,
     status: str,
     athlete_id: str | None,
+    flag: str | None,
     since: str | None,
     until: str | None,
     limit: int,
     offset: int,
     output_format: str,
 ) -> None:
-    """The review queue, oldest first, with what needs attention, a page at a time."""
-    store = app(ctx).store()
-    chosen = None if status == "all" else status
-    first = parse_date(since, "--since") if since else None
-    last = parse_date(until, "--until") if until else None
-    items = queue(
-        store,
-        chosen,
-        athlete_id,
-        first,
-        last,
+    """The review queue as a triage: counts, then today's and tomorrow's, attention first."""
+    page = triage(
+        app(ctx).store(),
+        app(ctx).settings(),
+        status,
+        flag,
+        athlete_id=athlete_id,
         limit=limit,
         offset=offset,
-        settings=app(ctx).settings(),
+        since=parse_date(since, "--since") if since else None,
+        until=parse_date(until, "--until") if until else None,
     )
-    full_page = len(items) == limit or offset
-    total = queue_size(store, chosen, athlete_id, first, last) if full_page else len(items)
     if output_format == "json":
-        echo_json(queue_json(items))
-        return
-    if not items:
-        click.echo(f"no {status if status != 'all' else ''} recommendations".replace("  ", " "))
-    for item in items:
-        click.echo(queue_line(item))
-    if items and (offset or total > offset + len(items)):
-        shown = f"{offset + 1}-{offset + len(items)} of {total}"
-        more = f"; next: --offset {offset + len(items)}" if total > offset + len(items) else ""
-        click.echo(f"({shown}{more})")
+        echo_json(triage_json(page))
+    else:
+        click.echo(triage_text(page))
 
 
 @review_group.command("show", epilog="Example:\n\n  runstrong review show 12")
@@ -141,19 +130,32 @@ def review_show(ctx: click.Context, recommendation_id: int, output_format: str) 
 
 
 @review_group.command(
-    "approve", epilog="Example:\n\n  runstrong review approve 12 --reviewer sam --note 'Nice work'"
+    "approve",
+    epilog="""Examples:
+
+\b
+  runstrong review approve 12 --reviewer sam --note 'Nice work'
+  runstrong review approve 12 13 17 --reviewer sam
+""",
 )
-@click.argument("recommendation_id", type=ASCII_INT)
+@click.argument("recommendation_ids", type=ASCII_INT, nargs=-1, required=True)
 @reviewer_option
 @note_option
 @force_option
 @database_option()
 @click.pass_context
 def review_approve(
-    ctx: click.Context, recommendation_id: int, reviewer: str, note: str | None, force: bool
+    ctx: click.Context,
+    recommendation_ids: tuple[int, ...],
+    reviewer: str,
+    note: str | None,
+    force: bool,
 ) -> None:
-    """Approve a recommendation (a proposed ladder advance then takes effect)."""
-    click.echo(decided_text(approve(app(ctx).store(), recommendation_id, reviewer, note, force)))
+    """Approve one or several recommendations, each with its own audit event (a proposed
+    ladder advance then takes effect)."""
+    store = app(ctx).store()
+    for recommendation_id in dict.fromkeys(recommendation_ids):
+        click.echo(decided_text(approve(store, recommendation_id, reviewer, note, force)))
 
 
 @review_group.command(

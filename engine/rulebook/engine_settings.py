@@ -53,7 +53,9 @@ ENGINE_SETTINGS: dict[str, EngineSetting] = {
     "hiit.work_s": EngineSetting(int, "the HIIT work interval no rule prescribes"),
     "hiit.rest_ratio": EngineSetting(int, "the HIIT rest no rule prescribes"),
     "hiit.rounds": EngineSetting(int, "the number of HIIT intervals"),
-    "hiit.readiness_min_pct": EngineSetting(int, "the check before each interval"),
+    "hiit.readiness_min_pct": EngineSetting(
+        int, "the check before each interval; the review queue's readiness flag"
+    ),
     "hiit.interval_check_note": EngineSetting(str, "the check before each interval"),
     "hiit.interval_exercise": EngineSetting(str, "the exercise of a HIIT interval"),
     "hiit.interval_exercise_note": EngineSetting(str, "the note on the interval exercise"),

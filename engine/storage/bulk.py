@@ -26,10 +26,12 @@ from engine.storage.schema import (
     AthleteRow,
     CheckInRow,
     RecommendationRow,
+    RuleFiringRow,
     SessionLogRow,
     utcnow,
 )
 from engine.storage.store import NotFound, Store
+from engine.storage.triage_columns import fired_rules_of, triage_values
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,18 @@ def import_days(store: Store, athlete_id: str, days: Sequence[PastDay]) -> list[
                     "request": day.request,
                     "recommendation": recommendation_json(day.recommendation),
                     "created_at": now,
+                    **triage_values(day.request, recommendation_json(day.recommendation)),
                 }
                 for checkin_id, day in zip(checkin_ids, days, strict=True)
             ],
         ).all()
+        firings = [
+            {"recommendation_id": rec_id, "rule": rule}
+            for rec_id, day in zip(recommendation_ids, days, strict=True)
+            for rule in fired_rules_of(recommendation_json(day.recommendation))
+        ]
+        if firings:
+            session.execute(insert(RuleFiringRow), firings)
         logs = [
             {
                 "athlete_id": athlete_id,

@@ -94,6 +94,25 @@ def entries(store: Store, athlete_id: str) -> list[CalendarEntry]:
         return [_entry(row) for row in rows]
 
 
+def entries_of(store: Store, athlete_ids: list[str]) -> dict[str, list[CalendarEntry]]:
+    """The live entries of several athletes in one read (a page of the review queue)."""
+    found: dict[str, list[CalendarEntry]] = {athlete_id: [] for athlete_id in athlete_ids}
+    if not athlete_ids:
+        return found
+    with store.reading() as session:
+        rows = session.scalars(
+            select(CalendarEntryRow)
+            .where(
+                CalendarEntryRow.athlete_id.in_(athlete_ids),
+                CalendarEntryRow.removed_at.is_(None),
+            )
+            .order_by(CalendarEntryRow.id)
+        )
+        for row in rows:
+            found[row.athlete_id].append(_entry(row))
+    return found
+
+
 def remove_entries(store: Store, athlete_id: str, entry_ids: list[int]) -> None:
     """Mark entries removed; all or none (an unknown id removes nothing)."""
     with store.transaction() as session:

@@ -125,6 +125,22 @@ class RecommendationRow(Base):
     # Set by a coach's amendment: the session the athlete should do instead (migration 0002).
     amended_session: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     coach_note: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    # The review queue's sort and filter keys (migration 0009; engine.storage.triage_columns):
+    # attention bits, and the check-in's recovery to compare with the readiness gate.
+    attention: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    recovery_pct: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class RuleFiringRow(Base):
+    """One rule that fired in a recommendation (once per rule), written with it (migration
+    0009): what ``review stats`` and ``rules show`` count, without reading the documents."""
+
+    __tablename__ = "rule_firings"
+    __table_args__ = (Index("ix_rule_firings_rule", "rule", "recommendation_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(64))
 
 
 class ReviewEventRow(Base):

@@ -43,9 +43,11 @@ from engine.storage.schema import (
     CheckInRow,
     LadderPositionRow,
     RecommendationRow,
+    RuleFiringRow,
     SessionLogRow,
     utcnow,
 )
+from engine.storage.triage_columns import fired_rules_of, triage_values
 
 # Fault injection for the crash-safety tests: the process dies at the named point, in the
 # middle of a transaction, exactly as a kill would leave it.
@@ -406,6 +408,7 @@ class Store:
                     old.status = "superseded"
             session.flush()
             _crash_point("after_checkin_write")
+            document = _dump(recommendation)
             stored = RecommendationRow(
                 athlete_id=athlete_id,
                 checkin_id=row.id,
@@ -413,9 +416,15 @@ class Store:
                 status=status,
                 rules_version=recommendation.rules_version,
                 request=request,
-                recommendation=_dump(recommendation),
+                recommendation=document,
+                **triage_values(request, document),
             )
             session.add(stored)
+            session.flush()
+            session.add_all(
+                RuleFiringRow(recommendation_id=stored.id, rule=rule)
+                for rule in fired_rules_of(document)
+            )
             session.flush()
             _crash_point("before_commit")
             return stored.id

@@ -13,9 +13,10 @@ from engine.app.accounts import Principal
 from engine.app.athlete_card import card_words
 from engine.app.athlete_week import athlete_week
 from engine.app.today import today_athlete_card
-from engine.contract.errors import InputError
-from engine.contract.models import INTENSITY_ORDER, REVIEW_STATUSES, SESSION_KINDS
-from engine.web.api_models import AthleteIdPath, RecommendationId, StatusFilter
+from engine.app.triage import TRIAGE_FLAGS, TRIAGE_STATUSES
+from engine.contract.errors import InputError, Problem
+from engine.contract.models import INTENSITY_ORDER, SESSION_KINDS
+from engine.web.api_models import AthleteIdPath, RecommendationId
 from engine.web.auth import check_form_csrf, page_user
 from engine.web.charts import readiness_chart, week_chart
 from engine.web.forms import amendment_from_form
@@ -33,29 +34,67 @@ def _coach(principal: Principal) -> None:
         raise access.Forbidden("the review is for coaches; your day is at /today")
 
 
+TriageStatus = Literal["pending", "lapsed", "approved", "amended", "rejected", "all"]
+TriageFlag = Literal["pain", "readiness", "ladder", "load", "override", "attention"]
+# Rows per page of the web queue: a morning's twenty athletes and more on one screen.
+WEB_PAGE_ROWS = 50
+
+
 @router.get("/review")
 def review_queue(
     request: Request,
     principal: User,
-    status: Annotated[StatusFilter, Query()] = "pending",
+    status: Annotated[TriageStatus, Query()] = "pending",
     athlete: Annotated[str | None, Query(max_length=64)] = None,
-    flag: Annotated[Literal["pain", "hiit", "ladder"] | None, Query()] = None,
+    flag: Annotated[TriageFlag | Literal[""] | None, Query()] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    approved: Annotated[int, Query(ge=0, le=1000)] = 0,
 ) -> Response:
     _coach(principal)
     athlete = athlete or None
     state = web_state(request)
-    items = access.visible_queue(state.store, state.evaluator, principal, status, athlete, flag)
+    page = access.visible_triage(
+        state.store,
+        state.evaluator,
+        principal,
+        status,
+        athlete,
+        flag or None,
+        offset,
+        WEB_PAGE_ROWS,
+    )
     return render(
         request,
         "review.html",
         principal,
-        items=items,
+        page=page,
+        items=page.items,
         status=status,
         athlete=athlete,
-        flag=flag,
-        statuses=(*REVIEW_STATUSES, "all"),
+        flag=flag or None,
+        approved=approved,
+        statuses=TRIAGE_STATUSES,
+        flags=TRIAGE_FLAGS,
         athletes=access.visible_athletes(principal),
     )
+
+
+@router.post("/review/approve")
+def approve_selected(
+    request: Request,
+    principal: User,
+    csrf: Annotated[str, Form()] = "",
+    ids: Annotated[list[int] | None, Form(max_length=WEB_PAGE_ROWS)] = None,
+    one: Annotated[int | None, Form(ge=1)] = None,
+) -> Response:
+    """One-click approve (``one``) or the bulk approve of the rows ticked (``ids``): each is
+    its own decision and audit event."""
+    check_form_csrf(principal, csrf)
+    chosen = [one] if one is not None else list(ids or [])
+    if not chosen:
+        raise InputError([Problem("tick at least one recommendation to approve", field="ids")])
+    decided = access.approve_many_as(web_state(request).store, principal, chosen, None)
+    return RedirectResponse(f"/review?approved={len(decided)}", status_code=303)
 
 
 def _detail_page(

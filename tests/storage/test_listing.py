@@ -79,10 +79,13 @@ def test_review_list_pages_from_the_command_line(db_url, store, filled) -> None:
         listed("--status", "all", "--limit", "5", "--offset", "5", "--format", "json")
         == (everything[5:10])
     )
-    text_page = CliRunner().invoke(cli, ["--db", db_url, "review", "list", "--limit", "3"])
-    assert text_page.output.strip().endswith("(1-3 of 11; next: --offset 3)")
+    # Those days are past: nobody reviewed them, so they are lapsed (newest first).
+    text_page = CliRunner().invoke(
+        cli, ["--db", db_url, "review", "list", "--status", "lapsed", "--limit", "3"]
+    )
+    assert text_page.output.strip().endswith("(1-3 of 11 recommendations; next: --offset 3)")
     since = ["--since", str(DAYS[4]), "--athlete", "ana", "--format", "json"]
-    assert listed("--status", "all", *since) == [filled["ana", DAYS[4]], filled["ana", DAYS[5]]]
+    assert listed("--status", "all", *since) == [filled["ana", DAYS[5]], filled["ana", DAYS[4]]]
 
 
 def test_history_reads_days_without_the_documents(db_url, store, filled, monkeypatch) -> None:

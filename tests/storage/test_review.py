@@ -95,7 +95,8 @@ def rec_id(run) -> int:
 def test_queue_lists_pending_with_flags(run, rec_id) -> None:
     listed = json.loads(run("review", "list", "--format", "json").output)
     assert [item["id"] for item in listed] == [rec_id]
-    assert "pain: knee" in listed[0]["flags"] and "pistol_squat advance" in listed[0]["flags"]
+    assert "pain: knee 2/10" in listed[0]["flags"]
+    assert "ladder: pistol squat advance" in listed[0]["flags"]
     assert (
         json.loads(run("review", "list", "--status", "approved", "--format", "json").output) == []
     )

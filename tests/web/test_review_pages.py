@@ -19,7 +19,7 @@ from engine.web.api_models import ReasonCode, StatusFilter
 from tests.web.conftest import World, bearer, checkin, log_in
 
 
-def test_queue_is_oldest_first_with_attention_flags(client: TestClient, world: World):
+def test_queue_puts_today_first_and_a_past_day_lapsed(client: TestClient, world: World):
     older = check_in(
         world.store, get_evaluator(), "ana", checkin(world.today - dt.timedelta(days=3))
     )
@@ -28,8 +28,10 @@ def test_queue_is_oldest_first_with_attention_flags(client: TestClient, world: W
     assert "pain: knee" in items[1]["flags"]
     log_in(client, "sam")
     page = client.get("/review").text
-    assert page.index(f"#{older.recommendation_id}<") < page.index(f"#{world.ana_rec}<")
-    assert "pain: knee" in page
+    assert f"#{world.ana_rec}<" in page and "pain: knee 3/10" in page
+    assert f"#{older.recommendation_id}<" not in page  # a past day nobody reviewed: lapsed
+    assert "1 lapsed" in page
+    assert f"#{older.recommendation_id}<" in client.get("/review?status=lapsed").text
 
 
 def test_queue_filters_by_flag_status_and_athlete(client: TestClient, world: World):

@@ -1,0 +1,211 @@
+"""The coach's morning: the review queue as a triage, one view model for ``review list`` and
+``/review``.
+
+Today and tomorrow first, what needs attention first within a day (pain, readiness below the
+gate, a ladder or load move to approve, the athlete's plan overridden, a calendar change since
+the check-in); past days nobody reviewed are ``lapsed`` (engine.storage.triage). Each row says
+who, the readiness in numbers, the session in words and the flags; the counts sit on top. A
+page costs the same whatever the size of the database: the coach's access, the filters, the
+order and the paging are in the query, and the calendar is read once per page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from engine.app.athlete_zone import today_in, zone_named
+from engine.app.calendar import runs_moved
+from engine.app.words import area_words, intensity_words, kind_words
+from engine.contract.formatting import fmt_value
+from engine.storage import calendar as calendar_rows
+from engine.storage.store import Store
+from engine.storage.triage import (
+    ALL,
+    FLAGS,
+    LAPSED,
+    TriageCounts,
+    TriageRow,
+    TriageScope,
+    triage_counts,
+    triage_rows,
+    zones_in_scope,
+)
+from engine.storage.triage_columns import OVERRIDE
+
+# The statuses a coach lists by: the pending queue, the lapsed days, the decided, or all.
+TRIAGE_STATUSES = ("pending", LAPSED, "approved", "amended", "rejected", ALL)
+TRIAGE_FLAGS = FLAGS
+# The setting the readiness flag compares the check-in's recovery with.
+READINESS_GATE = "hiit.readiness_min_pct"
+
+
+def _words(entity_id: str) -> str:
+    return entity_id.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class TriageItem:
+    id: int
+    athlete_id: str
+    date: dt.date
+    status: str
+    readiness: str  # the check-in in numbers
+    session: str  # the session in words
+    flags: list[str]  # what needs attention, in words
+
+    @property
+    def attention(self) -> bool:
+        return bool(self.flags)
+
+    @property
+    def one_click(self) -> bool:
+        """Approvable in one click: pending, with nothing a coach should look at first."""
+        return self.status == "pending" and not self.flags
+
+
+@dataclass(frozen=True)
+class TriagePage:
+    items: list[TriageItem]
+    counts: TriageCounts
+    status: str
+    flag: str | None
+    athlete_id: str | None
+    limit: int
+    offset: int
+    today: dt.date
+
+    @property
+    def next_offset(self) -> int | None:
+        end = self.offset + len(self.items)
+        return end if end < self.counts.matching else None
+
+
+def readiness_words(checkin: Mapping[str, Any]) -> str:
+    parts = []
+    if checkin.get("recovery_pct") is not None:
+        parts.append(f"recovery {checkin['recovery_pct']}%")
+    if checkin.get("soreness") is not None:
+        parts.append(f"soreness {checkin['soreness']}/10")
+    if checkin.get("life_stress") is not None:
+        parts.append(f"stress {checkin['life_stress']}/10")
+    if checkin.get("slept_well") is not None:
+        parts.append("slept well" if checkin["slept_well"] else "slept badly")
+    return ", ".join(parts)
+
+
+def session_words(
+    kind: str, program: str | None, intensity: str, name: Callable[[str], str] = _words
+) -> str:
+    text = kind_words(kind)
+    if program:
+        text += f": {name(program)}"
+    return f"{text} ({intensity_words(intensity)})"
+
+
+def _flags(row: TriageRow, gate: int, moved: list[str], name: Callable[[str], str]) -> list[str]:
+    checkin = row.checkin
+    flags = [
+        f"pain: {area_words(str(item.get('area', '')))} {item.get('severity', '?')}/10"
+        for item in checkin.get("pain") or []
+    ]
+    recovery = checkin.get("recovery_pct")
+    if recovery is not None and recovery < gate:
+        flags.append(f"readiness: recovery {recovery}% (gate {gate}%)")
+    flags += [
+        f"ladder: {name(str(item.get('ladder')))} {item.get('action')}"
+        for item in row.progressions
+        if item.get("action") in {"advance", "regress"}
+    ]
+    flags += [
+        f"load: {item.get('name') or name(str(item.get('exercise')))} "
+        f"{fmt_value(item.get('from_kg'))} to {fmt_value(item.get('to_kg'))} kg"
+        for item in row.load_changes
+        if item.get("needs_approval")
+    ]
+    if row.attention & OVERRIDE and checkin.get("planned"):
+        flags.append(
+            f"plan changed: {kind_words(str(checkin['planned']))} to {kind_words(row.session_kind)}"
+        )
+    if moved:
+        flags.append(f"calendar changed: {', '.join(moved)}")
+    return flags
+
+
+def scope_for(
+    store: Store,
+    settings: Mapping[str, Any],
+    athletes: Collection[str] | None,
+    athlete_id: str | None,
+    now: dt.datetime | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> TriageScope:
+    """What the queue covers as of ``now``: each athlete's today in their own time zone."""
+    moment = now if now is not None else dt.datetime.now(dt.UTC)
+    zones = zones_in_scope(store, athletes if athlete_id is None else [athlete_id])
+    return TriageScope(
+        today={zone: today_in(zone_named(zone), moment) for zone in zones | {None}},
+        gate=int(settings[READINESS_GATE]),
+        athletes=athletes,
+        athlete_id=athlete_id,
+        since=since,
+        until=until,
+    )
+
+
+def triage(
+    store: Store,
+    settings: Mapping[str, Any],
+    status: str = "pending",
+    flag: str | None = None,
+    athletes: Collection[str] | None = None,
+    athlete_id: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    now: dt.datetime | None = None,
+    name: Callable[[str], str] = _words,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> TriagePage:
+    """One page of the queue in triage order, with the counts. ``athletes``: the coach's
+    access (None: every athlete); ``name``: knowledge-base ids as names, when the caller has
+    the knowledge base at hand (the CLI reads ids as words rather than load it)."""
+    scope = scope_for(store, settings, athletes, athlete_id, now, since, until)
+    rows = triage_rows(store, scope, status, flag, limit, offset)
+    # One calendar read for the page: a run moved since the check-in needs a look.
+    calendars = calendar_rows.entries_of(store, sorted({row.athlete_id for row in rows}))
+    items = [
+        TriageItem(
+            id=row.id,
+            athlete_id=row.athlete_id,
+            date=row.date,
+            status=row.status,
+            readiness=readiness_words(row.checkin),
+            session=session_words(
+                row.session_kind, row.session_program, row.session_intensity, name
+            ),
+            flags=_flags(
+                row,
+                scope.gate,
+                runs_moved(calendars.get(row.athlete_id, []), settings, row.date, row.upcoming),
+                name,
+            ),
+        )
+        for row in rows
+    ]
+    if status == "pending":
+        # A calendar change is only known per page: it moves its row up within its day.
+        items.sort(key=lambda item: (item.date, not item.attention))
+    return TriagePage(
+        items=items,
+        counts=triage_counts(store, scope, status, flag),
+        status=status,
+        flag=flag,
+        athlete_id=athlete_id,
+        limit=limit,
+        offset=offset,
+        today=scope.today[None],
+    )
