@@ -85,6 +85,8 @@ def rule_reference(ruleset: RuleSet, kb: KnowledgeBase) -> str:
     for loaded in sorted(ruleset.rules, key=lambda item: item.rank):
         spec = loaded.spec
         lines += [f"## {spec.id} {spec.name}", "", spec.summary, "", f"**Why.** {spec.why}", ""]
+        if spec.tell:  # what the athlete's card says when this rule changes their plan
+            lines += [f"**Tells the athlete.** {spec.tell}", ""]
         # Rule files sit at the top of the directory REFERENCE.md is in.
         name = Path(loaded.file).name
         lines.append(f"- **File:** [`{name}`]({name}), priority {spec.priority}")
