@@ -76,7 +76,9 @@ def run(tree: Path, args: list[str], cache: Path | None = None) -> tuple[float, 
     return elapsed, cpu
 
 
-def measure(trees: dict[str, Path], runs: int, workdir: Path) -> dict[str, dict[str, tuple[float, float]]]:
+def measure(
+    trees: dict[str, Path], runs: int, workdir: Path
+) -> dict[str, dict[str, tuple[float, float]]]:
     """Median (wall, CPU) per tree and command, the trees' runs interleaved, and a bare Python
     start before every command run."""
     dbs, caches = {}, {}
