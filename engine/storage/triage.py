@@ -96,18 +96,33 @@ def _flag_condition(flag: str, scope: TriageScope) -> ColumnElement[bool]:
     return _ROW.attention.op("&")(BITS[flag]) != 0
 
 
+def _status(scope: TriageScope) -> ColumnElement[str]:
+    """The status column as the conditions should use it. A coach's queue is narrowed by
+    athlete first: wrapped in an expression, the status cannot lead the query planner to the
+    (status, date) index, which would walk every athlete's decided history to find one
+    coach's rows (SQLite keeps no statistics to know better). Unscoped, the status index is
+    the right way in."""
+    if scope.athletes is None and scope.athlete_id is None:
+        return _ROW.status.expression
+    return func.lower(_ROW.status)  # statuses are lower case: the same values
+
+
 def _conditions(
     scope: TriageScope, status: str, flag: str | None = None
 ) -> list[ColumnElement[bool]]:
     past = _ROW.date < _today_of_athlete(scope)
+    # The earliest and latest today over the zones bound the date on the index; the exact
+    # per-zone comparison follows.
+    earliest, latest = min(scope.today.values()), max(scope.today.values())
+    row_status = _status(scope)
     if status == "pending":
-        conditions = [_ROW.status == "pending", not_(past)]
+        conditions = [row_status == "pending", _ROW.date >= earliest, not_(past)]
     elif status == LAPSED:
-        conditions = [_ROW.status == "pending", past]
+        conditions = [row_status == "pending", _ROW.date < latest, past]
     elif status == ALL:
-        conditions = [_ROW.status != "superseded"]
+        conditions = [row_status != "superseded"]
     else:
-        conditions = [_ROW.status == status]
+        conditions = [row_status == status]
     if scope.athletes is not None:
         conditions.append(_ROW.athlete_id.in_(list(scope.athletes)))
     if scope.athlete_id is not None:
@@ -198,23 +213,29 @@ class TriageCounts:
 def triage_counts(
     store: Store, scope: TriageScope, status: str = "pending", flag: str | None = None
 ) -> TriageCounts:
-    """Every count of the top of the queue, in two grouped reads."""
+    """Every count of the top of the queue: the pending rows split by day (each athlete's
+    today) on the status index, the decided ones by status without touching the athletes."""
     past = _ROW.date < _today_of_athlete(scope)
-    needs = _needs_attention(scope)
     flagged = _flag_condition(flag, scope) if flag is not None else literal(True)
-    shown = and_(*_conditions(scope, status, flag))
+    access = _conditions(scope, ALL)[1:]  # the coach's athletes and the filters, no status
+    row_status = _status(scope)
+    decided_statuses = ("approved", "amended", "rejected")
     with store.reading() as session:
-        totals = session.execute(
+        pending_rows = session.execute(
             select(
-                _ROW.status,
                 past,
                 func.count(),
-                func.sum(case((needs, 1), else_=0)),
-                func.sum(case((and_(shown, flagged), 1), else_=0)),
+                func.sum(case((_needs_attention(scope), 1), else_=0)),
+                func.sum(case((flagged, 1), else_=0)),
             )
             .join(AthleteRow, AthleteRow.id == _ROW.athlete_id)
-            .where(*_conditions(scope, ALL))
-            .group_by(_ROW.status, past)
+            .where(row_status == "pending", *access)
+            .group_by(past)
+        ).all()
+        decided_rows = session.execute(
+            select(_ROW.status, func.count())
+            .where(row_status.in_(decided_statuses), *access)
+            .group_by(_ROW.status)
         ).all()
         per_athlete = session.execute(
             select(_ROW.athlete_id, func.count())
@@ -223,22 +244,27 @@ def triage_counts(
             .group_by(_ROW.athlete_id)
             .order_by(func.count().desc(), _ROW.athlete_id)
         ).all()
-    pending = attention = lapsed = matching = 0
-    decided: dict[str, int] = {}
-    for row_status, is_past, count, needing, shown_count in totals:
-        matching += int(shown_count or 0)
-        if row_status == "pending" and is_past:
-            lapsed += int(count)
-        elif row_status == "pending":
-            pending += int(count)
-            attention += int(needing or 0)
-        elif row_status != "final":  # an athlete without a coach: nothing to review
-            decided[row_status] = decided.get(row_status, 0) + int(count)
+        matching = None
+        if status not in ("pending", LAPSED):
+            matching = session.execute(
+                select(func.count())
+                .select_from(_ROW)
+                .join(AthleteRow, AthleteRow.id == _ROW.athlete_id)
+                .where(*_conditions(scope, status, flag))
+            ).scalar_one()
+    pending = attention = lapsed = 0
+    shown = {False: 0, True: 0}
+    for is_past, count, needing, flagged_count in pending_rows:
+        shown[bool(is_past)] = int(flagged_count or 0)
+        if is_past:
+            lapsed = int(count)
+        else:
+            pending, attention = int(count), int(needing or 0)
     return TriageCounts(
         pending=pending,
         attention=attention,
         lapsed=lapsed,
-        decided=decided,
+        decided={row_status: int(count) for row_status, count in decided_rows},
         per_athlete={athlete: int(count) for athlete, count in per_athlete},
-        matching=matching,
+        matching=int(matching) if matching is not None else shown[status == LAPSED],
     )
