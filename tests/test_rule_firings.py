@@ -6,12 +6,12 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
-import pytest
+from sqlalchemy import text
 
 from engine.app.demo import create_demo
 from engine.app.evaluators import get_evaluator
+from engine.app.review import rule_stats
 from engine.app.rule_firings import fired_counts
-from engine.storage import listing
 from engine.storage.store import Store
 
 
@@ -31,21 +31,41 @@ def test_a_database_that_cannot_be_opened_gives_no_counts_and_why() -> None:
     assert "nosuchdriver" in counts.why
 
 
-def test_counts_read_in_pages_match_the_stored_recommendations(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The counts are read a page of JSON at a time (memory stays flat on a long history);
-    across page boundaries they are what the validated recommendations say."""
+def test_counts_from_the_rows_match_the_stored_recommendations(tmp_path: Path) -> None:
+    """The fired rules are rows written with each recommendation (issue 23); their counts are
+    what the validated recommendations' traces say, and migration 0009 fills the same rows
+    for a database written before it."""
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     store = Store.open(url, create=True)
     create_demo(store, get_evaluator(), dt.date(2026, 11, 30))
-    monkeypatch.setattr(listing, "PAGE_ROWS", 4)
     stored = store.recommendations()
-    assert len(stored) > 4 * 3, "several pages"
     expected: Counter[str] = Counter()
     for item in stored:
         expected.update({entry.rule for entry in item.recommendation.rationale})
     assert fired_counts(url).counts == expected
-    since = stored[len(stored) // 2].date
-    listed = [(rec_id, status) for rec_id, status, _ in listing.fired_rules(store, since=since)]
-    assert listed == [(item.id, item.status) for item in stored if item.date >= since]
+    stats = {item.rule: item.shaped for item in rule_stats(store)}
+    judged: Counter[str] = Counter()
+    for item in stored:
+        if item.status != "final":
+            judged.update({entry.rule for entry in item.recommendation.rationale})
+    assert stats == {rule: count for rule, count in judged.items()}
+
+    # The same database as it was before migration 0009, then migrated: the same counts.
+    with store.engine.begin() as connection:
+        connection.execute(text("DELETE FROM rule_firings"))
+    upgrade_from(store, "0008")
+    assert fired_counts(url).counts == expected
+
+
+def upgrade_from(store: Store, revision: str) -> None:
+    """Take the schema back to ``revision`` (the rows and columns of later ones gone), then
+    migrate to the newest again."""
+    from alembic import command
+
+    from engine.storage.db import _alembic_config, upgrade
+
+    config = _alembic_config()
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+    upgrade(store.engine)

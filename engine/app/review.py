@@ -26,12 +26,12 @@ from engine.contract.models import (
     Session,
 )
 from engine.storage.calendar import checkin_upcoming
+from engine.storage.firings import override_changes, rejection_reasons_by_rule, statuses_by_rule
 from engine.storage.listing import (
     CURRENT,
     RecommendationDigest,
     RecommendationFilter,
     count_recommendations,
-    fired_rules,
     recommendation_digests,
 )
 from engine.storage.reviews import REASON_CODES, Decision, ReviewEvent, ReviewStore
@@ -228,25 +228,20 @@ class RuleStats:
 
 def rule_stats(store: Store, since: dt.date | None = None) -> list[RuleStats]:
     """Per rule: how often the recommendations it shaped were approved, amended or rejected,
-    and how often a coach overrode it (an invariant counts as a rule here)."""
-    last_reason: dict[int, str | None] = {}
-    overrides: Counter[str] = Counter()
-    for event in ReviewStore(store).all_events():
-        last_reason[event.recommendation_id] = event.reason_code
-        for item in event.changes.get("overrides", []):
-            overrides[item["rule"]] += 1
+    and how often a coach overrode it (an invariant counts as a rule here). Counted by the
+    database over the fired rules stored as rows (engine.storage.firings)."""
     stats: dict[str, RuleStats] = defaultdict(lambda: RuleStats(rule=""))
-    for rec_id, status, rules in fired_rules(store, since=since):
-        if status == "final":
-            continue  # no coach judged it
-        for rule in dict.fromkeys(rules):
-            entry = stats[rule]
-            entry.rule = rule
-            entry.shaped += 1
-            entry.statuses[status] += 1
-            reason = last_reason.get(rec_id)
-            if status == "rejected" and reason:
-                entry.reasons[reason] += 1
+    for rule, status, count in statuses_by_rule(store, since):
+        entry = stats[rule]
+        entry.rule = rule
+        entry.shaped += count
+        entry.statuses[status] += count
+    for rule, reason, count in rejection_reasons_by_rule(store, since):
+        stats[rule].reasons[reason] += count
+    overrides: Counter[str] = Counter()
+    for changes in override_changes(store):
+        for item in changes.get("overrides", []):
+            overrides[item["rule"]] += 1
     for rule, count in overrides.items():
         stats[rule].rule = rule
         stats[rule].overrides = count

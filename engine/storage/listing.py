@@ -9,19 +9,15 @@ recommendation) are never loaded or validated here: a queue of any length costs 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, cast, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from engine.storage.schema import RecommendationRow
-from engine.storage.store import Store, after_key
+from engine.storage.store import Store
 
 CURRENT = "current"  # every status but superseded
-# Rows per keyset page of a long read (a storage tuning number, not a coaching one).
-PAGE_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -126,27 +122,3 @@ def count_recommendations(store: Store, which: RecommendationFilter) -> int:
     with store.reading() as session:
         query = select(func.count()).select_from(_ROW).where(*_conditions(which))
         return int(session.execute(query).scalar_one())
-
-
-def fired_rules(store: Store, since: dt.date | None = None) -> Iterator[tuple[int, str, list[str]]]:
-    """(id, status, the rules in its trace, in order) of each non-superseded recommendation,
-    by date then id: what ``rules show`` and ``review stats`` count.
-
-    Read in keyset pages (each its own short read) as JSON text, never as validated models,
-    so counting over a season of 500 athletes holds one page in memory. The text is parsed
-    here: pulling the trace out with the database's JSON functions measured slower (SQLite
-    re-encodes the array for the driver to decode again).
-    """
-    which = RecommendationFilter(status=CURRENT, since=since)
-    fields: tuple[Any, ...] = (_ROW.id, _ROW.date, _ROW.status, cast(_ROW.recommendation, Text))
-    after: tuple[dt.date, int] | None = None
-    while True:
-        query = select(*fields).where(*_conditions(which), *after_key(after))
-        with store.reading() as session:
-            rows = session.execute(_page(query, PAGE_ROWS, 0)).all()
-        for rec_id, _day, status, text in rows:
-            rationale = json.loads(text).get("rationale", [])
-            yield int(rec_id), str(status), [str(entry["rule"]) for entry in rationale]
-        if len(rows) < PAGE_ROWS:
-            return
-        after = (rows[-1][1], int(rows[-1][0]))
