@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from engine.contract.formatting import fmt_value
 from engine.knowledge.base import KnowledgeBase
 
 # Session kinds as the athlete says them (the engine's vocabulary is SESSION_KINDS).
@@ -32,6 +33,14 @@ INTENSITY_WORDS: Mapping[str, str] = {
     "high": "hard",
 }
 
+# A coach's reason codes for a rejection (engine.storage.reviews.REASON_CODES), in words.
+REASON_WORDS: Mapping[str, str] = {
+    "athlete_context": "the athlete's circumstances",
+    "disagree_with_rule": "I disagree with the rule",
+    "data_error": "the data is wrong",
+    "other": "another reason",
+}
+
 # Pain areas whose id is not already a word.
 _AREA_WORDS: Mapping[str, str] = {"low_back": "lower back", "upper_back": "upper back"}
 
@@ -40,6 +49,7 @@ _AREA_WORDS: Mapping[str, str] = {"low_back": "lower back", "upper_back": "upper
 _REFERENCE = re.compile(
     r"\s*\([^()]*\b(?:RS\d+|d\d_[a-z0-9_]+|default_[a-z0-9_]+|our reading|catalogue)\b[^()]*\)"
 )
+_CALL = re.compile(r"^(\w+)\((.*)\)$")
 _SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 _BRACKETED_ID = re.compile(r"\(([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\)")
 
@@ -48,6 +58,17 @@ def kind_words(kind: str | None) -> str:
     if kind is None:
         return ""
     return KIND_WORDS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def value_words(value: object) -> str:
+    """A value as a person reads it: yes or no rather than True or False."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return fmt_value(value)
+
+
+def reason_words(code: str) -> str:
+    return REASON_WORDS.get(code, code.replace("_", " "))
 
 
 def area_words(area: str) -> str:
@@ -92,3 +113,16 @@ class Namer:
             return str(int(value))
         text = str(value)
         return self.name(text) if _SNAKE.fullmatch(text) or text in self._names else text
+
+
+def concluded_words(text: str) -> str:
+    """A conclusion as the trace stored it ("derived(value=used, name=hiit_budget)") in words
+    ("derived hiit_budget: used"), not as a Python call."""
+    match = _CALL.match(text)
+    if match is None:
+        return text
+    kind, inside = match.groups()
+    pairs = dict(part.split("=", 1) for part in re.split(r", (?=\w+=)", inside) if "=" in part)
+    if "name" in pairs and "value" in pairs:
+        return f"{kind} {pairs.pop('name')}: {pairs.pop('value')}"
+    return f"{kind}: " + ", ".join(f"{key} {value}" for key, value in pairs.items() if value)

@@ -122,11 +122,18 @@ def review_list(
 def review_show(ctx: click.Context, recommendation_id: int, output_format: str) -> None:
     """Everything behind one recommendation: check-in, features, rules, sources, decisions."""
     context = app(ctx)
-    detail = review_detail(context.store(), context.evaluator().kb, recommendation_id)
+    evaluator = context.evaluator()
+    detail = review_detail(context.store(), evaluator.kb, recommendation_id)
     if output_format == "json":
         echo_json(detail.as_json())
     else:
-        click.echo(review_detail_text(detail))
+        # The card's words come with the rule set, which review show loads anyway (review
+        # list, in the same module, must not import them).
+        from engine.app.athlete_card import card_words
+        from engine.app.review_card import review_card
+
+        card = review_card(detail, card_words(evaluator.kb, evaluator.ruleset))
+        click.echo(review_detail_text(detail, card))
 
 
 @review_group.command(

@@ -10,6 +10,7 @@ from typing import Any
 
 from engine.app.readable import readable_feature
 from engine.app.session_lines import hiit_lines, rest_text
+from engine.app.words import value_words
 from engine.contract.formatting import fmt_dose, fmt_value, plural
 from engine.contract.models import Recommendation
 from engine.knowledge.base import KnowledgeBase
@@ -20,7 +21,7 @@ def matched_text(values: dict[str, Any]) -> str:
     """The fact values a rule matched, as ``key=value`` pairs; empty values are left out and
     a sentinel (9999 hours to a quality run nobody planned) is said in words."""
     return ", ".join(
-        f"{key}={fmt_value(readable_feature(key, value))}"
+        f"{key}={value_words(readable_feature(key, value))}"
         for key, value in values.items()
         if key != "fact" and value not in ("", None)
     )

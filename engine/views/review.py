@@ -4,12 +4,17 @@ audit trail and the per-rule statistics."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from engine.app.review import Decided, QueueItem, ReviewEvent, RuleStats
 from engine.app.review_view import ReviewDetail
+from engine.app.words import concluded_words, reason_words
 from engine.contract.formatting import fmt_value, plural
 from engine.contract.models import REVIEW_STATUSES
-from engine.views.cards import matched_text, recommendation_text
+from engine.views.cards import matched_text
+
+if TYPE_CHECKING:  # the card is built by review show only; review list imports this module
+    from engine.app.review_card import ReviewCard
 
 
 def queue_line(item: QueueItem) -> str:
@@ -61,7 +66,7 @@ def event_line(event: ReviewEvent) -> str:
     if event.forced:
         parts.append("[forced]")
     if event.reason_code:
-        parts.append(f"reason: {event.reason_code}")
+        parts.append(f"reason: {reason_words(event.reason_code)}")
     if event.note:
         parts.append(f"note: {event.note}")
     parts.extend(change_lines(event))
@@ -76,16 +81,23 @@ def decided_text(decided: Decided) -> str:
     return "\n".join(lines)
 
 
-def review_detail_text(detail: ReviewDetail) -> str:
+TRACE_HEADER = "--- trace: the rules behind this recommendation ---"
+
+
+def _words(value: object) -> str:
+    """A value as a person reads it: yes or no, not True or False."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return fmt_value(value)
+
+
+def review_detail_text(detail: ReviewDetail, card: ReviewCard) -> str:
+    """The card first (at most 15 lines), then the whole trace; the session is printed once."""
     rec = detail.recommendation
     checkin = detail.checkin
-    lines = [
-        f"Recommendation #{detail.id} for {detail.athlete_id} on {detail.date}: {detail.status}",
-        f"  rules {detail.rules_version}",
-        "CHECK-IN",
-    ]
+    lines = [*card.lines(), "", TRACE_HEADER, f"rules {detail.rules_version}", "CHECK-IN"]
     for key, value in detail.checkin_fields:
-        lines.append(f"  {key}: {fmt_value(value)}")
+        lines.append(f"  {key}: {_words(value)}")
     for pain in checkin.get("pain", []):
         lines.append(
             f"  pain: {pain['area']} {pain['severity']}/10"
@@ -95,13 +107,13 @@ def review_detail_text(detail: ReviewDetail) -> str:
         lines.append(f"  planned run: {run}")
     lines.append("HISTORY FEATURES THE RULES SAW")
     for key, value in detail.history_features.items():
-        lines.append(f"  {key}: {fmt_value(value)}")
+        lines.append(f"  {key}: {_words(value)}")
     for ladder, values in rec.features.get("ladders", {}).items():
         weeks = plural(values["weeks_on_stage"], "week")
         lines.append(
             f"  ladder {ladder}: stage {values['stage']}, {weeks}, "
-            f"posture held {values['recent_posture_held']}, felt easy "
-            f"{values['recent_felt_easy']}"
+            f"posture held {_words(values['recent_posture_held'])}, felt easy "
+            f"{_words(values['recent_felt_easy'])}"
         )
     for program, values in rec.features.get("programs", {}).items():
         lines.append(
@@ -114,13 +126,15 @@ def review_detail_text(detail: ReviewDetail) -> str:
         for values in entry.matched.values():
             lines.append(f"       matched {values.get('fact')}: {matched_text(values)}")
         for concluded in entry.concluded:
-            lines.append(f"       concluded {concluded}")
+            lines.append(f"       concluded {concluded_words(concluded)}")
         lines.extend(f"       not on today's card: {why}" for why in entry.not_on_card)
         for source in entry.sources:
             lines.append(f"       source {source}: {detail.sources.get(source, source)}")
     lines.append("CONSTRAINTS")
     lines.extend(
-        f"  {c.kind}{'=' + fmt_value(c.value) if c.value not in (None, '') else ''} ({c.rule})"
+        f"  {c.kind}{'=' + fmt_value(c.value) if c.value not in (None, '') else ''}"
+        + (f" ({c.about} only)" if c.about else "")
+        + f" ({c.rule})"
         for c in rec.constraints
     )
     lines.append("PROPOSALS")
@@ -142,16 +156,6 @@ def review_detail_text(detail: ReviewDetail) -> str:
         + f"): {change.reason}"
         for change in rec.load_changes
     )
-    lines.append("")
-    if detail.amended_session is None:
-        lines.append(recommendation_text(rec))
-    else:
-        lines.append("AMENDED SESSION (shown to the athlete)")
-        lines.append(
-            recommendation_text(rec.model_copy(update={"session": detail.amended_session}))
-        )
-    if detail.coach_note:
-        lines.append(f"COACH'S NOTE: {detail.coach_note}")
     lines.append("DECISIONS")
     if detail.events:
         lines.extend(f"  {event_line(event)}" for event in detail.events)

@@ -5,21 +5,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from engine.app import access
 from engine.app.accounts import Principal
+from engine.app.amend_choices import amend_choices
 from engine.app.athlete_card import card_words
 from engine.app.athlete_week import athlete_week
+from engine.app.review_card import concluded_words, review_card
 from engine.app.today import today_athlete_card
 from engine.app.triage import TRIAGE_FLAGS, TRIAGE_STATUSES
+from engine.app.words import intensity_words, kind_words, reason_words
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import INTENSITY_ORDER, SESSION_KINDS
 from engine.web.api_models import AthleteIdPath, RecommendationId
 from engine.web.auth import check_form_csrf, page_user
 from engine.web.charts import readiness_chart, week_chart
-from engine.web.forms import amendment_from_form
+from engine.web.forms import amendment_from_form, chosen_changes
 from engine.web.limits import MAX_NOTE_CHARS
 from engine.web.state import web_state
 from engine.web.templating import render
@@ -27,6 +30,8 @@ from engine.web.templating import render
 router = APIRouter(include_in_schema=False)
 User = Annotated[Principal, Depends(page_user)]
 Note = Annotated[str, Form(max_length=MAX_NOTE_CHARS)]
+# The amend form's rows: one value per exercise of the session (a page holds a few dozen).
+Choices = Annotated[list[Annotated[str, Form(max_length=64)]] | None, Form(max_length=100)]
 
 
 def _coach(principal: Principal) -> None:
@@ -105,6 +110,7 @@ def _detail_page(
 ) -> Response:
     state = web_state(request)
     detail = access.visible_detail(state.store, state.evaluator, principal, recommendation_id)
+    kb = state.evaluator.kb
     return render(
         request,
         "recommendation.html",
@@ -112,9 +118,31 @@ def _detail_page(
         422 if error else 200,
         detail=detail,
         rec=detail.recommendation,
+        card=review_card(detail, card_words(kb, state.evaluator.ruleset)),
+        choices=amend_choices(detail.session_shown, kb),
         error=error,
-        kinds=SESSION_KINDS,
-        intensities=list(INTENSITY_ORDER),
+        kinds=[(kind, kind_words(kind)) for kind in SESSION_KINDS],
+        intensities=[(level, intensity_words(level)) for level in INTENSITY_ORDER],
+        reasons=[(code, reason_words(code)) for code in detail.reason_codes],
+        concluded=concluded_words,
+    )
+
+
+@router.get("/sources/{source_id}")
+def source_page(
+    request: Request,
+    principal: User,
+    source_id: Annotated[str, Path(max_length=80, pattern=r"^[a-z0-9_]+$")],
+) -> Response:
+    """Where a source of the trace is: the claim, and the passage's document and lines."""
+    _coach(principal)
+    kb = web_state(request).evaluator.kb
+    record = kb.facts.get(source_id)
+    default = kb.defaults.get(source_id)
+    if record is None and default is None:
+        raise access.NotFound(f"no source {source_id!r}")
+    return render(
+        request, "source.html", principal, source_id=source_id, record=record, default=default
     )
 
 
@@ -172,13 +200,33 @@ def amend_form(
     drop: Annotated[list[str] | None, Form()] = None,
     swap: Annotated[str, Form(max_length=2000)] = "",
     dose: Annotated[str, Form(max_length=2000)] = "",
+    swap_from: Choices = None,
+    swap_to: Choices = None,
+    dose_id: Choices = None,
+    dose_sets: Choices = None,
+    dose_reps: Choices = None,
+    dose_kg: Choices = None,
     note: Note = "",
     force: Annotated[bool, Form()] = False,
 ) -> Response:
     check_form_csrf(principal, csrf)
     state = web_state(request)
+    chosen_swap, chosen_dose = chosen_changes(
+        swap_from or [],
+        swap_to or [],
+        dose_id or [],
+        dose_sets or [],
+        dose_reps or [],
+        dose_kg or [],
+    )
     try:
-        amendment = amendment_from_form(kind, intensity, drop or [], swap, dose)
+        amendment = amendment_from_form(
+            kind,
+            intensity,
+            drop or [],
+            "\n".join(part for part in (swap, chosen_swap) if part),
+            "\n".join(part for part in (dose, chosen_dose) if part),
+        )
         access.amend_as(
             state.store,
             state.evaluator,

@@ -46,3 +46,23 @@ def amendment_from_form(
     if problems:
         raise InputError(problems)
     return amendment
+
+
+def chosen_changes(
+    swap_from: list[str],
+    swap_to: list[str],
+    dose_id: list[str],
+    dose_sets: list[str],
+    dose_reps: list[str],
+    dose_kg: list[str],
+) -> tuple[str, str]:
+    """The amend form's choices (a replacement picked per exercise, a dose as numbers per
+    exercise, rows in parallel lists) as the swap and dose lines :func:`amendment_from_form`
+    reads. A row left blank changes nothing."""
+    swaps = [f"{old}={new}" for old, new in zip(swap_from, swap_to, strict=False) if old and new]
+    doses = []
+    for exercise, sets, reps, kg in zip(dose_id, dose_sets, dose_reps, dose_kg, strict=False):
+        if not (sets or reps or kg):
+            continue
+        doses.append(f"{exercise}={sets}x{reps}" + (f"@{kg}" if kg else ""))
+    return "\n".join(swaps), "\n".join(doses)

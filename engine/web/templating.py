@@ -12,8 +12,8 @@ from fastapi.templating import Jinja2Templates
 
 from engine.app.accounts import Principal
 from engine.app.session_lines import rest_text
-from engine.app.words import area_words, kind_words
-from engine.contract.formatting import fmt_dose, fmt_value
+from engine.app.words import area_words, kind_words, reason_words, value_words
+from engine.contract.formatting import fmt_dose
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -22,7 +22,8 @@ templates = Jinja2Templates(
 )
 templates.env.filters["dose"] = fmt_dose
 templates.env.filters["rest"] = rest_text
-templates.env.filters["value"] = fmt_value
+templates.env.filters["value"] = value_words
+templates.env.filters["reason"] = reason_words
 templates.env.filters["kind"] = kind_words
 templates.env.filters["area"] = area_words
 

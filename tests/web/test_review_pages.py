@@ -55,7 +55,7 @@ def test_recommendation_page_shows_everything_review_show_has(client: TestClient
     positions = [page.index(f"<strong>{rule}</strong>") for rule in rules]
     assert positions == sorted(positions), "rules in firing order"
     first_source = rec.rationale[0].sources[0]
-    assert f"source {first_source}:" in page
+    assert f'source <a href="/sources/{first_source}">{first_source}</a>:' in page
     assert "matched " in page
     for alternative in rec.alternatives:
         assert alternative.reason.replace("'", "&#39;") in page
