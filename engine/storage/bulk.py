@@ -100,7 +100,12 @@ def import_days(store: Store, athlete_id: str, days: Sequence[PastDay]) -> list[
             ],
         ).all()
         firings = [
-            {"recommendation_id": rec_id, "rule": rule}
+            {
+                "recommendation_id": rec_id,
+                "rule": rule,
+                "status": day.status,
+                "date": day.checkin.date,
+            }
             for rec_id, day in zip(recommendation_ids, days, strict=True)
             for rule in fired_rules_of(recommendation_json(day.recommendation))
         ]

@@ -14,7 +14,7 @@ DB_ENV = "RUNSTRONG_DB"
 # The newest migration. Every command checks the database against it, and reading it from
 # the migration scripts would import Alembic (a fifth of a second) on every start-up; a test
 # checks it against Alembic's own head (tests/storage/test_store.py).
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 # Alembic's bookkeeping table, read with plain SQL for the same reason.
 VERSION_TABLE = "alembic_version"
 SQLITE_PREFIX = "sqlite:///"

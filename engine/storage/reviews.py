@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from engine.contract.models import AthleteProfile, Session
 from engine.storage.schema import ReviewEventRow
-from engine.storage.store import Store, StoreError, recommendation_row
+from engine.storage.store import Store, StoreError, mark_firings, recommendation_row
 
 REASON_CODES = ("athlete_context", "disagree_with_rule", "data_error", "other")
 DECISIONS = {"approve": "approved", "amend": "amended", "reject": "rejected"}
@@ -95,6 +95,7 @@ class ReviewStore:
                 )
             previous = row.status
             row.status = DECISIONS[decision.action]
+            mark_firings(session, recommendation_id, row.status)
             if decision.note is not None:
                 row.coach_note = decision.note
             if decision.amended_session is not None:

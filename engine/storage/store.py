@@ -14,7 +14,18 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, Engine, Text, and_, cast, event, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Text,
+    and_,
+    cast,
+    event,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -83,6 +94,15 @@ def after_key(after: tuple[dt.date, int] | None) -> list[ColumnElement[bool]]:
     day, last_id = after
     row = RecommendationRow
     return [or_(row.date > day, and_(row.date == day, row.id > last_id))]
+
+
+def mark_firings(session: Session, recommendation_id: int, status: str) -> None:
+    """Keep the fired-rule rows' copy of the recommendation's status (migration 0010)."""
+    session.execute(
+        update(RuleFiringRow)
+        .where(RuleFiringRow.recommendation_id == recommendation_id)
+        .values(status=status)
+    )
 
 
 def recommendation_row(
@@ -406,6 +426,7 @@ class Store:
                     )
                 ):
                     old.status = "superseded"
+                    mark_firings(session, old.id, "superseded")
             session.flush()
             _crash_point("after_checkin_write")
             document = _dump(recommendation)
@@ -422,7 +443,9 @@ class Store:
             session.add(stored)
             session.flush()
             session.add_all(
-                RuleFiringRow(recommendation_id=stored.id, rule=rule)
+                RuleFiringRow(
+                    recommendation_id=stored.id, rule=rule, status=status, date=checkin.date
+                )
                 for rule in fired_rules_of(document)
             )
             session.flush()
