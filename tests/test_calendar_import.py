@@ -181,6 +181,10 @@ def test_exchanges_spaced_byday_is_read() -> None:
     [
         ("DTSTART:20261210T060000\nRRULE:FREQ=HOURLY\nSUMMARY:Easy run", "repeats hourly"),
         ("DTSTART:00010101T060000\nRRULE:FREQ=DAILY\nSUMMARY:Easy run", "starts 0001-01-01"),
+        (
+            "DTSTART:20261210T060000\nRRULE:FREQ=DAILY;INTERVAL=0;BYSETPOS=-1\nSUMMARY:Easy run",
+            "INTERVAL=0: a repeat's interval is 1 or more",
+        ),
     ],
 )
 def test_repeats_no_plan_has_are_refused_by_event(event: str, message: str) -> None:

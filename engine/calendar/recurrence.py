@@ -51,6 +51,10 @@ def unsupported_repeat(event: Component) -> str | None:
         freq = {str(f).upper() for f in rule.get("FREQ", [])}
         if freq & _SUB_DAILY:
             return f"repeats {', '.join(sorted(freq)).lower()}; a plan repeats daily at most"
+        # INTERVAL=0 never moves on: python-dateutil would search for the next date for ever.
+        intervals = [int(i) for i in rule.get("INTERVAL", [1])]
+        if any(interval < 1 for interval in intervals):
+            return f"INTERVAL={intervals[0]}: a repeat's interval is 1 or more"
     return None
 
 
@@ -87,18 +91,20 @@ def occurrences(
 ) -> list[Component]:
     """The occurrences of one series (its master event and any moved occurrences) from
     ``start`` to ``end`` (exclusive), each an event with its own DTSTART and SUMMARY. More
-    than ``limit`` of them (an hourly repeat) is :class:`TooManyOccurrences`: they are read
-    in order and the reading stops there, so no rule can make the import expand for ever."""
+    than ``limit`` of them is :class:`TooManyOccurrences`. The window bounds the expansion
+    (repeats more often than daily are refused before, see :func:`unsupported_repeat`)."""
     alone = ICalendar()
     for zone in calendar.walk("VTIMEZONE"):
         alone.add_component(zone)
     for event in series:
         alone.add_component(event)
+    # between() stops at the window's end even when a rule never matches (BYMONTHDAY=31 in a
+    # short month, a BYSETPOS past the set), where after() would search to the year 9999.
     found: list[Component] = []
-    for occurrence in recurring_ical_events.of(alone).after(start):
+    for occurrence in recurring_ical_events.of(alone).between(start, end):
         occurrence_start: Any = occurrence.get("DTSTART")
         if occurrence_start is None or _day(occurrence_start.dt) >= end:
-            break
+            continue
         found.append(occurrence)
         if len(found) > limit:
             raise TooManyOccurrences(
