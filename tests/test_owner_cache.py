@@ -29,8 +29,13 @@ def test_round_trip_owner_only(cache: Path) -> None:
     assert owner_cache.read("x-1") == {"a": [1, 2]}
     assert (cache / "x-1.pickle").stat().st_mode & 0o777 == 0o600
     assert cache.stat().st_mode & 0o777 == 0o700
-    owner_cache.write("x-2", "newer", "x-")
-    assert not (cache / "x-1.pickle").exists()  # older versions of the same data are removed
+    os.utime(cache / "x-1.pickle", ns=(10**9, 10**9))
+    for number in range(2, owner_cache.KEEP + 2):
+        owner_cache.write(f"x-{number}", number, "x-")
+        os.utime(cache / f"x-{number}.pickle", ns=(number * 10**9, number * 10**9))
+    kept = {path.name for path in cache.glob("x-*.pickle")}
+    # The oldest version of the same data is removed; the newest KEEP stay.
+    assert kept == {f"x-{number}.pickle" for number in range(2, owner_cache.KEEP + 2)}
 
 
 def test_a_file_others_can_write_is_ignored(cache: Path) -> None:

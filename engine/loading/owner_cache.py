@@ -25,6 +25,9 @@ from pathlib import Path
 CACHE_ENV = "RUNSTRONG_CACHE_DIR"  # another directory, held to the same checks (tests use it)
 OFF_ENV = "RUNSTRONG_NO_CACHE"  # any non-empty value: no cache at all
 SUFFIX = ".pickle"
+# Versions kept per prefix: a rule author alternating between a copy and the bundled rules (two
+# keys) must not make each command throw away the other's file.
+KEEP = 8
 
 
 def cache_dir() -> Path | None:
@@ -74,9 +77,9 @@ def read(name: str) -> object | None:
 
 
 def write(name: str, value: object, prefix: str) -> None:
-    """Cache ``value`` under ``name``, replacing older files whose names start with ``prefix``
-    (the same data built from older sources). Best effort: a cache that cannot be written
-    (read-only home, full disk) only costs the next process the load."""
+    """Cache ``value`` under ``name``; of the files whose names start with ``prefix`` (the same
+    data built from other sources) only the :data:`KEEP` newest stay. Best effort: a cache that
+    cannot be written (read-only home, full disk) only costs the next process the load."""
     directory = cache_dir()
     if directory is None:
         return
@@ -92,7 +95,10 @@ def write(name: str, value: object, prefix: str) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        for old in directory.glob(prefix + "*" + SUFFIX):
+        versions = sorted(
+            directory.glob(prefix + "*" + SUFFIX), key=lambda path: path.stat().st_mtime_ns
+        )
+        for old in versions[:-KEEP]:
             if old.name != name + SUFFIX:
                 old.unlink(missing_ok=True)
     except (OSError, pickle.PicklingError):
