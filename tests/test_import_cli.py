@@ -173,7 +173,8 @@ def test_the_kind_can_be_given(run, ana, db, exports) -> None:
 
 def test_next_checkin_and_history_show_the_running_load(run, ana, exports) -> None:
     assert run("import", "ana", str(exports), "--timezone", "UTC").exit_code == 0
-    checked = run("checkin", "ana", *CHECKIN, "--format", "json")
+    # The engine's features are the coach's view: --why gives the whole recommendation.
+    checked = run("checkin", "ana", *CHECKIN, "--format", "json", "--why")
     assert checked.exit_code == 0, checked.output
     history = json.loads(checked.stdout)["features"]["history"]
     assert history["running_minutes_last_7_days"] == 121 + 45 + 50
@@ -186,7 +187,8 @@ def test_next_checkin_and_history_show_the_running_load(run, ana, exports) -> No
     assert sum(week["running_km"] for week in weeks) == pytest.approx(39.85, abs=0.05)
     text = run("history", "ana", "--weeks", "2")
     assert "RUNNING PER WEEK" in text.output
-    assert "long_run" in text.output and "quality_run" in text.output
+    # Session kinds in words, as the athlete reads them.
+    assert "Long run" in text.output and "Quality run" in text.output
 
 
 def test_an_unknown_athlete_is_refused(run, exports) -> None:
