@@ -57,6 +57,9 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     plan = REPO / "tests" / "data" / "calendar" / "plan.ics"
     (tmp_path / "plan.ics").write_bytes(plan.read_bytes())
     monkeypatch.chdir(tmp_path)
+    # '~/training/runstrong.db' and the like land in the test's own home, never the user's.
+    (tmp_path / "home").mkdir()
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("RUNSTRONG_DB", f"sqlite:///{tmp_path / 'demo.db'}")
     monkeypatch.delenv("RUNSTRONG_REVIEWER", raising=False)
     made = CliRunner().invoke(cli, ["demo"])
