@@ -100,6 +100,8 @@ def serving(db_url: str, *extra: str) -> Iterator[tuple[str, subprocess.Popen[by
 def chromium(size: tuple[int, int] = DESKTOP) -> Iterator[WebDriver]:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
+    # The console's messages, for the tests that want it clean (driver.get_log("browser")).
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     for flag in FLAGS:
         options.add_argument(flag)
     if size[0] < DESKTOP[0]:
