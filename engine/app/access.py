@@ -101,16 +101,14 @@ def visible_queue(
         raise Forbidden("the review is for coaches; your day is at /today")
     if athlete_id is not None:
         _see_athlete(principal, athlete_id)
-    items = [
-        item
-        for item in queue(
-            store,
-            None if status == "all" else status,
-            athlete_id,
-            settings=evaluator.ruleset.settings,
-        )
-        if principal.can_see(item.recommendation.athlete_id)
-    ]
+    # The coach's access is a condition of the query, not a filter over everyone's queue.
+    items = queue(
+        store,
+        None if status == "all" else status,
+        athlete_id,
+        settings=evaluator.ruleset.settings,
+        athletes=frozenset(principal.athletes),
+    )
     if flag is not None:
         wanted = FLAG_FILTERS[flag]
         items = [item for item in items if any(wanted(text) for text in item.flags)]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from engine.app.amendment import Amendment
-from engine.app.calendar import moved_runs
+from engine.app.calendar import runs_moved
 from engine.app.errors import Breach
 from engine.app.ladders import apply_moves
 from engine.contract.errors import InputError, Problem
@@ -25,7 +25,7 @@ from engine.contract.models import (
     EvaluationRequest,
     Session,
 )
-from engine.storage.calendar import checkin_upcoming
+from engine.storage.calendar import checkin_upcoming, entries_of
 from engine.storage.firings import override_changes, rejection_reasons_by_rule, statuses_by_rule
 from engine.storage.listing import (
     CURRENT,
@@ -74,9 +74,13 @@ def _summary(kind: str, program: str | None, intensity: str) -> str:
 
 
 def _queue_filter(
-    status: str | None, athlete_id: str | None, since: dt.date | None, until: dt.date | None
+    status: str | None,
+    athlete_id: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    athletes: frozenset[str] | None = None,
 ) -> RecommendationFilter:
-    return RecommendationFilter(status or CURRENT, athlete_id, since, until)
+    return RecommendationFilter(status or CURRENT, athlete_id, since, until, athletes)
 
 
 def queue(
@@ -88,6 +92,7 @@ def queue(
     limit: int | None = None,
     offset: int = 0,
     settings: Mapping[str, Any] | None = None,
+    athletes: frozenset[str] | None = None,
 ) -> list[QueueItem]:
     """One page of the queue (``status`` None: every status but superseded), oldest first.
 
@@ -95,7 +100,7 @@ def queue(
     With the rule settings, each item is also flagged when its calendar runs have moved since
     the check-in (the settings say how far ahead the scheduling rules look).
     """
-    which = _queue_filter(status, athlete_id, since, until)
+    which = _queue_filter(status, athlete_id, since, until, athletes)
     items = [
         QueueItem(
             digest,
@@ -107,10 +112,15 @@ def queue(
     if settings is not None:
         # A run moved in the calendar since the check-in: the plan may no longer fit the week.
         evaluated_with = checkin_upcoming(store, [item.recommendation.id for item in items])
+        # One calendar read for the page, not one per item.
+        calendars = entries_of(store, sorted({item.recommendation.athlete_id for item in items}))
         for item in items:
             digest = item.recommendation
-            moved = moved_runs(
-                store, settings, digest.athlete_id, digest.date, evaluated_with.get(digest.id, [])
+            moved = runs_moved(
+                calendars.get(digest.athlete_id, []),
+                settings,
+                digest.date,
+                evaluated_with.get(digest.id, []),
             )
             if moved:
                 item.flags.append(f"calendar changed: {', '.join(moved)}")

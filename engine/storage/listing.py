@@ -28,6 +28,8 @@ class RecommendationFilter:
     athlete_id: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+    # A coach's access: only these athletes (None: every athlete, the CLI's).
+    athletes: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ def _conditions(which: RecommendationFilter) -> list[ColumnElement[bool]]:
     ]
     if which.athlete_id is not None:
         conditions.append(_ROW.athlete_id == which.athlete_id)
+    if which.athletes is not None:
+        conditions.append(_ROW.athlete_id.in_(sorted(which.athletes)))
     if which.since is not None:
         conditions.append(_ROW.date >= which.since)
     if which.until is not None:
