@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.app.amendment import Amendment as Amendment  # where it was defined before
-from engine.app.doses import sets_per_round
 from engine.contract.errors import InputError, Problem
 from engine.contract.formatting import fmt_value
 from engine.contract.models import (
@@ -31,6 +30,7 @@ from engine.contract.models import (
     Recommendation,
     Session,
 )
+from engine.core.doses import sets_per_round
 from engine.core.evaluator import Evaluator
 from engine.core.loads import owned_load
 from engine.core.planner import Conclusions, Planner

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from engine.app.doses import low_end, total_sets
 from engine.contract.models import (
     ExerciseLog,
     PrescribedExercise,
@@ -21,6 +20,7 @@ from engine.contract.models import (
     SessionBlock,
     SessionLog,
 )
+from engine.core.doses import low_end, total_sets
 
 # Blocks whose exercises count as training done; warm-ups and cool-downs are not logged, as a
 # person logging by hand would not list them either.

@@ -26,7 +26,7 @@ from engine.web.state import WebSettings, WebState
 from engine.web.templating import render_error
 
 if TYPE_CHECKING:  # the handle only; the web app reads and writes through engine.app
-    from engine.storage.store import Store
+    from engine.app.database import Store
 
 STATIC = Path(__file__).resolve().parent / "static"
 

@@ -14,7 +14,7 @@ from engine.app.throttle import LoginThrottle
 from engine.core.evaluator import Evaluator
 
 if TYPE_CHECKING:  # the handle only; the web app reads and writes through engine.app
-    from engine.storage.store import Store
+    from engine.app.database import Store
 
 
 @dataclass(frozen=True)

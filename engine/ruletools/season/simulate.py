@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.app.doses import total_sets
 from engine.calendar.expand import week_lookahead_days
 from engine.contract.models import (
     EvaluationRequest,
@@ -28,6 +27,7 @@ from engine.contract.models import (
     Recommendation,
     SessionLog,
 )
+from engine.core.doses import total_sets
 from engine.core.evaluator import Evaluator
 
 # How much history each request carries (enough for every window the features use: 21 days
@@ -81,7 +81,7 @@ def _log_exercise(item: PrescribedExercise, rounds: int, rating: Rating) -> Exer
     return ExerciseLog(
         id=item.id,
         # A card's sets are per round; a log holds the session's total (one definition of a
-        # dose, engine.app.doses).
+        # dose, engine.core.doses).
         sets=total_sets(item.sets, rounds),
         reps=rating.reps if rating.reps is not None else max(0, _low(item.reps, 0)),
         load_kg=item.load_kg if item.load_kg is not None else rating.load_kg,
