@@ -185,6 +185,10 @@ def test_exchanges_spaced_byday_is_read() -> None:
             "DTSTART:20261210T060000\nRRULE:FREQ=DAILY;INTERVAL=0;BYSETPOS=-1\nSUMMARY:Easy run",
             "INTERVAL=0: a repeat's interval is 1 or more",
         ),
+        (
+            "DTSTART:20261210T060000\nRRULE:FREQ=DAILY;COUNT=3;UNTIL=20261220\nSUMMARY:Easy run",
+            "both COUNT and UNTIL",
+        ),
     ],
 )
 def test_repeats_no_plan_has_are_refused_by_event(event: str, message: str) -> None:

@@ -51,6 +51,8 @@ def unsupported_repeat(event: Component) -> str | None:
         freq = {str(f).upper() for f in rule.get("FREQ", [])}
         if freq & _SUB_DAILY:
             return f"repeats {', '.join(sorted(freq)).lower()}; a plan repeats daily at most"
+        if "COUNT" in rule and "UNTIL" in rule:
+            return "both COUNT and UNTIL: RFC 5545 allows one or the other"
         # INTERVAL=0 never moves on: python-dateutil would search for the next date for ever.
         intervals = [int(i) for i in rule.get("INTERVAL", [1])]
         if any(interval < 1 for interval in intervals):
