@@ -140,25 +140,15 @@ def _run_key(run: PlannedRun | dict[str, Any]) -> tuple[str, str]:
     return str(data.get("date")), str(data.get("kind"))
 
 
-def moved_runs(
-    store: Store,
-    settings: Mapping[str, Any],
-    athlete_id: str,
-    day: dt.date,
-    evaluated_with: list[Any],
-) -> list[str]:
-    """How the calendar's runs around ``day`` now differ from those the recommendation was
-    evaluated with (a moved long run): empty when they agree or the athlete keeps no calendar."""
-    return runs_moved(rows.entries(store, athlete_id), settings, day, evaluated_with)
-
-
 def runs_moved(
     entries: list[CalendarEntry],
     settings: Mapping[str, Any],
     day: dt.date,
     evaluated_with: list[Any],
 ) -> list[str]:
-    """:func:`moved_runs` over entries already read (the review queue reads a page's at once)."""
+    """How the calendar's runs around ``day`` now differ from those the recommendation was
+    evaluated with (a moved long run): empty when they agree or the athlete keeps no calendar.
+    The entries are read by the caller: the review queue reads a page's at once."""
     if not entries:
         return []
     # Only the runs the scheduling rules read: a strength day moved later in the week does not
