@@ -69,3 +69,34 @@ def upgrade_from(store: Store, revision: str) -> None:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
     upgrade(store.engine)
+
+
+def test_a_replaced_check_in_and_a_decision_move_the_counts(tmp_path: Path) -> None:
+    """The rows carry their recommendation's status: a check-in replaced for the same day
+    leaves the counts (superseded), and a rejection shows in review stats at once."""
+    from click.testing import CliRunner
+
+    from engine.cli.main import cli
+
+    url = f"sqlite:///{tmp_path / 'replace.db'}"
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(cli, ["--db", url, *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("athlete", "add", "ana", "--level", "intermediate", "--coach", "--equipment", "mat")
+    checkin = ["--recovery", "90", "--slept-well", "--soreness", "2", "--stress", "2"]
+    run("checkin", "ana", *checkin, "--planned", "hiit")
+    first = fired_counts(url).counts
+    assert first and set(first.values()) == {1}
+    run("checkin", "ana", *checkin, "--planned", "mobility", "--replace")
+    store = Store.open(url)
+    [current] = [item for item in store.recommendations() if item.status != "superseded"]
+    assert fired_counts(url).counts == Counter(
+        {entry.rule for entry in current.recommendation.rationale}
+    )
+    run("review", "reject", str(current.id), "--reason", "other", "--reviewer", "kim")
+    stats = {item.rule: item for item in rule_stats(store)}
+    assert all(item.statuses == Counter({"rejected": 1}) for item in stats.values())
+    assert all(item.reasons == Counter({"other": 1}) for item in stats.values())
