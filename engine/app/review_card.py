@@ -38,7 +38,7 @@ class ReviewCard(BaseModel):
             lines.append(f"Pain: {', '.join(self.pain)}")
         lines += [f"Changed: {reason}" for reason in self.changes]
         lines += [f"  {block}" for block in self.session]
-        lines += [f"Approve: {item}" for item in self.to_approve]
+        lines += [f"To approve: {item}" for item in self.to_approve]
         lines += [f"! {warning}" for warning in self.warnings]
         if self.coach_note:
             lines.append(f"Coach's note: {self.coach_note}")
