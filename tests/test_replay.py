@@ -518,8 +518,8 @@ def test_workers_get_the_compiled_rule_sets_and_parse_nothing(
         raise AssertionError("a replay worker loaded rules or a knowledge base")
 
     monkeypatch.setattr("engine.rulebook.ruleset.load_ruleset", no_loading)
-    monkeypatch.setattr("engine.app.evaluators.load_ruleset", no_loading)
-    monkeypatch.setattr("engine.app.evaluators.load_knowledge_base", no_loading)
+    monkeypatch.setattr("engine.app.rule_sources.load_ruleset", no_loading)
+    monkeypatch.setattr("engine.app.rule_sources.load_knowledge_base", no_loading)
     monkeypatch.setattr("engine.rulebook.compiler.compile_ruleset", no_loading)
     run._init_worker(*given)
     chunk = [(ref, text) for ref, _, _, text in stored]
