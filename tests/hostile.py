@@ -3,7 +3,7 @@ be replayed: each generator returns ``count`` inputs of one kind, each a mutatio
 valid input (the shipped base request, the bundled activity exports, a calendar plan) or
 plain junk.
 
-The mutations are those that broke runstrong before (issue 24): values Python or SQL cannot
+The mutations are those that broke runstrong before: values Python or SQL cannot
 hold (NaN, INF, 1e308, integers of thousands of digits, dates that do not exist or past 2199,
 ids beyond 64 bits), wrong types, lone surrogates, text far longer than a column, deep
 nesting, truncation, bytes that are not UTF-8, and for files the containers and recurrence

@@ -1,6 +1,6 @@
 """The application layer: one implementation per use case, and a CLI that only renders.
 
-Each test pins one item of issue 11 (the app layer) or issue 9 (what a new athlete and coach
+Each test pins one property of the app layer, or of what a new athlete and coach
 ran into).
 """
 
@@ -88,7 +88,7 @@ def _rec_id(output: str) -> str:
     return output.rsplit("#", 1)[1].split()[0]
 
 
-# --- issue 11: the layout -----------------------------------------------------------------
+# --- the layout -----------------------------------------------------------------
 
 
 def test_cli_imports_nothing_from_storage() -> None:
@@ -166,7 +166,7 @@ def test_ladder_moves_apply_advances_and_regressions_and_say_what_was_skipped() 
     ]
 
 
-# --- issue 9, item 3: no coach, no review ---------------------------------------------------
+# --- no coach, no review ---------------------------------------------------
 
 
 def test_without_a_coach_the_recommendation_is_final(run) -> None:
@@ -213,7 +213,7 @@ def test_without_a_coach_a_regression_applies_at_once(run, tmp_path: Path) -> No
     assert f"pistol_squat: narrow_stance_squat since {TODAY}" in run("athlete", "show", "bo").output
 
 
-# --- issue 9, item 4: the session log --------------------------------------------------------
+# --- the session log --------------------------------------------------------
 
 
 def test_log_list_show_edit_delete_keep_every_version(run, db: str) -> None:
@@ -258,7 +258,7 @@ def test_an_identical_session_the_same_day_needs_again(run, db: str) -> None:
     assert future.exit_code == 2 and "is in the future" in future.stderr
 
 
-# --- issue 9, items 5 and 6: amendments and approvals ---------------------------------------
+# --- amendments and approvals ---------------------------------------
 
 
 @pytest.fixture
@@ -402,7 +402,7 @@ def test_a_missing_reviewer_is_explained(run, low_readiness) -> None:
     assert "--reviewer NAME" in result.output and "RUNSTRONG_REVIEWER" in result.output
 
 
-# --- issue 9, item 10: output a person reads -----------------------------------------------
+# --- output a person reads -----------------------------------------------
 
 
 def test_kb_show_document_is_words_not_a_repr(run) -> None:

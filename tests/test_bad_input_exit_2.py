@@ -1,4 +1,4 @@
-"""Bad input that used to exit 70 ("a bug") or be stored (issue 24): each is now refused with
+"""Bad input that used to exit 70 ("a bug") or be stored: each is now refused with
 exit 2, naming the field (or file and line) and the range, and nothing is written."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``evaluate`` over a JSON Lines batch: every good line evaluated, every bad one reported.
 
-Issue 16 item 6 and issue 9 item 8: one bad line used to cost the whole batch (no output, or a
+one bad line used to cost the whole batch (no output, or a
 traceback without a line number), and ``--format text`` printed JSON.
 """
 

@@ -1,4 +1,4 @@
-"""A JSON Lines batch on every core (issue 26): the same lines, problems and order as on one."""
+"""A JSON Lines batch on every core: the same lines, problems and order as on one."""
 
 from __future__ import annotations
 

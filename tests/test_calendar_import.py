@@ -1,4 +1,4 @@
-"""Calendar files as Google, Thunderbird, Exchange and training plans write them (issue 24):
+"""Calendar files as Google, Thunderbird, Exchange and training plans write them:
 every recurrence form (UNTIL, COUNT, INTERVAL, a future DTSTART, daily, monthly, EXDATE, a
 moved occurrence), times in UTC and with a TZID, Exchange's spaced BYDAY, the titles of real
 plans, and the rule for events that map to no kind (refused by name, or left out and counted

@@ -1,4 +1,4 @@
-"""The CLI under a fuzz of hostile inputs (issue 24): at least 1,000 generated inputs of each
+"""The CLI under a fuzz of hostile inputs: at least 1,000 generated inputs of each
 kind (JSON Lines requests, request files, activity files, calendar files), and every run ends
 with exit 0 or 2, never 70 ("a bug"), never a traceback. The inputs come from a fixed seed
 (``tests/hostile.py``), so a failure replays."""

@@ -79,7 +79,7 @@ def test_reading_commands_need_neither_the_rule_engine_nor_alembic(
     if command[0] == "today":  # on an SQLite file: Python's sqlite3, no SQLAlchemy at all
         assert not {name for name in modules if name.split(".")[0] == "sqlalchemy"}
         assert "engine.storage.store" not in modules
-    else:  # the queue still reads through the store: SQLAlchemy and its ORM (issue 26)
+    else:  # the queue still reads through the store: SQLAlchemy and its ORM
         assert "sqlalchemy.orm" in modules
 
 

@@ -1,4 +1,4 @@
-"""A coach's dose means the same on the card, in the log and in the week (issue 21): a dose
+"""A coach's dose means the same on the card, in the log and in the week: a dose
 is the session's total, spread over a block's rounds, so ``3x8`` in a 3-round tri-set is one
 set of 8 a round, logged as 3 x 8 (it was logged as 9 x 8). And the week shows the coach's
 amended session in every format."""

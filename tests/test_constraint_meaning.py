@@ -1,4 +1,4 @@
-"""One meaning per constraint (issue 23, item 3): the planner and the coach's amendment check
+"""One meaning per constraint: the planner and the coach's amendment check
 ask the same question of the same limits (engine.core.planner.limits), so an amendment is
 never refused for what the engine itself put in the session, and a refusal uses the words of
 the planner's trace."""

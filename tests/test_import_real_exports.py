@@ -1,4 +1,4 @@
-"""Activity files as Strava and Garmin really export them (issue 24): gzip and zip
+"""Activity files as Strava and Garmin really export them: gzip and zip
 containers, spaces before the XML declaration, multisport TCX, heart rate 0 for "no strap",
 NaN and out-of-range numbers, two tracks of one GPX, FIT ``generic``, Strava's numeric GPX
 types, /dev/zero and the time zone's own rules. A folder of them imports file by file and

@@ -91,7 +91,7 @@ def _two_logged_days(run, *extra: str) -> dict:
 
 
 def test_unrated_as_recommended_logs_open_no_gate(run) -> None:
-    """Issue 21: two "as recommended" logs moved a pistol ladder a stage the athlete never
+    """Two "as recommended" logs moved a pistol ladder a stage the athlete never
     rated. Unrated work is no evidence: the gate stays shut and nothing advances."""
     today = _two_logged_days(run)
     ladder = today["features"]["ladders"]["pistol_squat"]

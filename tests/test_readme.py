@@ -25,12 +25,10 @@ INTERACTIVE_ANSWERS = "y\n80\ny\n3\n3\nstrength\nn\n"
 NOT_RUN_HERE: tuple[str, ...] = ()
 
 
-def readme_commands() -> list[str]:
-    """The commands of the sh blocks between '## Commands' and the next section."""
-    text = (REPO / "README.md").read_text()
-    section = text.split("\n## Commands\n", 1)[1].split("\n## ", 1)[0]
+def _sh_commands(text: str) -> list[str]:
+    """The commands of the sh blocks of ``text``, continuation lines joined."""
     commands: list[str] = []
-    for block in section.split("```sh\n")[1:]:
+    for block in text.split("```sh\n")[1:]:
         pending = ""
         for line in block.split("```", 1)[0].splitlines():
             if line.rstrip().endswith("\\"):
@@ -41,10 +39,46 @@ def readme_commands() -> list[str]:
     return [command for command in commands if command]
 
 
+def _section(text: str, title: str) -> str:
+    return text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def readme_commands() -> list[str]:
+    """The commands of the README's tour and of docs/commands.md, in that order."""
+    readme = (REPO / "README.md").read_text()
+    commands = (REPO / "docs" / "commands.md").read_text()
+    return _sh_commands(_section(readme, "A five-minute tour")) + _sh_commands(commands)
+
+
+# The docs pages whose commands name files, servers or other people's data: each command must
+# still name a real subcommand and real options (checked with --help, which runs nothing).
+OTHER_PAGES = ("architecture", "importing", "rule-authoring", "storage", "web", "benchmarks")
+
+
+def other_page_commands() -> list[tuple[str, str]]:
+    return [
+        (page, command)
+        for page in OTHER_PAGES
+        for command in _sh_commands((REPO / "docs" / f"{page}.md").read_text())
+        if command.startswith("runstrong ")
+    ]
+
+
 def test_the_readme_shows_commands() -> None:
     commands = readme_commands()
     assert len(commands) > 30
     assert any(command.startswith("runstrong review amend") for command in commands)
+    readme = (REPO / "README.md").read_text()
+    assert len(readme.splitlines()) <= 200
+    for page in ("commands", *OTHER_PAGES):
+        assert f"(docs/{page}.md)" in readme, f"docs/{page}.md is not linked from the README"
+
+
+@pytest.mark.parametrize(("page", "command"), other_page_commands())
+def test_every_command_on_the_other_docs_pages_names_real_options(page: str, command: str) -> None:
+    words = shlex.split(command, comments=True)
+    result = CliRunner().invoke(cli, [*words[1:], "--help"])
+    assert result.exit_code == 0, f"docs/{page}.md: {command}\n{result.output}"
 
 
 @pytest.fixture
@@ -98,3 +132,14 @@ def test_every_readme_command_runs_on_the_demo_database(
         monkeypatch.setattr(checkin_cmd, "interactive", lambda: False)
         assert result.exit_code == 0, f"{command}\n{result.output}"
         assert "Traceback" not in result.output
+
+
+def test_the_readmes_python_example_runs(workdir: Path) -> None:
+    """The README's Python API example, as written, in a directory holding request.yaml."""
+    readme = (REPO / "README.md").read_text()
+    code = _section(readme, "Python API").split("```python\n", 1)[1].split("```", 1)[0]
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=workdir, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Heavy lifting for runners" in done.stdout

@@ -32,7 +32,7 @@ def test_a_database_that_cannot_be_opened_gives_no_counts_and_why() -> None:
 
 
 def test_counts_from_the_rows_match_the_stored_recommendations(tmp_path: Path) -> None:
-    """The fired rules are rows written with each recommendation (issue 23); their counts are
+    """The fired rules are rows written with each recommendation; their counts are
     what the validated recommendations' traces say, and migration 0009 fills the same rows
     for a database written before it."""
     url = f"sqlite:///{tmp_path / 'demo.db'}"

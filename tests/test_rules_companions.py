@@ -1,4 +1,4 @@
-"""``rules validate`` and ``rules test`` read the files beside the rules too (issue 24):
+"""``rules validate`` and ``rules test`` read the files beside the rules too:
 a broken invariants.yaml, season_invariants.yaml or catalogue.yaml used to pass with
 "0 error(s)"; now it is an error naming the file and line."""
 

@@ -220,7 +220,7 @@ def _step_the_wall_clock(monkeypatch, seconds: float = 11.0) -> None:
 
 
 def test_a_clock_step_does_not_truncate_an_evaluation(evaluator, make_request, monkeypatch) -> None:
-    # Issue 16: knee pain, recovery 60, planned HIIT came out as rest with HIIT allowed and only
+    # Once: knee pain, recovery 60, planned HIIT came out as rest with HIIT allowed and only
     # RS101 fired when the clock stepped 11 s. Every evaluation completes fully instead.
     request = make_request(
         checkin={"recovery_pct": 60, "planned": "hiit", "pain": [{"area": "knee", "severity": 4}]}

@@ -41,7 +41,7 @@ handled here, and each has a test in ``tests/test_runtime.py``:
   called by our loop, so no signature is inspected.
 - No truth maintenance: nothing is retracted; each evaluation starts from empty state.
 
-Throughput (issue 10): durable_rules serialises every matched fact into each action's JSON
+Throughput: durable_rules serialises every matched fact into each action's JSON
 message. Facts therefore go in with only the fields some rule tests (the compiler's
 ``match_fields``) and are looked up whole by id on our side; conclusions of one action go in
 with one ``assert_facts`` call; and the work that does not depend on the request (conclusion

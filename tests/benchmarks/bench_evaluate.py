@@ -3,7 +3,7 @@
 Run:  python tests/benchmarks/bench_evaluate.py [--latency-runs N] [--batch N]
 
 Prints figures; it asserts nothing (machines here are shared and noisy, so speed targets are
-read from these figures, not enforced by timed tests). Target (issue 26): a batch at >= 1,000
+read from these figures, not enforced by timed tests). Target: a batch at >= 1,000
 evaluations per CPU second, i.e. <= 1 ms of CPU per evaluation.
 
 The batch is measured twice: in this process (the evaluator's API alone), and as the command a

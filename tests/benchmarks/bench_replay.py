@@ -23,7 +23,7 @@ Run:  python tests/benchmarks/bench_replay.py [--sizes 10000,50000,100000] [--wo
    and durable_rules' traffic per evaluation (see ``bench_evaluate.py``), so the replay's CPU
    per check-in can be read against what one evaluation cannot go below.
 
-It prints figures and asserts nothing (machines here are shared and noisy). Target (issue 26):
+It prints figures and asserts nothing (machines here are shared and noisy). Target:
 <= 1.5 ms of CPU per check-in, memory flat in N. Like ``bench_evaluate.py`` it runs against
 an older checkout too (``PYTHONPATH=that checkout``) for before/after figures.
 """

@@ -1,4 +1,4 @@
-"""Benchmark (issue 23): the server's CPU for one ``/review`` page of a coach of one athlete,
+"""Benchmark: the server's CPU for one ``/review`` page of a coach of one athlete,
 on a database of that one athlete and on one of 500 athletes, side by side.
 
 Run:  python tests/benchmarks/bench_review.py [--athletes 500] [--days 30] [--runs 20]

@@ -10,7 +10,7 @@ process and reads that process's peak memory with ``getrusage(RUSAGE_CHILDREN)``
 wrapper process (so each figure is one command's, not the largest so far). ``--db`` builds the
 large database on another server (e.g. PostgreSQL) instead of an SQLite file in DIR.
 
-Prints figures; it asserts nothing (the machine is shared and noisy). Targets (issue 10):
+Prints figures; it asserts nothing (the machine is shared and noisy). Targets:
 each command on the large database within 2x of the same command on the demo database, and
 peak memory under 200 MB.
 """

@@ -14,7 +14,7 @@ demo database made by each tree's own ``runstrong demo``; each tree's cache of l
 unmeasured run, as a person's are by the first command of the day. It asserts nothing: this
 machine is shared and noisy, so read medians and ratios.
 
-Targets (issue 26), in CPU time: ``today`` <= 15x bare Python, ``review list`` <= 0.25 s,
+Targets, in CPU time: ``today`` <= 15x bare Python, ``review list`` <= 0.25 s,
 ``checkin`` <= 25x, ``evaluate`` of one request <= 0.30 s.
 """
 

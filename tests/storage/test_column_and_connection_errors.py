@@ -1,5 +1,5 @@
 """Two database errors that used to crash (exit 70, with the SQL and its parameters printed)
-are refusals naming what went wrong (issue 24): text longer than its column, on SQLite and
+are refusals naming what went wrong: text longer than its column, on SQLite and
 PostgreSQL alike, and a PostgreSQL connection lost in the middle of a command."""
 
 from __future__ import annotations

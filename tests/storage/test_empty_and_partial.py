@@ -1,4 +1,4 @@
-"""An empty database file and the leftovers of a killed backup (issue 24).
+"""An empty database file and the leftovers of a killed backup.
 
 A zero-byte file is what a truncated database looks like; SQLite would take it for a new one
 and migrate it, and 'db check' said ok. A backup killed midway left its partial file, and the

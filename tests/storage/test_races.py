@@ -1,4 +1,4 @@
-"""Six writers on one row at the same moment, on SQLite and PostgreSQL (issue 24): six
+"""Six writers on one row at the same moment, on SQLite and PostgreSQL: six
 ``review approve`` of one recommendation record exactly one decision, and six ``log edit`` of
 one session log leave exactly one current version. SQLite serialises writers with BEGIN
 IMMEDIATE; on PostgreSQL the write takes the row lock (SELECT ... FOR UPDATE), so the others

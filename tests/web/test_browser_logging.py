@@ -1,6 +1,6 @@
 """On a phone (390x844) in headless Chromium: the athlete taps Done, then says what they
 actually did for each exercise (kg, reps, sets, a hard set, lost posture, skipped) with large
-controls and no ids to type; what is stored is checked in the database (issue 21)."""
+controls and no ids to type; what is stored is checked in the database."""
 
 from __future__ import annotations
 

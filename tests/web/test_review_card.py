@@ -1,4 +1,4 @@
-"""A recommendation that reads like a card (issue 23, item 2): a one-line summary, the session
+"""A recommendation that reads like a card: a one-line summary, the session
 as the athlete sees it, what changed from the plan with why, the check-in in words; the full
 trace below it (folded on the web), each source linking to where it is; amending by choosing
 from the knowledge base's options, doses as numbers; reason codes in words."""

@@ -1,4 +1,4 @@
-"""The coach's morning (issue 23): twenty coached athletes with two weeks of check-ins. Today's
+"""The coach's morning: twenty coached athletes with two weeks of check-ins. Today's
 items that need attention are on the first screen of ``review list`` and of ``/review``; past
 days nobody reviewed are lapsed (kept, counted, listed apart); a bulk approve writes one audit
 event per recommendation, and ``review approve`` takes several ids."""

@@ -1,4 +1,4 @@
-"""The review queue's triage keys and the fired rules as rows (issue 23).
+"""The review queue's triage keys and the fired rules as rows.
 
 - ``recommendations.attention`` (bits: pain, ladder move, load move, the plan overridden) and
   ``recommendations.recovery_pct``: the queue sorts and filters on them in SQL.

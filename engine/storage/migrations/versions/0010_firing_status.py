@@ -1,4 +1,4 @@
-"""The fired-rule rows carry their recommendation's status and day (issue 23): ``review stats``
+"""The fired-rule rows carry their recommendation's status and day: ``review stats``
 and ``rules show`` then count one covering index, ``(status, rule, date)``, without joining
 every recommendation. A decision or a superseding check-in updates the rows with the
 recommendation (engine.storage.reviews, engine.storage.store).
