@@ -1,6 +1,7 @@
-"""Every coach and athlete page in Debian's headless Chromium at a desktop and a phone size: axe-core (from npm, ``tests/web/axe``) finds no serious or critical
-violation, nothing overflows the width (390 px on the phone), and the console stays clean
-(no missing favicon, no CSP refusal)."""
+"""Every coach and athlete page in Debian's headless Chromium at a desktop and a phone size:
+axe-core (from npm, ``tests/web/axe``) finds no serious or critical violation, nothing
+overflows the width (390 px on the phone), and the console stays clean (no missing favicon,
+no CSP refusal)."""
 
 from __future__ import annotations
 
