@@ -90,3 +90,21 @@ def test_every_setting_the_code_reads_by_name_is_declared() -> None:
     }
     assert read, "the pattern found no settings reads; the test no longer looks at the code"
     assert read - set(ENGINE_SETTINGS) == set()
+
+
+def test_a_setting_out_of_its_units_range_is_refused_with_the_range(rules_copy) -> None:
+    """A negative HIIT cap (or a 120% load) is a typing error: the rule directory is refused,
+    naming the file, the line, the setting and the range."""
+    from engine.contract.errors import InputError
+    from engine.rulebook.ruleset import load_ruleset
+
+    path = rules_copy / "settings.yaml"
+    text = path.read_text()
+    marker = "  hiit.max_per_7_days:\n    value: 2\n"
+    assert marker in text
+    path.write_text(text.replace(marker, "  hiit.max_per_7_days:\n    value: -2\n"))
+    with pytest.raises(InputError) as caught:
+        load_ruleset(rules_copy)
+    message = str(caught.value)
+    assert "settings.yaml:14" in message
+    assert "hiit.max_per_7_days: -2 sessions is out of range: 0 to 100" in message

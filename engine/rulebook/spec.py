@@ -251,6 +251,30 @@ class RuleFile(SpecModel):
     rules: Annotated[list[RuleSpec], Field(min_length=1)]
 
 
+# The range a number in each unit can take: a cap of -2 HIIT sessions, a 120% load or a
+# soreness of 11 is a typing error, refused with the range when the rules are loaded.
+UNIT_RANGES: dict[str, tuple[float, float]] = {
+    "sessions": (0, 100),
+    "days": (0, 366),
+    "hours": (0, 24 * 366),
+    "weeks": (0, 104),
+    "minutes": (0, 24 * 60),
+    "seconds": (0, 24 * 3600),
+    "reps": (0, 1000),
+    "intervals": (1, 100),
+    "laps": (1, 1000),
+    "percent": (0, 100),
+    "percent of 1RM": (0, 100),
+    "score 0-10": (0, 10),
+    "fraction": (0, 1),
+    "ratio": (0, 100),
+    "hour of day": (0, 23),
+    "kg": (0, 600),
+    "km": (0, 1000),
+    "MB": (1, 10_000),
+}
+
+
 class Setting(SpecModel):
     # A list only for settings the engine reads itself (a rule compares with scalars).
     value: Scalar | list[str]
@@ -258,6 +282,20 @@ class Setting(SpecModel):
     description: Annotated[str, Field(min_length=5)]
     # Knowledge-base fact or default ids; a default id marks the value as ours, not the texts'.
     sources: Annotated[list[str], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _value_in_its_units_range(self) -> Setting:
+        bounds = UNIT_RANGES.get(self.unit or "")
+        value = self.value
+        if (
+            bounds is not None
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and not bounds[0] <= value <= bounds[1]
+        ):
+            low, high = (f"{bound:g}" for bound in bounds)
+            raise ValueError(f"{value} {self.unit} is out of range: {low} to {high}")
+        return self
 
 
 class SettingsFile(SpecModel):
