@@ -19,10 +19,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.app.evaluators import get_evaluator
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import EvaluationRequest, Recommendation
 from engine.core.evaluator import Evaluator
+from engine.evaluation.evaluators import get_evaluator
 from engine.loading.inputs import load_document
 from engine.loading.yamlio import problems_from_validation
 

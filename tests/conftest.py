@@ -12,10 +12,10 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from engine.app.evaluators import get_evaluator
 from engine.cli.main import cli
 from engine.contract.models import EvaluationRequest
 from engine.core.evaluator import Evaluator
+from engine.evaluation.evaluators import get_evaluator
 from engine.knowledge.base import KnowledgeBase, default_knowledge_base
 from engine.loading.paths import knowledge_base_dir, rules_dir
 from engine.ruletools.cases import merge

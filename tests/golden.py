@@ -23,8 +23,8 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from engine.app.evaluators import get_evaluator
 from engine.cli.main import cli
+from engine.evaluation.evaluators import get_evaluator
 from engine.ruletools.cases import merge
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "evaluate_golden"

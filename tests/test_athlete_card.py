@@ -20,8 +20,8 @@ from engine.app.athlete_card import (
     load_change_text,
     load_text,
 )
-from engine.app.evaluators import get_evaluator
 from engine.contract.models import EvaluationRequest, LoadChange, PrescribedExercise
+from engine.evaluation.evaluators import get_evaluator
 from engine.rulebook.spec import RuleSpec
 from engine.views.athlete_card import WHY_HEADER, card_text
 

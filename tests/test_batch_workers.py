@@ -10,7 +10,7 @@ import yaml
 
 from engine.app import batch_workers
 from engine.app.batch import evaluate_lines
-from engine.app.evaluators import get_evaluator
+from engine.evaluation.evaluators import get_evaluator
 from engine.loading.paths import rules_dir
 
 BASE = rules_dir() / "fixtures" / "base_request.yaml"

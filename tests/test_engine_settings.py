@@ -59,7 +59,7 @@ def test_an_engine_setting_of_the_wrong_type_is_refused(
 
 def test_the_engine_reads_its_choices_from_the_settings(rules_copy: Path, make_request) -> None:  # type: ignore[no-untyped-def]
     """A changed setting changes the plan: the code holds no copy of the value."""
-    from engine.app.evaluators import get_evaluator
+    from engine.evaluation.evaluators import get_evaluator
 
     def change(settings: dict) -> None:  # type: ignore[type-arg]
         settings["run.easy_run_note"]["value"] = "Nose breathing only."

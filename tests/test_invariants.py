@@ -16,12 +16,12 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 
-from engine.app.evaluators import get_evaluator
 from engine.cli.main import cli
 from engine.cli.rules_check_cmd import check_command
 from engine.contract.errors import InputError
 from engine.contract.models import EvaluationRequest
 from engine.core.evaluator import Evaluator
+from engine.evaluation.evaluators import get_evaluator
 from engine.knowledge.base import default_knowledge_base
 from engine.loading.paths import rules_dir
 from engine.ruletools.invariants import (

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.app.rule_sources import load_sources, sources_key
+from engine.evaluation.rule_sources import load_sources, sources_key
 from engine.knowledge.base import load_knowledge_base
 from engine.loading import owner_cache
 from engine.loading.paths import knowledge_base_dir, rules_dir

@@ -22,10 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from engine.app.demo import create_demo
-from engine.app.evaluators import get_evaluator
 from engine.cli.rules_diff_cmd import diff_command
 from engine.contract.formatting import plural
 from engine.contract.models import EvaluationRequest, Recommendation
+from engine.evaluation.evaluators import get_evaluator
 from engine.loading.paths import knowledge_base_dir, rules_dir
 from engine.ruletools.replay import (
     DatabaseSource,
@@ -518,8 +518,8 @@ def test_workers_get_the_compiled_rule_sets_and_parse_nothing(
         raise AssertionError("a replay worker loaded rules or a knowledge base")
 
     monkeypatch.setattr("engine.rulebook.ruleset.load_ruleset", no_loading)
-    monkeypatch.setattr("engine.app.rule_sources.load_ruleset", no_loading)
-    monkeypatch.setattr("engine.app.rule_sources.load_knowledge_base", no_loading)
+    monkeypatch.setattr("engine.evaluation.rule_sources.load_ruleset", no_loading)
+    monkeypatch.setattr("engine.evaluation.rule_sources.load_knowledge_base", no_loading)
     monkeypatch.setattr("engine.rulebook.compiler.compile_ruleset", no_loading)
     run._init_worker(*given)
     chunk = [(ref, text) for ref, _, _, text in stored]

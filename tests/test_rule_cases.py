@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.app.evaluators import get_evaluator
+from engine.evaluation.evaluators import get_evaluator
 from engine.ruletools.cases import run_case, run_scenario
 
 _EVALUATOR = get_evaluator()

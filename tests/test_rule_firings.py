@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy import text
 
 from engine.app.demo import create_demo
-from engine.app.evaluators import get_evaluator
 from engine.app.review import rule_stats
 from engine.app.rule_firings import fired_counts
+from engine.evaluation.evaluators import get_evaluator
 from engine.storage.store import Store
 
 

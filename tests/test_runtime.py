@@ -338,7 +338,7 @@ def test_an_or_condition_matching_twice_is_one_firing(evaluator, make_request) -
 
 
 def test_an_edited_rule_directory_is_reloaded(rules_copy) -> None:
-    from engine.app.evaluators import get_evaluator
+    from engine.evaluation.evaluators import get_evaluator
 
     first = get_evaluator(rules_copy)
     settings = rules_copy / "settings.yaml"

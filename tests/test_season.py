@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from engine.app.evaluators import get_evaluator
 from engine.contract.models import RationaleEntry
+from engine.evaluation.evaluators import get_evaluator
 from engine.ruletools.season.properties import every_firing_leaves_a_mark, includes_on_the_card
 from engine.ruletools.season.scenarios import (
     LoadedSeason,

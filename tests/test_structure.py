@@ -10,3 +10,63 @@ def test_one_class_for_an_unavailable_database() -> None:
     from engine.storage import errors as storage_errors
 
     assert app_errors.DatabaseUnavailable is storage_errors.DatabaseUnavailable
+
+
+def _package_imports() -> dict[str, set[str]]:
+    """Which of runstrong's packages each package imports (engine.X -> engine.Y), read from
+    the source with ast, lazy imports inside functions included."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "engine"
+    graph: dict[str, set[str]] = {}
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        if len(parts) < 3:  # engine/__init__.py, engine/api.py: the package root, above all
+            continue
+        source = parts[1]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [node.module]
+                if isinstance(node, ast.ImportFrom) and node.module
+                else [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            for name in names:
+                target = name.split(".")
+                if target[0] == "engine" and len(target) > 1 and target[1] != source:
+                    graph.setdefault(source, set()).add(target[1])
+    return graph
+
+
+def test_the_packages_import_each_other_without_a_cycle() -> None:
+    """The layers stand on each other one way (contract at the bottom, cli and web on top); a
+    cycle between two packages means neither can be understood or tested alone."""
+    graph = _package_imports()
+    state: dict[str, str] = {}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = "open"
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == "open":
+                cycles.append([*trail[trail.index(nxt) :], nxt] if nxt in trail else [node, nxt])
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[node] = "done"
+
+    for package in sorted(graph):
+        if package not in state:
+            visit(package, [package])
+    assert cycles == []
+
+
+def test_the_core_and_the_contract_stay_at_the_bottom() -> None:
+    """The engine core takes pydantic objects in and gives them out: it imports no storage, no
+    use case and no front end."""
+    graph = _package_imports()
+    above = {"app", "cli", "web", "storage", "views", "ruletools", "evaluation"}
+    assert not graph.get("core", set()) & above
+    assert graph.get("contract", set()) == set()
+    assert "storage" not in graph.get("web", set())

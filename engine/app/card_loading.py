@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from engine.app.athlete_card import CardWords, card_words
-from engine.app.rule_sources import load_sources
+from engine.evaluation.rule_sources import load_sources
 from engine.loading.paths import resolved
 
 

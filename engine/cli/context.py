@@ -48,7 +48,7 @@ class AppContext:
         return self._store
 
     def evaluator(self) -> Evaluator:
-        from engine.app.evaluators import get_evaluator
+        from engine.evaluation.evaluators import get_evaluator
 
         return get_evaluator(self.rules_dir, tests=False)  # the commands that evaluate
 

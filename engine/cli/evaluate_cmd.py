@@ -9,10 +9,10 @@ import click
 from click.core import ParameterSource
 
 from engine.app.batch import evaluate_lines, is_json_lines
-from engine.app.evaluators import get_evaluator
 from engine.cli.options import EXIT_BAD_INPUT, format_option, kb_option, rules_option
 from engine.contract.models import EvaluationRequest
 from engine.core.evaluator import Evaluator
+from engine.evaluation.evaluators import get_evaluator
 from engine.loading.inputs import parse_documents, read_text
 from engine.views.cards import recommendation_text
 

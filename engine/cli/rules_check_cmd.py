@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from engine.app.evaluators import get_evaluator
 from engine.cli.options import (
     EXIT_FAILED_CHECK,
     echo_json,
@@ -17,6 +16,7 @@ from engine.cli.options import (
     rules_option,
 )
 from engine.cli.parsing import ASCII_INT, AsciiIntRange
+from engine.evaluation.evaluators import get_evaluator
 
 if TYPE_CHECKING:
     from engine.ruletools.invariants import CheckReport, InvariantResult

@@ -8,7 +8,6 @@ from typing import Any
 import click
 import yaml
 
-from engine.app.evaluators import get_evaluator
 from engine.app.rule_firings import fired_counts
 from engine.cli.context import app
 from engine.cli.options import EXIT_FAILED_CHECK, echo_json, fail_input, format_option, rules_option
@@ -16,6 +15,7 @@ from engine.cli.rules_check_cmd import check_command
 from engine.cli.rules_diff_cmd import diff_command
 from engine.cli.rules_season_cmd import season_command
 from engine.contract.errors import InputError, Problem
+from engine.evaluation.evaluators import get_evaluator
 from engine.knowledge.base import default_knowledge_base
 from engine.rulebook.lint import check_ruleset
 from engine.rulebook.ruleset import LoadedRule, RuleSet, load_ruleset

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from engine.app.evaluators import get_evaluator
 from engine.cli.options import EXIT_FAILED_CHECK, echo_json, fail_input, format_option, rules_option
 from engine.contract.errors import InputError, Problem
+from engine.evaluation.evaluators import get_evaluator
 from engine.loading.paths import rules_dir as bundled_rules_dir
 from engine.ruletools.season.scenarios import SEASONS_DIR, SeasonRun, load_seasons, play_season
 from engine.views.season import season_text

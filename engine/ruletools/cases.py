@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     from pathlib import Path
 
-    from engine.app.evaluators import get_evaluator
+    from engine.evaluation.evaluators import get_evaluator
 
     parser = argparse.ArgumentParser(prog="python -m engine.ruletools.cases")
     parser.add_argument("rules_dir", nargs="?")

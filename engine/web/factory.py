@@ -35,7 +35,7 @@ class ServeConfig:
 
 def build(config: ServeConfig) -> FastAPI:
     from engine.app.database import open_store
-    from engine.app.evaluators import get_evaluator
+    from engine.evaluation.evaluators import get_evaluator
     from engine.web.app import create_app
     from engine.web.state import WebSettings
 

@@ -41,8 +41,8 @@ from typing import Any
 import yaml
 from durable.engine import Host
 
-from engine.app.evaluators import get_evaluator
 from engine.contract.models import EvaluationRequest
+from engine.evaluation.evaluators import get_evaluator
 from engine.loading.paths import rules_dir
 
 

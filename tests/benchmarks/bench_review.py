@@ -27,7 +27,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from engine.app.accounts import add_user, assign_coach, issue_token
-from engine.app.evaluators import get_evaluator
+from engine.evaluation.evaluators import get_evaluator
 from engine.storage.store import Store
 from engine.web.app import create_app
 from tests.benchmarks.bench_scale import build_demo, build_large

@@ -27,7 +27,7 @@ def test_a_long_reviewer_name_on_the_command_line_exits_2(
     db_url, store, profile, checkin, upcoming
 ):
     from engine.app.checkin import check_in
-    from engine.app.evaluators import get_evaluator
+    from engine.evaluation.evaluators import get_evaluator
 
     store.add_athlete(profile("ana", has_coach=True))
     rec_id = check_in(store, get_evaluator(), "ana", checkin(), upcoming).recommendation_id
@@ -66,7 +66,7 @@ def test_a_stored_row_that_no_longer_fits_the_model_is_named(
     """A recommendation edited outside runstrong: 'today' says which model it no longer fits
     and exits 2 (it printed a pydantic dump and exited 70)."""
     from engine.app.checkin import check_in
-    from engine.app.evaluators import get_evaluator
+    from engine.evaluation.evaluators import get_evaluator
 
     store.add_athlete(profile("ana"))
     rec_id = check_in(store, get_evaluator(), "ana", checkin(), upcoming).recommendation_id

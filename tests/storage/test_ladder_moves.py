@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from engine.app.checkin import check_in
-from engine.app.evaluators import get_evaluator
 from engine.contract.models import CheckIn, SessionLog
+from engine.evaluation.evaluators import get_evaluator
 
 TODAY = dt.date(2026, 11, 18)
 

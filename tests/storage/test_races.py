@@ -28,7 +28,7 @@ def _count(store, sql: str, **params: object) -> int:
 def test_six_approvals_at_once_record_one_decision(db_url, store, profile, checkin, upcoming):
     store.add_athlete(profile("ana", has_coach=True))
     from engine.app.checkin import check_in
-    from engine.app.evaluators import get_evaluator
+    from engine.evaluation.evaluators import get_evaluator
 
     stored = check_in(store, get_evaluator(), "ana", checkin(), upcoming)
     rec_id = stored.recommendation_id

@@ -13,8 +13,8 @@ from typing import Any
 import yaml
 
 from engine.app.checkin import check_in
-from engine.app.evaluators import get_evaluator
 from engine.contract.models import CheckIn, PlannedRun
+from engine.evaluation.evaluators import get_evaluator
 from engine.loading.paths import rules_dir
 from engine.storage.store import Store
 

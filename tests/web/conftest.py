@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 from engine.app import accounts
 from engine.app.accounts import add_user, assign_coach, issue_token
 from engine.app.checkin import check_in
-from engine.app.evaluators import get_evaluator
 from engine.contract.models import AthleteProfile, CheckIn
+from engine.evaluation.evaluators import get_evaluator
 from engine.storage.store import Store
 from engine.web.app import create_app
 

@@ -18,8 +18,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from engine.app.accounts import add_user, assign_coach
 from engine.app.checkin import check_in
 from engine.app.demo import create_demo
-from engine.app.evaluators import get_evaluator
 from engine.app.review import approve, queue
+from engine.evaluation.evaluators import get_evaluator
 from engine.storage.store import Store
 from tests.web.browser import DESKTOP, PHONE, chromium, log_in, running_server
 from tests.web.conftest import PASSWORD, checkin, profile

@@ -14,7 +14,7 @@ import pytest
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from engine.app.checkin import check_in
-from engine.app.evaluators import get_evaluator
+from engine.evaluation.evaluators import get_evaluator
 from tests.web.browser import DESKTOP, PHONE, browser_available, chromium, log_in, running_server
 from tests.web.conftest import PASSWORD, World, checkin
 

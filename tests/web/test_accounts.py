@@ -13,9 +13,9 @@ from sqlalchemy import text
 
 from engine.app.account_admin import list_users
 from engine.app.accounts import AccessSettings
-from engine.app.evaluators import get_evaluator
 from engine.app.throttle import LoginThrottle, Throttled
 from engine.cli.main import cli
+from engine.evaluation.evaluators import get_evaluator
 from engine.web.app import create_app
 from engine.web.state import WebSettings
 from tests.web.conftest import PASSWORD, REAL_HASHER, World, csrf_of

@@ -23,8 +23,8 @@ from fastapi.testclient import TestClient
 
 from engine.app.accounts import add_user, issue_token
 from engine.app.athlete_zone import athlete_today
-from engine.app.evaluators import get_evaluator
 from engine.cli.main import cli
+from engine.evaluation.evaluators import get_evaluator
 from engine.storage.store import Store
 from engine.web.app import create_app
 from tests.web.conftest import PASSWORD, log_in

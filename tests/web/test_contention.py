@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from fastapi.testclient import TestClient
 
-from engine.app.evaluators import get_evaluator
+from engine.evaluation.evaluators import get_evaluator
 from engine.storage import db
 from engine.storage.store import Store
 from engine.web.app import create_app

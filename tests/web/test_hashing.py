@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from engine.app.accounts import AccessSettings
-from engine.app.evaluators import get_evaluator
 from engine.app.passwords import HashGate, HashingBusy
+from engine.evaluation.evaluators import get_evaluator
 from engine.web.app import create_app
 from engine.web.state import WebSettings
 from tests.web.conftest import PASSWORD, World, csrf_of

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from engine.app.evaluators import get_evaluator
+from engine.evaluation.evaluators import get_evaluator
 from engine.web.app import create_app
 from engine.web.limits import (
     MAX_NOTE_CHARS,

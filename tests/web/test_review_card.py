@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from engine.app.checkin import check_in
-from engine.app.evaluators import get_evaluator
 from engine.app.review_card import concluded_words
 from engine.cli.main import cli
+from engine.evaluation.evaluators import get_evaluator
 from engine.storage.reviews import ReviewStore
 from engine.views.review import TRACE_HEADER
 from tests.web.conftest import World, checkin, log_in

@@ -10,9 +10,9 @@ from typing import get_args
 from fastapi.testclient import TestClient
 
 from engine.app.checkin import check_in
-from engine.app.evaluators import get_evaluator
 from engine.app.readable import NOT_PLANNED
 from engine.contract.models import REVIEW_STATUSES
+from engine.evaluation.evaluators import get_evaluator
 from engine.rulebook.facts import NO_UPCOMING_HOURS
 from engine.storage.reviews import REASON_CODES, ReviewStore
 from engine.web.api_models import ReasonCode, StatusFilter

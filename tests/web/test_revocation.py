@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from engine.app.accounts import issue_token
-from engine.app.evaluators import get_evaluator
 from engine.cli.main import cli
+from engine.evaluation.evaluators import get_evaluator
 from engine.storage.accounts import AccountStore
 from engine.web.app import create_app
 from tests.web.conftest import PASSWORD, World, bearer, csrf_of, log_in

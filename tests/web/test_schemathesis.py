@@ -12,7 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from engine.app.evaluators import get_evaluator
+from engine.evaluation.evaluators import get_evaluator
 from engine.storage.store import Store
 from engine.web.app import create_app
 from tests.web.conftest import World

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from engine.app.accounts import AccessSettings
-from engine.app.evaluators import get_evaluator
+from engine.evaluation.evaluators import get_evaluator
 from engine.storage.store import Store
 from engine.storage.throttle import ThrottleStore
 from engine.web.app import create_app

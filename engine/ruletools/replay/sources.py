@@ -20,9 +20,9 @@ from typing import Any, Literal, Protocol
 
 from sqlalchemy.engine import make_url
 
-from engine.app.evaluators import get_evaluator
 from engine.contract.errors import InputError, Problem
 from engine.core.evaluator import Evaluator
+from engine.evaluation.evaluators import get_evaluator
 from engine.knowledge.base import default_knowledge_base, load_knowledge_base
 from engine.storage.db import resolve_url
 from engine.storage.store import Store

@@ -2,7 +2,7 @@
 
 The core evaluator does no I/O; reading the directories (and noticing when a rule author has
 edited them) happens here, once per process and directory, through the per-user cache of
-loaded sources (:mod:`engine.app.rule_sources`).
+loaded sources (:mod:`engine.evaluation.rule_sources`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from engine.app.rule_sources import load_sources
 from engine.core.evaluator import Evaluator
+from engine.evaluation.rule_sources import load_sources
 from engine.loading.paths import resolved
 
 
