@@ -81,3 +81,14 @@ def run(db: str) -> Callable[..., Result]:
         return runner.invoke(cli, ["--db", db, *args], input=input)
 
     return invoke
+
+
+@pytest.fixture
+def ivo(run) -> None:
+    """An intermediate on the week-3 heavy-lifting session with three bells and no coach."""
+    result = run(
+        "athlete", "add", "ivo", "--level", "intermediate",
+        "--equipment", "kettlebell,kettlebell_pair,box,mat",
+        "--bells", "12,16,20", "--program", "heavy_lifting_for_runners:3", "--no-coach",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output

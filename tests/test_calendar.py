@@ -30,16 +30,6 @@ def _last(weekday: int, before: dt.date = TODAY) -> dt.date:
     return before - dt.timedelta(days=back)
 
 
-@pytest.fixture
-def ivo(run) -> None:
-    result = run(
-        "athlete", "add", "ivo", "--level", "intermediate",
-        "--equipment", "kettlebell,kettlebell_pair,box,mat",
-        "--bells", "12,16,20", "--program", "heavy_lifting_for_runners:3", "--no-coach",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-
-
 def _lower_body_ids(kb_exercises: dict, recommendation: dict) -> list[str]:
     """Lower-body strength work in the session (mobility drills for the legs are not)."""
     session = recommendation["session"]

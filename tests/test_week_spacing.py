@@ -8,22 +8,10 @@ import datetime as dt
 import itertools
 import json
 
-import pytest
-
 from engine.app.session_lines import hiit_lines
 from engine.contract.models import HiitDecision
 
 LOADED_LEGS = "heavy_lifting_for_runners"
-
-
-@pytest.fixture
-def ivo(run) -> None:
-    result = run(
-        "athlete", "add", "ivo", "--level", "intermediate",
-        "--equipment", "kettlebell,kettlebell_pair,box,mat",
-        "--bells", "12,16,20", "--program", "heavy_lifting_for_runners:3", "--no-coach",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
 
 
 def _check_in(run, *extra: str) -> None:

@@ -231,7 +231,13 @@ def _classifier(kb: KnowledgeBase, settings: Mapping[str, Any]) -> SessionClassi
     return classifier
 
 
-def _has_recovery_flags(session: SessionLog) -> bool:
+def recovery_failed(session: SessionLog) -> bool:
+    """An intense session the athlete did not recover from: heart rate that did not settle, or
+    a poor night after it."""
+    return session.hr_back_to_normal is False or session.slept_well_after is False
+
+
+def recorded_recovery(session: SessionLog) -> bool:
     """Whether an intense session recorded how the athlete recovered from it."""
     return any(
         flag is not None
@@ -398,11 +404,11 @@ class FeatureBuilder:
         # Recovery is judged on the intense sessions that recorded it: a quality run or a
         # conditioning circuit logged since, with no recovery flags, is no evidence that the
         # athlete now recovers well, so it must not erase a failed HIIT's signals.
-        flagged = [session for session in hiit_sessions if _has_recovery_flags(session)]
+        flagged = [session for session in hiit_sessions if recorded_recovery(session)]
         last_hiit = flagged[-1] if flagged else None
         failures = 0
         for session in reversed(flagged):
-            if self._hiit_failed(session):
+            if recovery_failed(session):
                 failures += 1
             else:
                 break
@@ -477,7 +483,7 @@ class FeatureBuilder:
             last_hiit_recovered_between_intervals=_tri(
                 last_hiit.recovered_between_intervals if last_hiit else None
             ),
-            last_hiit_recovery_failed=bool(last_hiit and self._hiit_failed(last_hiit)),
+            last_hiit_recovery_failed=bool(last_hiit and recovery_failed(last_hiit)),
             hiit_recovery_failures_in_a_row=failures,
             consecutive_heavy_weeks=self.consecutive_heavy_weeks(),
             heavy_this_week=any(self.is_heavy(session) for session in self.this_week_sessions),
@@ -491,10 +497,6 @@ class FeatureBuilder:
                 0,
             ),
         )
-
-    @staticmethod
-    def _hiit_failed(session: SessionLog) -> bool:
-        return session.hr_back_to_normal is False or session.slept_well_after is False
 
     def consecutive_heavy_weeks(self) -> int:
         """Heavy ISO weeks in a row, counting back from last week."""

@@ -14,7 +14,12 @@ from typing import Any
 
 from engine.contract.models import EvaluationRequest, Recommendation, SessionLog
 from engine.core.evaluator import REPEATED, Evaluator
-from engine.core.features import QUALITY_KINDS, SessionClassifier
+from engine.core.features import (
+    QUALITY_KINDS,
+    SessionClassifier,
+    recorded_recovery,
+    recovery_failed,
+)
 from engine.core.strength import one_rep_maxes
 from engine.knowledge.base import KnowledgeBase
 from engine.ruletools.season.simulate import SeasonDay
@@ -115,21 +120,6 @@ def loaded_lower_body_spacing(
     return lines
 
 
-def _recovery_failed(session: SessionLog) -> bool:
-    return session.hr_back_to_normal is False or session.slept_well_after is False
-
-
-def _recorded_recovery(session: SessionLog) -> bool:
-    return any(
-        flag is not None
-        for flag in (
-            session.hr_back_to_normal,
-            session.slept_well_after,
-            session.recovered_between_intervals,
-        )
-    )
-
-
 def failed_hiit_recovery_carries_over(
     days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
 ) -> list[str]:
@@ -143,7 +133,7 @@ def failed_hiit_recovery_carries_over(
     lines = []
     for day in days:
         rec = day.recommendation
-        if rec.session.kind == "hiit" and evidence is not None and _recovery_failed(evidence):
+        if rec.session.kind == "hiit" and evidence is not None and recovery_failed(evidence):
             rest = rec.hiit.rest_s or 0
             if rest < eased:
                 lines.append(
@@ -151,7 +141,7 @@ def failed_hiit_recovery_carries_over(
                     f"of {evidence.date} (at least {eased} s expected)"
                 )
         log = day.logged
-        if log is not None and classifier.is_hiit(log) and _recorded_recovery(log):
+        if log is not None and classifier.is_hiit(log) and recorded_recovery(log):
             evidence = log
     return lines
 
