@@ -217,6 +217,18 @@ class AthleteProfile(Contract):
                 raise ValueError(
                     f"[{index}].id: unknown program {enrollment.id!r}; known: {sorted(kb.programs)}"
                 )
+            # A program whose variants are numbered by week ends at its last numbered week
+            # (the week-3 session: weeks 1-3); a later week does not exist.
+            weeks = [
+                variant.week
+                for variant in (kb.programs[enrollment.id].variants if kb is not None else [])
+                if variant.week is not None
+            ]
+            if weeks and enrollment.week > max(weeks):
+                raise ValueError(
+                    f"[{index}].week: {enrollment.id!r} has no week {enrollment.week}; "
+                    f"its weeks run 1 to {max(weeks)}"
+                )
         return value
 
     @field_validator("ladders")
