@@ -49,6 +49,12 @@ def request_strategy(kb: KnowledgeBase) -> st.SearchStrategy[EvaluationRequest]:
     """
     equipment_ids = sorted(kb.equipment)
     program_ids = sorted(kb.programs)
+    # The weeks a program has: up to its last week-numbered variant (a program without any is
+    # drawn in its first four weeks).
+    last_week = {
+        program.id: max((v.week for v in program.variants if v.week is not None), default=4)
+        for program in kb.programs.values()
+    }
     ladder_ids = sorted(kb.ladders)
     exercise_ids = sorted(kb.exercises)
     external = sorted(e.id for e in kb.exercises.values() if e.load == "external")
@@ -179,7 +185,9 @@ def request_strategy(kb: KnowledgeBase) -> st.SearchStrategy[EvaluationRequest]:
             "id": "generated",
             "level": draw(st.sampled_from(["intermediate", "beginner", "advanced"])),
             "equipment": equipment,
-            "programs": [{"id": item, "week": draw(st.integers(1, 4))} for item in programs],
+            "programs": [
+                {"id": item, "week": draw(st.integers(1, last_week[item]))} for item in programs
+            ],
             "ladders": ladders,
             "has_coach": draw(st.booleans()),
         }
