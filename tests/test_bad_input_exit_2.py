@@ -86,6 +86,18 @@ def test_a_symlink_loop_as_the_knowledge_base(run, db, ana, tmp_path: Path) -> N
             "programs[0].week: Input should be less than or equal to 104",
         ),
         (
+            (
+                "review",
+                "amend",
+                "1",
+                "--reviewer",
+                "sam",
+                "--dose",
+                "narrow_stance_squat=3x8@9999",
+            ),
+            "load 9999 is out of range: 1 to 600",
+        ),
+        (
             ("athlete", "edit", "ana", "--program", "heavy_lifting_for_runners:7"),
             "'heavy_lifting_for_runners' has no week 7; its weeks run 1 to 3",
         ),

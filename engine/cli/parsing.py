@@ -19,6 +19,7 @@ import click
 from pydantic import BaseModel, ValidationError
 
 from engine.contract.errors import InputError, Problem
+from engine.contract.limits import MAX_LOAD_KG, MAX_REPS, MAX_SETS
 from engine.contract.models import SESSION_KINDS
 from engine.loading.inputs import load_text, read_text
 from engine.loading.yamlio import problems_from_validation
@@ -224,12 +225,21 @@ def parse_dose(value: str) -> tuple[str, dict[str, Any]]:
     try:
         if not exercise:
             raise ValueError(value)
-        return exercise, _sets_reps_load(dose)
+        parsed = _sets_reps_load(dose)
     except ValueError:
         raise click.BadParameter(
             f"{value!r} should look like EXERCISE=SETSxREPS[@KG], e.g. goblet_squat=3x8@16",
             param_hint="--dose",
         ) from None
+    # The same bounds as a logged exercise: a dose past them is a typing error, not a load.
+    for name, top in (("sets", MAX_SETS), ("reps", MAX_REPS), ("load_kg", MAX_LOAD_KG)):
+        number = parsed.get(name)
+        if number is not None and not 0 < number <= top:
+            raise click.BadParameter(
+                f"{value!r}: {name.replace('_kg', '')} {number:g} is out of range: 1 to {top:g}",
+                param_hint="--dose",
+            )
+    return exercise, parsed
 
 
 def load_mapping(source: str) -> dict[str, Any]:
