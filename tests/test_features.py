@@ -280,12 +280,12 @@ def test_a_reloaded_knowledge_base_never_gets_the_old_ones_classifier(evaluator)
     id must get its own classifier."""
     import copy
 
-    from engine.core import features
+    from engine.core import classification as features
 
     settings = evaluator.ruleset.settings
     kb = copy.copy(evaluator.kb)
-    first = features._classifier(kb, settings)
-    assert features._classifier(kb, settings) is first
+    first = features.classifier_for(kb, settings)
+    assert features.classifier_for(kb, settings) is first
     other = copy.copy(evaluator.kb)
     # Simulate id reuse: the other base's entry points at the first base.
     part = (
@@ -293,4 +293,4 @@ def test_a_reloaded_knowledge_base_never_gets_the_old_ones_classifier(evaluator)
         tuple(settings["planning.lower_body_strength_categories"]),
     )
     features._CLASSIFIERS[(id(other), *part)] = features._CLASSIFIERS[(id(kb), *part)]
-    assert features._classifier(other, settings) is not first
+    assert features.classifier_for(other, settings) is not first

@@ -19,8 +19,8 @@ from engine.app.database import recommended_days_between
 from engine.app.progress import Progress, progress
 from engine.calendar.expand import runs_between
 from engine.contract.models import CheckIn, PlannedRun, SessionLog
+from engine.core.classification import SessionClassifier
 from engine.core.evaluator import Evaluator
-from engine.core.features import SessionClassifier
 from engine.core.running_load import RUN_KINDS
 from engine.storage import calendar as calendar_rows
 from engine.storage.store import Store

@@ -13,13 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from engine.contract.models import EvaluationRequest, Recommendation, SessionLog
+from engine.core.classification import SessionClassifier, recorded_recovery, recovery_failed
 from engine.core.evaluator import REPEATED, Evaluator
-from engine.core.features import (
-    QUALITY_KINDS,
-    SessionClassifier,
-    recorded_recovery,
-    recovery_failed,
-)
+from engine.core.features import QUALITY_KINDS
 from engine.core.strength import one_rep_maxes
 from engine.knowledge.base import KnowledgeBase
 from engine.ruletools.season.simulate import SeasonDay
