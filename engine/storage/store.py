@@ -7,7 +7,6 @@ transaction: it commits whole or not at all.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -59,16 +58,6 @@ from engine.storage.schema import (
     utcnow,
 )
 from engine.storage.triage_columns import fired_rules_of, triage_values
-
-# Fault injection for the crash-safety tests: the process dies at the named point, in the
-# middle of a transaction, exactly as a kill would leave it.
-CRASH_ENV = "RUNSTRONG_CRASH_AT"
-
-
-def _crash_point(name: str) -> None:
-    if os.environ.get(CRASH_ENV) == name:
-        os._exit(137)
-
 
 __all__ = [
     "AlreadyExists",
@@ -428,7 +417,6 @@ class Store:
                     old.status = "superseded"
                     mark_firings(session, old.id, "superseded")
             session.flush()
-            _crash_point("after_checkin_write")
             document = _dump(recommendation)
             stored = RecommendationRow(
                 athlete_id=athlete_id,
@@ -449,7 +437,6 @@ class Store:
                 for rule in fired_rules_of(document)
             )
             session.flush()
-            _crash_point("before_commit")
             return stored.id
 
     def _stored(self, row: RecommendationRow) -> StoredRecommendation:

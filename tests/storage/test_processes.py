@@ -18,9 +18,8 @@ import pytest
 from sqlalchemy import text
 
 from engine.storage.db import head_revision
-from engine.storage.store import CRASH_ENV
 from tests.storage.conftest import row_counts
-from tests.storage.workers import concurrent_checkins, open_at_once, racing_checkins
+from tests.storage.workers import CRASH_ENV, concurrent_checkins, open_at_once, racing_checkins
 
 REPO = Path(__file__).resolve().parents[2]
 DAY = dt.date(2026, 11, 18)

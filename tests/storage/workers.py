@@ -71,6 +71,41 @@ def concurrent_checkins(
         raise
 
 
+# The point at which the worker dies (exit 137, as from a kill), for the crash-safety tests:
+# "after_checkin_write" (the check-in row flushed, the recommendation not yet written) or
+# "before_commit" (both rows flushed, not committed). Injected here, through SQLAlchemy's
+# session events, so the store carries no test hook.
+CRASH_ENV = "RUNSTRONG_TEST_CRASH_AT"
+
+
+def _die_at(point: str) -> None:
+    """Kill this process at ``point`` of the next check-in's write transaction."""
+    import os
+
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from engine.storage.schema import CheckInRow, RecommendationRow
+
+    written: set[str] = set()
+
+    def after_flush(session: Session, context: Any) -> None:
+        touched = [*session.new, *session.dirty]
+        if any(isinstance(row, RecommendationRow) for row in session.new):
+            written.add("recommendation")
+        elif any(isinstance(row, CheckInRow) for row in touched):
+            if point == "after_checkin_write":
+                os._exit(137)
+            written.add("checkin")
+
+    def before_commit(session: Session) -> None:
+        if point == "before_commit" and "recommendation" in written:
+            os._exit(137)
+
+    event.listen(Session, "after_flush", after_flush)
+    event.listen(Session, "before_commit", before_commit)
+
+
 def main(argv: list[str]) -> None:
     """Print "ready" once set up, check in COUNT days from FIRST_DAY, then print "done".
 
@@ -81,6 +116,11 @@ def main(argv: list[str]) -> None:
     recovery = options.get("recovery-pct")
 
     def ready() -> None:
+        import os
+
+        point = os.environ.get(CRASH_ENV)
+        if point:
+            _die_at(point)
         print("ready", flush=True)
 
     _checkins(
