@@ -36,7 +36,11 @@ def resolved(path: Path) -> Path:
     """The absolute path with symlinks followed; a symlink loop (or a path the system cannot
     follow) is bad input naming the path, not a crash."""
     try:
-        return path.resolve()
+        # strict: 3.13's non-strict resolve() returns a looping path unresolved instead of
+        # raising, so the loop would surface later as "not found".
+        return path.resolve(strict=True)
+    except FileNotFoundError:
+        return path.resolve()  # missing: the caller says what was not found
     except (RuntimeError, OSError) as error:
         # Python 3.11 raises RuntimeError on a loop, 3.13 OSError (ELOOP).
         reason = getattr(error, "strerror", None) or str(error)
