@@ -15,7 +15,6 @@ another day, and each such correction is written to the access audit.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from engine.app.accounts import Principal
@@ -78,41 +77,32 @@ def visible_athletes(principal: Principal) -> list[str]:
     return sorted(principal.athletes)
 
 
-# Filters over the attention flags of :func:`engine.app.review.attention_flags`.
-FLAG_FILTERS: dict[str, Callable[[str], bool]] = {
-    "pain": lambda flag: "pain" in flag,
-    "hiit": lambda flag: flag == "HIIT blocked",
-    "ladder": lambda flag: flag.endswith((" advance", " regress")),
-}
-
-
 def visible_queue(
     store: Store,
     evaluator: Evaluator,
     principal: Principal,
     status: str,
     athlete_id: str | None,
-    flag: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[QueueItem]:
-    """The review queue (oldest first) over the athletes the principal may see, of one status
-    or ``all``, optionally only the items with one kind of attention flag (pain, hiit, ladder),
-    each flagged when its calendar runs moved since the check-in."""
+    """One page of the review queue (oldest first) over the athletes the principal may see, of
+    one status or ``all``, each flagged when its calendar runs moved since the check-in."""
     if not principal.is_coach:
         raise Forbidden("the review is for coaches; your day is at /today")
     if athlete_id is not None:
         _see_athlete(principal, athlete_id)
-    # The coach's access is a condition of the query, not a filter over everyone's queue.
-    items = queue(
+    # The coach's access is a condition of the query and the page is cut in SQL, not out of
+    # everyone's queue in Python.
+    return queue(
         store,
         None if status == "all" else status,
         athlete_id,
+        limit=limit,
+        offset=offset,
         settings=evaluator.ruleset.settings,
         athletes=frozenset(principal.athletes),
     )
-    if flag is not None:
-        wanted = FLAG_FILTERS[flag]
-        items = [item for item in items if any(wanted(text) for text in item.flags)]
-    return items
 
 
 def visible_triage(

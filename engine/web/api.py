@@ -95,8 +95,10 @@ def list_recommendations(
     """One page of the review queue, oldest first, over the athletes you may see (coaches)."""
     state = web_state(request)
     size, start = _page(request, limit, offset)
-    items = access.visible_queue(state.store, state.evaluator, principal, status, athlete)
-    return [QueueItemOut.of(item) for item in items[start : start + size]]
+    items = access.visible_queue(
+        state.store, state.evaluator, principal, status, athlete, limit=size, offset=start
+    )
+    return [QueueItemOut.of(item) for item in items]
 
 
 @router.get("/recommendations/{recommendation_id}")
