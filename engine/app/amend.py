@@ -98,6 +98,7 @@ def _rebuilt_for_kind(
             evaluator.ruleset.settings,
             conclusions,
             hiit_last_7_days=int(bundle.features()["history"]["hiit_last_7_days"]),
+            one_rep_maxes=bundle.one_rep_maxes,
         )
         return session_for(planner.ctx, best)
     # The rules will not build this kind today: no blocks of another kind under its title.

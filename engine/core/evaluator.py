@@ -73,6 +73,7 @@ class Evaluator:
             self.ruleset.settings,
             Conclusions.from_firings(firings),
             hiit_last_7_days=int(features["history"]["hiit_last_7_days"]),
+            one_rep_maxes=bundle.one_rep_maxes,
             quality_runs_counted=int(features["history"]["quality_runs_counted_last_7_days"]),
         )
         plan = planner.plan()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -67,6 +67,9 @@ class FactBundle:
     """The input facts of one evaluation, as typed models keyed by fact type."""
 
     facts: list[tuple[str, FactModel]]
+    # The athlete's 1RM per exercise the facts were built on; the planner turns % into kg with
+    # the same numbers.
+    one_rep_maxes: dict[str, OneRepMax] = field(default_factory=dict)
 
     def as_dicts(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -639,7 +642,7 @@ class FeatureBuilder:
         facts.extend(("program", fact) for fact in self.programs())
         facts.extend(("ladder", fact) for fact in self.ladders())
         facts.extend(("exercise", fact) for fact in self.exercises())
-        return FactBundle(facts)
+        return FactBundle(facts, self.one_rep_maxes)
 
 
 def build_facts(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from engine.contract.models import AthleteProfile, EvaluationRequest, LoadChange, Warning_
 from engine.core.planner.conclusions import Conclusions
 from engine.core.planner.constraints import Constraints
 from engine.core.planner.variants import pick_variant
-from engine.core.strength import OneRepMax, one_rep_maxes
+from engine.core.strength import OneRepMax
 from engine.knowledge.base import KnowledgeBase
 from engine.knowledge.schema import Program, ProgramVariant
 
@@ -23,6 +22,9 @@ class PlanContext:
     settings: Mapping[str, Any]
     conclusions: Conclusions
     constraints: Constraints
+    # The athlete's 1RM per exercise, entered or estimated from logged sets: the features
+    # computed it already (engine.core.strength), so the planner reads theirs.
+    one_rep_maxes: dict[str, OneRepMax]
     # Warnings the planner itself raises while filling the session.
     warnings: list[Warning_] = field(default_factory=list)
     # Why an included ladder's stage was left out today, by ladder id (for the card's note).
@@ -35,14 +37,6 @@ class PlanContext:
     present_targets: set[str] = field(default_factory=set)
     # The loads the progression rules decided for exercises on the card, in card order.
     load_changes: list[LoadChange] = field(default_factory=list)
-
-    @cached_property
-    def one_rep_maxes(self) -> dict[str, OneRepMax]:
-        """The athlete's 1RM per exercise, entered or estimated from logged sets."""
-        request = self.request
-        return one_rep_maxes(
-            request.athlete, request.history, request.checkin.date, self.settings, self.kb
-        )
 
     def did_not_apply(self, rule: str, why: str) -> None:
         self.not_on_card.setdefault(rule, []).append(why)

@@ -24,6 +24,7 @@ from engine.core.planner.context import PlanContext
 from engine.core.planner.hiit import HIIT_TARGET, hiit_decision
 from engine.core.planner.progressions import progressions, settled_progressions
 from engine.core.planner.sessions import session_for
+from engine.core.strength import OneRepMax
 from engine.knowledge.base import KnowledgeBase
 
 
@@ -48,6 +49,7 @@ class Planner:
         settings: Mapping[str, Any],
         conclusions: Conclusions,
         hiit_last_7_days: int,
+        one_rep_maxes: dict[str, OneRepMax],
         quality_runs_counted: int = 0,
     ) -> None:
         self.ctx = PlanContext(
@@ -56,6 +58,7 @@ class Planner:
             settings=settings,
             conclusions=conclusions,
             constraints=Constraints(conclusions, request.athlete, settings),
+            one_rep_maxes=one_rep_maxes,
         )
         self.hiit_last_7_days = hiit_last_7_days
         self.quality_runs_counted = quality_runs_counted
