@@ -105,12 +105,16 @@ def progress(
     lifts = []
     first = weeks[0][1] if weeks else None
     in_window = [s for s in sessions if first is not None and s.date >= first]
-    for exercise_id in _main_lifts(in_window, kb):
+    main_lifts = _main_lifts(in_window, kb)
+    # Each week's estimates once, for every lift (and not at all without a lift to chart).
+    maxes_by_week = {
+        label: one_rep_maxes(athlete, [s for s in sessions if s.date <= end], end, settings, kb)
+        for label, _, end in (weeks if main_lifts else [])
+    }
+    for exercise_id in main_lifts:
         rows = []
         for label, start, end in weeks:
-            maxes = one_rep_maxes(
-                athlete, [s for s in sessions if s.date <= end], end, settings, kb
-            )
+            maxes = maxes_by_week[label]
             loads = [
                 item.load_kg
                 for session in sessions
