@@ -214,11 +214,7 @@ class FeatureBuilder:
             has_coach=athlete.has_coach,
             has_one_rep_max=bool(self.one_rep_maxes),
             has_lower_body_program=any(program.lower_body for program in enrolled),
-            lightest_bar_kg=float(
-                min(athlete.barbells_kg)
-                if athlete.barbells_kg
-                else self.settings["load.standard_bar_kg"]
-            ),
+            lightest_bar_kg=self.lightest_bar_kg,
         )
 
     def checkin(self) -> CheckinFact:
@@ -456,6 +452,12 @@ class FeatureBuilder:
             if not any(dt.timedelta(0) <= run - when < gap for run, _ in self.quality_ahead)
         )
 
+    @property
+    def lightest_bar_kg(self) -> float:
+        """The athlete's lightest bar, or a standard one when the profile lists none."""
+        bars = self.request.athlete.barbells_kg
+        return float(min(bars) if bars else self.settings["load.standard_bar_kg"])
+
     @cached_property
     def one_rep_maxes(self) -> dict[str, OneRepMax]:
         """The 1RM per exercise, entered or estimated from the logged sets."""
@@ -601,12 +603,7 @@ class FeatureBuilder:
                 misses += 1
             else:
                 break
-        lightest_bar = float(
-            min(self.request.athlete.barbells_kg)
-            if self.request.athlete.barbells_kg
-            else self.settings["load.standard_bar_kg"]
-        )
-        down, up = load_steps(exercise, last.load_kg, self.request.athlete, lightest_bar)
+        down, up = load_steps(exercise, last.load_kg, self.request.athlete, self.lightest_bar_kg)
         return {
             "last_load_kg": float(last.load_kg),
             "last_rated": last.posture_held is not None and last.felt_easy is not None,
