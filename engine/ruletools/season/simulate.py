@@ -27,7 +27,7 @@ from engine.contract.models import (
     Recommendation,
     SessionLog,
 )
-from engine.core.doses import total_sets
+from engine.core.doses import low_end, total_sets
 from engine.core.evaluator import Evaluator
 
 # How much history each request carries (enough for every window the features use: 21 days
@@ -71,19 +71,13 @@ class SeasonDay:
     logged: SessionLog | None
 
 
-def _low(value: Any, default: int) -> int:
-    if isinstance(value, list):
-        return int(value[0])
-    return int(value) if value is not None else default
-
-
 def _log_exercise(item: PrescribedExercise, rounds: int, rating: Rating) -> ExerciseLog:
     return ExerciseLog(
         id=item.id,
         # A card's sets are per round; a log holds the session's total (one definition of a
         # dose, engine.core.doses).
         sets=total_sets(item.sets, rounds),
-        reps=rating.reps if rating.reps is not None else max(0, _low(item.reps, 0)),
+        reps=rating.reps if rating.reps is not None else max(0, low_end(item.reps) or 0),
         load_kg=item.load_kg if item.load_kg is not None else rating.load_kg,
         posture_held=rating.posture_held,
         felt_easy=rating.felt_easy,
