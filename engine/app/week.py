@@ -31,14 +31,13 @@ from engine.contract.models import (
     SessionLog,
 )
 from engine.core.evaluator import Evaluator
+from engine.core.running_load import RUN_KINDS
 from engine.storage import calendar as calendar_rows
 from engine.storage.reviews import ReviewStore
 from engine.storage.store import Store
 
 WEEK_DAYS = 7
 ISO_SUNDAY = 7
-# The session kinds that are runs.
-RUN_KINDS = frozenset({"easy_run", "quality_run", "long_run"})
 
 
 class WeekDay(Contract):
