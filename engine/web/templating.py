@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from engine.app.accounts import Principal
-from engine.app.session_lines import rest_text
+from engine.app.session_lines import hiit_lines, rest_text
 from engine.app.words import area_words, kind_words, reason_words, value_words
 from engine.contract.formatting import fmt_dose
 
@@ -22,6 +22,7 @@ templates = Jinja2Templates(
 )
 templates.env.filters["dose"] = fmt_dose
 templates.env.filters["rest"] = rest_text
+templates.env.filters["hiit_lines"] = hiit_lines
 templates.env.filters["value"] = value_words
 templates.env.filters["reason"] = reason_words
 templates.env.filters["kind"] = kind_words
