@@ -32,6 +32,19 @@ class MissedMinimumText(BaseModel):
     planned: int
     minimum: int
 
+    def sentence(self) -> str:
+        """Why the week misses the minimum, in the athlete's words (CLI and web alike)."""
+        return (
+            f"{self.program}: {self.planned} of its {self.minimum} sessions in the week ending "
+            f"{self.week_ending:%a %Y-%m-%d}. The runs, the 48 hours between loaded leg sessions "
+            "and before quality and long runs, and readiness leave no other day; the minimum is "
+            "missed this week rather than sessions stacked."
+        )
+
+
+# What the week says when the calendar holds no runs, and the commands that add them.
+NO_RUNS = "No runs in this plan: runstrong fits strength around your running, and it knows of none."
+
 
 class AthleteWeek(BaseModel):
     athlete: str
@@ -40,6 +53,14 @@ class AthleteWeek(BaseModel):
     days: list[DayCard]
     has_runs: bool = True
     missed_minimums: list[MissedMinimumText] = Field(default_factory=list)
+
+    def add_runs_commands(self) -> list[str]:
+        """How to give runstrong the runs (shown when ``has_runs`` is false)."""
+        return [
+            f"runstrong calendar add {self.athlete} --weekly tue:quality_run "
+            "--weekly thu:easy_run --weekly sun:long_run@08:00",
+            f"runstrong calendar import {self.athlete} plan.ics",
+        ]
 
 
 def run_words(run: PlannedRun) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.app.athlete_week import AthleteWeek, DayCard
+from engine.app.athlete_week import NO_RUNS, AthleteWeek, DayCard
 from engine.contract.calendar import Calendar, CalendarEntry
 from engine.views.athlete_card import card_text
 
@@ -56,21 +56,14 @@ def week_text(plan: AthleteWeek) -> str:
     for day in plan.days:
         lines += day_line(day)
     for missed in plan.missed_minimums:
-        lines += [
-            "",
-            f"{missed.program}: {missed.planned} of its {missed.minimum} sessions in the week "
-            f"ending {missed.week_ending:%a %Y-%m-%d}. The runs, the 48 hours between loaded "
-            "leg sessions and before quality and long runs, and readiness leave no other day; "
-            "the minimum is missed this week rather than sessions stacked.",
-        ]
+        lines += ["", missed.sentence()]
     if not plan.has_runs:
+        add, imported = plan.add_runs_commands()
         lines += [
             "",
-            "No runs in this plan: runstrong fits strength around your running, and it knows of "
-            "none. Add your runs to the calendar, for example",
-            f"  runstrong calendar add {plan.athlete} --weekly tue:quality_run "
-            "--weekly thu:easy_run --weekly sun:long_run@08:00",
-            f"or import your training plan: runstrong calendar import {plan.athlete} plan.ics",
+            f"{NO_RUNS} Add your runs to the calendar, for example",
+            f"  {add}",
+            f"or import your training plan: {imported}",
         ]
     return "\n".join(lines)
 

@@ -12,7 +12,7 @@ from engine.app import access
 from engine.app.accounts import Principal
 from engine.app.amend_choices import amend_choices
 from engine.app.athlete_card import card_words
-from engine.app.athlete_week import athlete_week
+from engine.app.athlete_week import NO_RUNS, athlete_week
 from engine.app.review_card import concluded_words, review_card
 from engine.app.today import today_athlete_card
 from engine.app.triage import TRIAGE_FLAGS, TRIAGE_STATUSES
@@ -269,6 +269,7 @@ def athlete_page(
         card=card,
         athlete_card=today_athlete_card(state.store, athlete_id, today, words),
         week=athlete_week(week, words) if week else None,
+        no_runs=NO_RUNS,
         kb_name=words.namer.name,
         readiness_svg=readiness_chart(history.days),
         weeks_svg=week_chart(history.weeks),
