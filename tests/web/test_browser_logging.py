@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -71,7 +72,12 @@ def test_an_athlete_logs_per_exercise_actuals_on_a_phone(world: World, tmp_path:
         driver.find_element(By.ID, "save-actuals").click()
         # The old page says "Logged" too: wait (up to 20 s) for the new one.
         saved = expected_conditions.text_to_be_present_in_element((By.ID, "logged"), "Saved")
-        WebDriverWait(driver, 20).until(saved)
+        # While the page is replaced the element may belong to the old document: Chromium then
+        # answers with an inspector error rather than a stale-element one; both mean "look
+        # again", and the wait still fails if "Saved" never shows.
+        WebDriverWait(
+            driver, 20, ignored_exceptions=(StaleElementReferenceException, WebDriverException)
+        ).until(saved)
         path = Path(SCREENSHOT) if SCREENSHOT else tmp_path / "logged-on-a-phone.png"
         driver.execute_script("document.getElementById('logged-state').scrollIntoView()")
         driver.save_screenshot(str(path))
