@@ -123,3 +123,17 @@ def log_in(driver: WebDriver, base: str, name: str, password: str) -> None:
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.ID, "login").click()
     driver.find_element(By.CSS_SELECTOR, "header .who")  # waits for the logged-in page
+
+
+def wait_for_text(driver: WebDriver, element_id: str, text: str, seconds: int = 20) -> None:
+    """Wait for the page that replaces this one (after a form post) to show ``text`` in the
+    element. While the page is replaced the element may belong to the old document: Chromium
+    then answers with an inspector error rather than a stale-element one; both mean "look
+    again", and the wait still fails if the text never shows."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    shown = expected_conditions.text_to_be_present_in_element((By.ID, element_id), text)
+    ignored = (StaleElementReferenceException, WebDriverException)
+    WebDriverWait(driver, seconds, ignored_exceptions=ignored).until(shown)

@@ -9,11 +9,16 @@ import os
 import pytest
 from click.testing import CliRunner
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from engine.cli.main import cli
-from tests.web.browser import PHONE, browser_available, chromium, log_in, running_server
+from tests.web.browser import (
+    PHONE,
+    browser_available,
+    chromium,
+    log_in,
+    running_server,
+    wait_for_text,
+)
 from tests.web.conftest import PASSWORD, World
 
 # CI installs the browser and sets RUNSTRONG_REQUIRE_BROWSER, so there these tests never skip.
@@ -36,8 +41,7 @@ def test_a_coach_approves_in_the_browser_and_the_audit_log_shows_it(world: World
         driver.find_element(By.CSS_SELECTOR, "#approve-form textarea").send_keys("Nice work")
         driver.find_element(By.ID, "approve").click()
         # The old page has a status too: wait (up to 20 s) for the reloaded one to say so.
-        approved = expected_conditions.text_to_be_present_in_element((By.ID, "status"), "approved")
-        WebDriverWait(driver, 20).until(approved)
+        wait_for_text(driver, "status", "approved")
         # Another coach's athlete is not there for sam.
         driver.get(f"{base}/recommendations/{world.ben_rec}")
         assert driver.find_element(By.TAG_NAME, "h1").text == "Not found"

@@ -8,13 +8,17 @@ import os
 from pathlib import Path
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from engine.app.session_done import LOGGED_ROLES
-from tests.web.browser import PHONE, browser_available, chromium, log_in, running_server
+from tests.web.browser import (
+    PHONE,
+    browser_available,
+    chromium,
+    log_in,
+    running_server,
+    wait_for_text,
+)
 from tests.web.conftest import PASSWORD, World
 
 pytestmark = [
@@ -71,13 +75,7 @@ def test_an_athlete_logs_per_exercise_actuals_on_a_phone(world: World, tmp_path:
         driver.find_element(By.NAME, f"skipped-{len(ids) - 1}").click()
         driver.find_element(By.ID, "save-actuals").click()
         # The old page says "Logged" too: wait (up to 20 s) for the new one.
-        saved = expected_conditions.text_to_be_present_in_element((By.ID, "logged"), "Saved")
-        # While the page is replaced the element may belong to the old document: Chromium then
-        # answers with an inspector error rather than a stale-element one; both mean "look
-        # again", and the wait still fails if "Saved" never shows.
-        WebDriverWait(
-            driver, 20, ignored_exceptions=(StaleElementReferenceException, WebDriverException)
-        ).until(saved)
+        wait_for_text(driver, "logged", "Saved")
         path = Path(SCREENSHOT) if SCREENSHOT else tmp_path / "logged-on-a-phone.png"
         driver.execute_script("document.getElementById('logged-state').scrollIntoView()")
         driver.save_screenshot(str(path))
