@@ -20,7 +20,9 @@ from engine.storage.account_schema import (
     UserRow,
     WebSessionRow,
 )
+from engine.storage.athletes import athlete_row
 from engine.storage.store import AlreadyExists, NotFound, Store
+from engine.storage.transactions import refuse_duplicate
 
 
 @dataclass(frozen=True)
@@ -91,11 +93,11 @@ class AccountStore:
         self, name: str, role: str, athlete_id: str | None, password_hash: str
     ) -> UserRecord:
         exists = f"user {name!r} already exists"
-        with self.store._refuse_duplicate(exists), self.store.transaction() as session:
+        with refuse_duplicate(exists), self.store.transaction() as session:
             if session.scalars(select(UserRow).where(UserRow.name == name)).first():
                 raise AlreadyExists(exists)
             if athlete_id is not None:
-                self.store._athlete_row(session, athlete_id)
+                athlete_row(session, athlete_id)
             row = UserRow(name=name, role=role, athlete_id=athlete_id, password_hash=password_hash)
             session.add(row)
             session.flush()
@@ -202,7 +204,7 @@ class AccountStore:
     def assign(self, coach_id: int, athlete_id: str) -> bool:
         """Assign; False when the coach already had the athlete."""
         with self.store.transaction() as session:
-            self.store._athlete_row(session, athlete_id)
+            athlete_row(session, athlete_id)
             existing = session.scalars(
                 select(CoachAssignmentRow).where(
                     CoachAssignmentRow.coach_id == coach_id,
@@ -217,7 +219,7 @@ class AccountStore:
     def unassign(self, coach_id: int, athlete_id: str) -> bool:
         """Take the athlete from the coach; False when the coach did not have them."""
         with self.store.transaction() as session:
-            self.store._athlete_row(session, athlete_id)
+            athlete_row(session, athlete_id)
             removed = _changed(
                 session,
                 delete(CoachAssignmentRow).where(

@@ -20,8 +20,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.contract.models import SessionLog
+from engine.storage.athletes import athlete_row
 from engine.storage.schema import SessionLogRow
-from engine.storage.store import Store, is_unique_violation
+from engine.storage.store import Store
+from engine.storage.transactions import is_unique_violation
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class ActivityStore:
         source_file = None if log.source is None else log.source.file
         try:
             with self.store.transaction() as session:
-                self.store._athlete_row(session, athlete_id)
+                athlete_row(session, athlete_id)
                 found = self._existing(session, athlete_id, sport, start, window_s, source_file)
                 if found is not None:
                     return ActivityWrite(found, created=False)

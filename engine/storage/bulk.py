@@ -31,6 +31,7 @@ from engine.storage.schema import (
     utcnow,
 )
 from engine.storage.store import NotFound, Store
+from engine.storage.transactions import refuse_duplicate
 from engine.storage.triage_columns import fired_rules_of, triage_values
 
 
@@ -63,7 +64,7 @@ def import_days(store: Store, athlete_id: str, days: Sequence[PastDay]) -> list[
 
     now = utcnow()
     duplicate = f"{athlete_id} already has a check-in on one of these days"
-    with store._refuse_duplicate(duplicate), store.transaction() as session:
+    with refuse_duplicate(duplicate), store.transaction() as session:
         if session.get(AthleteRow, athlete_id) is None:
             raise NotFound(f"no athlete {athlete_id!r}; add one with 'runstrong athlete add'")
         if not days:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.contract.calendar import CalendarEntry
+from engine.storage.row_ids import MAX_ROW_ID
 from engine.storage.schema import (
     AthleteRow,
     CalendarEntryRow,
@@ -16,7 +17,7 @@ from engine.storage.schema import (
     RecommendationRow,
     utcnow,
 )
-from engine.storage.store import MAX_ROW_ID, NotFound, Store
+from engine.storage.store import NotFound, Store
 
 
 def _entry(row: CalendarEntryRow) -> CalendarEntry:

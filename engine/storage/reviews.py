@@ -16,8 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_serializer
 from sqlalchemy import select
 
 from engine.contract.models import AthleteProfile, Session
+from engine.storage.recommendations import mark_firings, recommendation_row
 from engine.storage.schema import ReviewEventRow
-from engine.storage.store import Store, StoreError, mark_firings, recommendation_row
+from engine.storage.store import Store, StoreError
 
 REASON_CODES = ("athlete_context", "disagree_with_rule", "data_error", "other")
 DECISIONS = {"approve": "approved", "amend": "amended", "reject": "rejected"}

@@ -25,6 +25,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def document(model: Any) -> Any:
+    """A public model as its JSON column stores it (by alias, as the contract spells it)."""
+    return model.model_dump(mode="json", by_alias=True)
+
+
 class Base(DeclarativeBase):
     pass
 

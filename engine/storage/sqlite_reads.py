@@ -34,9 +34,9 @@ from engine.contract.models import Recommendation, Session
 from engine.storage.errors import NotFound
 from engine.storage.location import HEAD_REVISION, VERSION_TABLE, resolve_url, sqlite_file
 from engine.storage.records import StoredRecommendation, no_athlete
+from engine.storage.row_ids import MAX_ROW_ID
 
 BUSY_TIMEOUT_S = 15.0  # as the store waits for a writer (db.SQLITE_BUSY_TIMEOUT_MS)
-MAX_ROW_ID = 2**31 - 1  # ids past an INTEGER column's range do not exist (as in the store)
 
 
 class QuickReadFailed(Exception):

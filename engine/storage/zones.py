@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from engine.storage.athletes import athlete_row
 from engine.storage.schema import AthleteRow
 from engine.storage.store import Store
 
@@ -20,4 +21,4 @@ def athlete_timezone(store: Store, athlete_id: str) -> str | None:
 
 def set_athlete_timezone(store: Store, athlete_id: str, zone: str | None) -> None:
     with store.transaction() as session:
-        store._athlete_row(session, athlete_id).timezone = zone
+        athlete_row(session, athlete_id).timezone = zone

@@ -334,7 +334,7 @@ def test_a_large_file_is_scanned_once_a_day_and_after_a_scheduled_check(
         scans.append(str(engine.url))
         return real(engine, full)
 
-    monkeypatch.setattr("engine.storage.store.integrity_problems", counted)
+    monkeypatch.setattr("engine.storage.transactions.integrity_problems", counted)
 
     def write(day: dt.date) -> None:
         store = Store.open(str(filled))

@@ -1,7 +1,7 @@
 """The fired-rule rows carry their recommendation's status and day: ``review stats``
 and ``rules show`` then count one covering index, ``(status, rule, date)``, without joining
 every recommendation. A decision or a superseding check-in updates the rows with the
-recommendation (engine.storage.reviews, engine.storage.store).
+recommendation (engine.storage.reviews, engine.storage.checkins).
 
 Revision ID: 0010
 Revises: 0009
