@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from engine.contract.errors import InputError
-from engine.rulebook.engine_settings import ENGINE_SETTINGS
+from engine.rulebook.engine_settings import ENGINE_SETTINGS, EngineSettings
 from engine.rulebook.ruleset import load_ruleset
 
 
@@ -79,17 +79,41 @@ def test_the_engine_reads_its_choices_from_the_settings(rules_copy: Path, make_r
     assert interval.notes == ["any full-body move"]
 
 
-def test_every_setting_the_code_reads_by_name_is_declared() -> None:
-    """A ``settings["x.y"]`` anywhere in the engine is a declared engine setting, so a rule
-    directory that lacks it is refused at load time instead of failing mid-run."""
+def test_the_engine_code_reads_no_setting_by_a_string_key() -> None:
+    """The engine's code reads its settings as typed attributes (``settings.hiit.work_s``):
+    a ``settings["x.y"]`` would be a KeyError waiting for a renamed setting. Only the rule
+    tools read settings by key, because a rule or invariant names its setting in YAML."""
     engine = Path(__file__).resolve().parent.parent / "engine"
-    read = {
-        match
+    generic = {"rulebook", "ruletools"}
+    found = [
+        f"{path.relative_to(engine)}: {match}"
         for path in engine.rglob("*.py")
-        for match in re.findall(r"settings\[\"([a-z_0-9]+\.[a-z_0-9]+)\"\]", path.read_text())
-    }
-    assert read, "the pattern found no settings reads; the test no longer looks at the code"
-    assert read - set(ENGINE_SETTINGS) == set()
+        if path.relative_to(engine).parts[0] not in generic
+        for match in re.findall(r"settings(?:\(\))?\[[\"'][a-z_0-9.]+[\"']\]", path.read_text())
+    ]
+    assert found == []
+
+
+def test_the_typed_settings_hold_every_declared_setting_with_its_type(rules_copy: Path) -> None:
+    """The typed object and the load-time check are one declaration: each declared key is an
+    attribute of the group its prefix names, with the value from the settings file."""
+    ruleset = load_ruleset(rules_copy)
+    typed = ruleset.engine_settings
+    for key in ENGINE_SETTINGS:
+        group, name = key.split(".", 1)
+        assert getattr(getattr(typed, group), name) == ruleset.settings[key], key
+    assert typed.hiit.work_s == ruleset.settings["hiit.work_s"]
+    assert typed.run.session("long_run") is not None
+    assert typed.run.session("mobility") is None
+
+
+def test_a_mistyped_setting_given_to_the_typed_object_names_the_key() -> None:
+    from engine.rulebook.ruleset import load_ruleset as load
+
+    settings = dict(load().settings)
+    settings["hiit.rounds"] = "eight"
+    with pytest.raises(ValueError, match=r"setting hiit\.rounds must be a whole number"):
+        EngineSettings.from_settings(settings)
 
 
 def test_a_setting_out_of_its_units_range_is_refused_with_the_range(rules_copy) -> None:

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from engine.core.features import build_facts
 from engine.knowledge.base import KnowledgeBase
+from engine.rulebook.engine_settings import EngineSettings
 from engine.rulebook.ruleset import load_ruleset
 
 # The bundled settings, with the numbers these tests are written for pinned.
-SETTINGS = {
-    **load_ruleset().settings,
-    "schedule.session_hour": 12,
-    "load.heavy_min_pct": 85,
-    "ladder.recent_window_days": 21,
-    "ladder.sessions_for_gate": 2,
-    "ladder.default_min_weeks": 3,
-}
+SETTINGS = EngineSettings.from_settings(
+    {
+        **load_ruleset().settings,
+        "schedule.session_hour": 12,
+        "load.heavy_min_pct": 85.0,
+        "ladder.recent_window_days": 21,
+        "ladder.sessions_for_gate": 2,
+        "ladder.default_min_weeks": 3,
+    }
+)
 
 
 def _facts(request, kb: KnowledgeBase) -> dict:
@@ -282,15 +285,15 @@ def test_a_reloaded_knowledge_base_never_gets_the_old_ones_classifier(evaluator)
 
     from engine.core import classification as features
 
-    settings = evaluator.ruleset.settings
+    settings = evaluator.ruleset.engine_settings
     kb = copy.copy(evaluator.kb)
     first = features.classifier_for(kb, settings)
     assert features.classifier_for(kb, settings) is first
     other = copy.copy(evaluator.kb)
     # Simulate id reuse: the other base's entry points at the first base.
     part = (
-        bool(settings["hiit.count_quality_runs"]),
-        tuple(settings["planning.lower_body_strength_categories"]),
+        settings.hiit.count_quality_runs,
+        tuple(settings.planning.lower_body_strength_categories),
     )
     features._CLASSIFIERS[(id(other), *part)] = features._CLASSIFIERS[(id(kb), *part)]
     assert features.classifier_for(other, settings) is not first

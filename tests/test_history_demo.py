@@ -40,13 +40,15 @@ def _checkin(day: dt.date, recovery: int, soreness: int, stress: int) -> CheckIn
 
 @pytest.fixture(scope="module")
 def classifier(kb) -> SessionClassifier:
-    return SessionClassifier.from_kb(
-        kb,
-        {
-            "hiit.count_quality_runs": False,
-            "planning.lower_body_strength_categories": ["strength"],
-        },
-    )
+    from engine.rulebook.engine_settings import EngineSettings
+    from engine.rulebook.ruleset import load_ruleset
+
+    settings = {
+        **load_ruleset().settings,
+        "hiit.count_quality_runs": False,
+        "planning.lower_body_strength_categories": ["strength"],
+    }
+    return SessionClassifier.from_kb(kb, EngineSettings.from_settings(settings))
 
 
 # --- window and rows ---------------------------------------------------------------------------

@@ -34,7 +34,7 @@ def _log(day: dt.date, *items: ExerciseLog) -> SessionLog:
 
 
 def test_the_estimate_is_epley_with_the_reps_in_reserve_the_rating_implies(evaluator) -> None:
-    settings = evaluator.ruleset.settings
+    settings = evaluator.ruleset.engine_settings
     easy = ExerciseLog(id=SQUAT, sets=3, reps=12, load_kg=16, posture_held=True, felt_easy=True)
     hard = easy.model_copy(update={"felt_easy": False})
     unrated = easy.model_copy(update={"felt_easy": None, "posture_held": None})
@@ -46,7 +46,7 @@ def test_the_estimate_is_epley_with_the_reps_in_reserve_the_rating_implies(evalu
 
 
 def test_an_entered_1rm_wins_while_it_is_newer_than_the_sets(evaluator, kb) -> None:
-    settings = evaluator.ruleset.settings
+    settings = evaluator.ruleset.engine_settings
     logged = [_log(dt.date(2026, 11, 10), ExerciseLog(id=SQUAT, sets=3, reps=10, load_kg=20))]
     newer = _athlete(one_rep_max_kg={SQUAT: 40}, one_rep_max_on={SQUAT: "2026-11-12"})
     older = _athlete(one_rep_max_kg={SQUAT: 40}, one_rep_max_on={SQUAT: "2026-11-01"})
@@ -61,8 +61,8 @@ def test_an_entered_1rm_wins_while_it_is_newer_than_the_sets(evaluator, kb) -> N
 def test_no_estimate_for_a_lift_without_a_practical_1rm_or_outside_the_window(
     evaluator, kb
 ) -> None:
-    settings = evaluator.ruleset.settings
-    window = int(settings["load.estimate_window_days"])
+    settings = evaluator.ruleset.engine_settings
+    window = settings.load.estimate_window_days
     logs = [
         _log(TODAY - dt.timedelta(days=2), ExerciseLog(id=KNEE_DRIVE, sets=3, reps=12, load_kg=16)),
         _log(TODAY - dt.timedelta(days=window), ExerciseLog(id=SQUAT, sets=3, reps=10, load_kg=20)),

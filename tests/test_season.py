@@ -76,7 +76,7 @@ def test_a_trace_that_hides_a_dropped_include_breaks_the_card_invariant() -> Non
     base = _EVALUATOR.ruleset.base_request["athlete"]
     checkin = {"recovery_pct": 40, "slept_well": True, "soreness": 2, "life_stress": 3}
     days = simulate(_EVALUATOR, base, dt.date(2026, 11, 18), [DayScript(checkin)])
-    settings = _EVALUATOR.ruleset.settings
+    settings = _EVALUATOR.ruleset.engine_settings
     rec = days[0].recommendation
     assert rec.session.kind == "mobility"
     entry = next(item for item in rec.rationale if item.rule == "RS707")
@@ -108,7 +108,7 @@ def test_a_firing_that_changed_nothing_breaks_the_trace_invariant() -> None:
     base = _EVALUATOR.ruleset.base_request["athlete"]
     checkin = {"recovery_pct": 40, "slept_well": True, "soreness": 2, "life_stress": 3}
     days = simulate(_EVALUATOR, base, dt.date(2026, 11, 18), [DayScript(checkin)])
-    settings = _EVALUATOR.ruleset.settings
+    settings = _EVALUATOR.ruleset.engine_settings
     assert every_firing_leaves_a_mark(days, _EVALUATOR.kb, settings) == []
     rec = days[0].recommendation
     constraint = rec.constraints[0]

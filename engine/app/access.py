@@ -100,7 +100,7 @@ def visible_queue(
         athlete_id,
         limit=limit,
         offset=offset,
-        settings=evaluator.ruleset.settings,
+        settings=evaluator.ruleset.engine_settings,
         athletes=frozenset(principal.athletes),
     )
 
@@ -123,7 +123,7 @@ def visible_triage(
         _see_athlete(principal, athlete_id)
     return triage(
         store,
-        evaluator.ruleset.settings,
+        evaluator.ruleset.engine_settings,
         status,
         flag,
         athletes=principal.athletes,

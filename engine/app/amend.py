@@ -95,7 +95,7 @@ def _rebuilt_for_kind(
         planner = Planner(
             replanned_request,
             evaluator.kb,
-            evaluator.ruleset.settings,
+            evaluator.ruleset.engine_settings,
             conclusions,
             hiit_last_7_days=int(bundle.features()["history"]["hiit_last_7_days"]),
             one_rep_maxes=bundle.one_rep_maxes,
@@ -250,7 +250,7 @@ def constraint_breaches(
             )
             for item in recommendation.constraints
         ],
-        evaluator.ruleset.settings,
+        evaluator.ruleset.engine_settings,
     )
     program = kb.programs.get(session.program or "")
     variant = None

@@ -4,7 +4,6 @@ check-in reads from it (the upcoming runs and the day's planned kind)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -22,6 +21,7 @@ from engine.storage.store import Store
 if TYPE_CHECKING:
     from engine.calendar.titles import TitleRule
     from engine.core.evaluator import Evaluator
+    from engine.rulebook.engine_settings import EngineSettings
 
 # ICS files from running apps are small; anything far larger is not a training plan.
 MAX_ICS_BYTES = 5_000_000
@@ -127,7 +127,7 @@ def upcoming_runs(
     store: Store, evaluator: Evaluator, athlete_id: str, day: dt.date
 ) -> list[PlannedRun]:
     """The calendar's runs from ``day`` through the look-ahead."""
-    end = day + dt.timedelta(days=week_lookahead_days(evaluator.ruleset.settings))
+    end = day + dt.timedelta(days=week_lookahead_days(evaluator.ruleset.engine_settings))
     return runs_between(rows.entries(store, athlete_id), day, end)
 
 
@@ -142,7 +142,7 @@ def _run_key(run: PlannedRun | dict[str, Any]) -> tuple[str, str]:
 
 def runs_moved(
     entries: list[CalendarEntry],
-    settings: Mapping[str, Any],
+    settings: EngineSettings,
     day: dt.date,
     evaluated_with: list[Any],
 ) -> list[str]:

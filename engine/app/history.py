@@ -270,14 +270,14 @@ def athlete_history(
     start, last = history_window(until, weeks)
     athlete = store.get_athlete(athlete_id)
     checkins = store.checkins(athlete_id, since=start, until=last)
-    settings = evaluator.ruleset.settings
+    settings = evaluator.ruleset.engine_settings
     # The estimates at the first week's end read sets from before the window too.
-    reach = dt.timedelta(days=int(settings["load.estimate_window_days"]))
+    reach = dt.timedelta(days=settings.load.estimate_window_days)
     earlier = store.sessions(athlete_id, since=start - reach, until=last)
     sessions = [session for session in earlier if session.date >= start]
     # Read from SQL without loading whole recommendations: a year of history stays small.
     advice = recommended_days_between(store, athlete_id, start, last)
-    classifier = SessionClassifier.from_kb(evaluator.kb, evaluator.ruleset.settings)
+    classifier = SessionClassifier.from_kb(evaluator.kb, evaluator.ruleset.engine_settings)
     runs = runs_between(calendar_rows.entries(store, athlete_id), start, last)
     days = build_days(start, last, checkins, sessions, advice, classifier, runs)
     summaries = summarise_weeks(days)

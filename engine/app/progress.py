@@ -9,13 +9,14 @@ from the sets logged up to then, so the history shows the number the card's kilo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from engine.contract.models import AthleteProfile, SessionLog
 from engine.core.strength import one_rep_maxes
 from engine.knowledge.base import KnowledgeBase
+from engine.rulebook.engine_settings import EngineSettings
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def progress(
     sessions: Sequence[SessionLog],
     weeks: Sequence[tuple[str, dt.date, dt.date]],
     kb: KnowledgeBase,
-    settings: Mapping[str, Any],
+    settings: EngineSettings,
 ) -> Progress:
     """Per ISO week (label, first day, last day): each main lift's estimate at the week's end and
     its heaviest logged load that week, and each ladder's stages practised. ``sessions`` must

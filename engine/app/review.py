@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engine.app.amendment import Amendment
 from engine.app.calendar import runs_moved
@@ -25,6 +24,7 @@ from engine.contract.models import (
     EvaluationRequest,
     Session,
 )
+from engine.rulebook.engine_settings import EngineSettings
 from engine.storage.calendar import checkin_upcoming, entries_of
 from engine.storage.firings import override_changes, rejection_reasons_by_rule, statuses_by_rule
 from engine.storage.listing import (
@@ -91,7 +91,7 @@ def queue(
     until: dt.date | None = None,
     limit: int | None = None,
     offset: int = 0,
-    settings: Mapping[str, Any] | None = None,
+    settings: EngineSettings | None = None,
     athletes: frozenset[str] | None = None,
 ) -> list[QueueItem]:
     """One page of the queue (``status`` None: every status but superseded), oldest first.

@@ -20,6 +20,7 @@ from engine.app.athlete_zone import today_in, zone_named
 from engine.app.calendar import runs_moved
 from engine.app.words import area_words, intensity_words, kind_words
 from engine.contract.formatting import fmt_value
+from engine.rulebook.engine_settings import EngineSettings
 from engine.storage import calendar as calendar_rows
 from engine.storage.store import Store
 from engine.storage.triage import (
@@ -38,8 +39,6 @@ from engine.storage.triage_columns import OVERRIDE
 # The statuses a coach lists by: the pending queue, the lapsed days, the decided, or all.
 TRIAGE_STATUSES = ("pending", LAPSED, "approved", "amended", "rejected", ALL)
 TRIAGE_FLAGS = FLAGS
-# The setting the readiness flag compares the check-in's recovery with.
-READINESS_GATE = "hiit.readiness_min_pct"
 
 
 def _words(entity_id: str) -> str:
@@ -136,7 +135,7 @@ def _flags(row: TriageRow, gate: int, moved: list[str], name: Callable[[str], st
 
 def scope_for(
     store: Store,
-    settings: Mapping[str, Any],
+    settings: EngineSettings,
     athletes: Collection[str] | None,
     athlete_id: str | None,
     now: dt.datetime | None = None,
@@ -148,7 +147,8 @@ def scope_for(
     zones = zones_in_scope(store, athletes if athlete_id is None else [athlete_id])
     return TriageScope(
         today={zone: today_in(zone_named(zone), moment) for zone in zones | {None}},
-        gate=int(settings[READINESS_GATE]),
+        # The readiness flag compares the check-in's recovery with the HIIT gate.
+        gate=settings.hiit.readiness_min_pct,
         athletes=athletes,
         athlete_id=athlete_id,
         since=since,
@@ -158,7 +158,7 @@ def scope_for(
 
 def triage(
     store: Store,
-    settings: Mapping[str, Any],
+    settings: EngineSettings,
     status: str = "pending",
     flag: str | None = None,
     athletes: Collection[str] | None = None,

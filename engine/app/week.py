@@ -107,7 +107,7 @@ def plan_week(
     by_date = {checkin.date: checkin for checkin in checkins}
     projected_logs: list[SessionLog] = []
     days: list[WeekDay] = []
-    horizon = week_lookahead_days(evaluator.ruleset.settings)
+    horizon = week_lookahead_days(evaluator.ruleset.engine_settings)
     for offset in range(WEEK_DAYS):
         day = start + dt.timedelta(days=offset)
         runs = runs_between(entries, day, day + dt.timedelta(days=horizon))

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 from engine.contract.calendar import WEEKDAYS, CalendarEntry
 from engine.contract.models import PlannedRun
+from engine.rulebook.engine_settings import EngineSettings
 
 # The days after a Monday that are still in its ISO week (calendar arithmetic, not coaching).
 REST_OF_WEEK_DAYS = 6
 
 
-def run_gap_days(settings: Mapping[str, Any]) -> int:
+def run_gap_days(settings: EngineSettings) -> int:
     """How far ahead the scheduling rules look for runs: the quality-run gap
     (``schedule.quality_gap_hours``) in whole days, plus today."""
-    return math.ceil(float(settings["schedule.quality_gap_hours"]) / 24) + 1
+    return math.ceil(float(settings.schedule.quality_gap_hours) / 24) + 1
 
 
-def week_lookahead_days(settings: Mapping[str, Any]) -> int:
+def week_lookahead_days(settings: EngineSettings) -> int:
     """How far ahead a check-in reads the athlete's plan: the strength days planned for the
     rest of the week, which make up a program's weekly minimum (so a program is not pulled
     forward onto an easy day and then done again), and the runs within the quality-run gap

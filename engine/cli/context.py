@@ -19,6 +19,7 @@ import click
 if TYPE_CHECKING:
     from engine.app.database import Store
     from engine.core.evaluator import Evaluator
+    from engine.rulebook.engine_settings import EngineSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,12 +53,12 @@ class AppContext:
 
         return get_evaluator(self.rules_dir, tests=False)  # the commands that evaluate
 
-    def settings(self) -> dict[str, Any]:
-        """The rule settings alone, for a command that needs a number but not the rules (the
+    def settings(self) -> EngineSettings:
+        """The engine's settings alone, for a command that needs a number but not the rules (the
         review queue): no rule engine is built, so the command starts quickly."""
-        from engine.rulebook.ruleset import load_settings
+        from engine.rulebook.ruleset import load_engine_settings
 
-        return load_settings(self.rules_dir)
+        return load_engine_settings(self.rules_dir)
 
 
 def app(ctx: click.Context) -> AppContext:

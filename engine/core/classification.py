@@ -6,12 +6,11 @@ rules see, the history view and the season invariants.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from engine.contract.models import SessionLog
 from engine.knowledge.base import KnowledgeBase
+from engine.rulebook.engine_settings import EngineSettings
 
 
 @dataclass(frozen=True)
@@ -34,9 +33,9 @@ class SessionClassifier:
     count_quality_runs: bool = False
 
     @classmethod
-    def from_kb(cls, kb: KnowledgeBase, settings: Mapping[str, Any]) -> SessionClassifier:
+    def from_kb(cls, kb: KnowledgeBase, settings: EngineSettings) -> SessionClassifier:
         """The classifier the engine's features use, from the knowledge base and settings."""
-        categories = set(settings["planning.lower_body_strength_categories"])
+        categories = set(settings.planning.lower_body_strength_categories)
         loaded = frozenset(
             e.id
             for e in kb.exercises.values()
@@ -67,7 +66,7 @@ class SessionClassifier:
                     for entry in block.exercises
                 )
             ),
-            count_quality_runs=bool(settings["hiit.count_quality_runs"]),
+            count_quality_runs=settings.hiit.count_quality_runs,
         )
 
     def is_hiit(self, session: SessionLog) -> bool:
@@ -107,21 +106,15 @@ _CLASSIFIERS: dict[
 ] = {}
 
 
-def classifier_for(kb: KnowledgeBase, settings: Mapping[str, Any]) -> SessionClassifier:
+def classifier_for(kb: KnowledgeBase, settings: EngineSettings) -> SessionClassifier:
     """One classifier per knowledge base and settings: building it walks the whole base."""
-    count_quality_runs = bool(settings["hiit.count_quality_runs"])
-    categories = tuple(settings["planning.lower_body_strength_categories"])
+    count_quality_runs = settings.hiit.count_quality_runs
+    categories = tuple(settings.planning.lower_body_strength_categories)
     key = (id(kb), count_quality_runs, categories)
     cached = _CLASSIFIERS.get(key)
     if cached is not None and cached[0]() is kb:
         return cached[1]
-    classifier = SessionClassifier.from_kb(
-        kb,
-        {
-            "hiit.count_quality_runs": count_quality_runs,
-            "planning.lower_body_strength_categories": list(categories),
-        },
-    )
+    classifier = SessionClassifier.from_kb(kb, settings)
     _CLASSIFIERS[key] = (weakref.ref(kb), classifier)
     return classifier
 

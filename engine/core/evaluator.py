@@ -53,7 +53,7 @@ class Evaluator:
         return cls(kb=kb, ruleset=ruleset, compiled=compiled, engine=RuleEngine(compiled))
 
     def facts(self, request: EvaluationRequest) -> FactBundle:
-        return build_facts(request, self.kb, self.ruleset.settings)
+        return build_facts(request, self.kb, self.ruleset.engine_settings)
 
     def fire(self, request: EvaluationRequest) -> tuple[FactBundle, list[Firing]]:
         bundle = self.facts(request)
@@ -70,7 +70,7 @@ class Evaluator:
         planner = Planner(
             request,
             self.kb,
-            self.ruleset.settings,
+            self.ruleset.engine_settings,
             Conclusions.from_firings(firings),
             hiit_last_7_days=int(features["history"]["hiit_last_7_days"]),
             one_rep_maxes=bundle.one_rep_maxes,

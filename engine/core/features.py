@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -29,6 +29,7 @@ from engine.core.rotation import rotation_ranks, rotation_reason
 from engine.core.running_load import running_load
 from engine.core.strength import OneRepMax, logged_sets, one_rep_maxes
 from engine.knowledge.base import KnowledgeBase
+from engine.rulebook.engine_settings import EngineSettings
 from engine.rulebook.facts import (
     NO_UPCOMING_HOURS,
     AthleteFact,
@@ -142,13 +143,13 @@ class FeatureBuilder:
     """Computes facts for one request; settings supply the tunable numbers."""
 
     def __init__(
-        self, request: EvaluationRequest, kb: KnowledgeBase, settings: Mapping[str, Any]
+        self, request: EvaluationRequest, kb: KnowledgeBase, settings: EngineSettings
     ) -> None:
         self.request = request
         self.kb = kb
         self.settings = settings
         self.today = request.checkin.date
-        self.session_hour = int(settings["schedule.session_hour"])
+        self.session_hour = settings.schedule.session_hour
         self.now = _at(self.today, self.session_hour)
         self.classifier = classifier_for(kb, settings)
         self.history = sorted(request.history, key=lambda session: session.date)
@@ -187,7 +188,7 @@ class FeatureBuilder:
         """A session with a set at or above the heavy % of the exercise's 1RM (entered or
         estimated: sets of about five or fewer near failure come out heavy)."""
         maxes = self.one_rep_maxes
-        threshold = float(self.settings["load.heavy_min_pct"]) / 100
+        threshold = self.settings.load.heavy_min_pct / 100
         for item in session.exercises:
             one_rm = maxes.get(item.id)
             if one_rm and item.load_kg is not None and item.load_kg >= threshold * one_rm.kg:
@@ -237,7 +238,7 @@ class FeatureBuilder:
         if not pains:
             return 0
         # Read only when there is pain, so replay sees which plans depend on the setting.
-        areas = set(self.settings["planning.makeup_pain_areas"])
+        areas = set(self.settings.planning.makeup_pain_areas)
         return max((pain.severity for pain in pains if pain.area in areas), default=0)
 
     def movement_of(self, during: str | None) -> tuple[str, bool]:
@@ -409,7 +410,7 @@ class FeatureBuilder:
         minimum = program.frequency.min_per_week if program.frequency else None
         maximum = program.frequency.max_per_week if program.frequency else None
         rated = [session for session in done if _rated(session)]
-        window = int(self.settings["program.clean_sessions_for_change"])
+        window = self.settings.program.clean_sessions_for_change
         recent = rated[-window:]
         return {
             "program": program_id,
@@ -445,7 +446,7 @@ class FeatureBuilder:
         if not lower_body or not self.planned_strength_later:
             return len(self.planned_strength_later)
         # Read only when a planned day has to be judged, so replay sees which plans depend on it.
-        gap = dt.timedelta(hours=int(self.settings["schedule.quality_gap_hours"]))
+        gap = dt.timedelta(hours=self.settings.schedule.quality_gap_hours)
         return sum(
             1
             for when in self.planned_strength_later
@@ -456,7 +457,7 @@ class FeatureBuilder:
     def lightest_bar_kg(self) -> float:
         """The athlete's lightest bar, or a standard one when the profile lists none."""
         bars = self.request.athlete.barbells_kg
-        return float(min(bars) if bars else self.settings["load.standard_bar_kg"])
+        return float(min(bars) if bars else self.settings.load.standard_bar_kg)
 
     @cached_property
     def one_rep_maxes(self) -> dict[str, OneRepMax]:
@@ -478,9 +479,9 @@ class FeatureBuilder:
 
     def ladders(self) -> list[LadderFact]:
         facts = []
-        window = int(self.settings["ladder.recent_window_days"])
-        sessions_for_gate = int(self.settings["ladder.sessions_for_gate"])
-        default_min_weeks = int(self.settings["ladder.default_min_weeks"])
+        window = self.settings.ladder.recent_window_days
+        sessions_for_gate = self.settings.ladder.sessions_for_gate
+        default_min_weeks = self.settings.ladder.default_min_weeks
         for ladder_id, position in sorted(self.request.athlete.ladders.items()):
             ladder = self.kb.ladders.get(ladder_id)
             if ladder is None:
@@ -541,7 +542,7 @@ class FeatureBuilder:
     def exercises(self) -> list[ExerciseFact]:
         """Program exercises logged recently, with how the last session of each went, and
         how the previous variation has gone since (for the fallback's return)."""
-        window = int(self.settings["ladder.recent_window_days"])
+        window = self.settings.ladder.recent_window_days
         ladder_stages = {
             stage.exercise for ladder in self.kb.ladders.values() for stage in ladder.stages
         }
@@ -643,6 +644,6 @@ class FeatureBuilder:
 
 
 def build_facts(
-    request: EvaluationRequest, kb: KnowledgeBase, settings: Mapping[str, Any]
+    request: EvaluationRequest, kb: KnowledgeBase, settings: EngineSettings
 ) -> FactBundle:
     return FeatureBuilder(request, kb, settings).build()

@@ -11,13 +11,14 @@ numbers out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from engine.contract.formatting import fmt_value
 from engine.contract.models import AthleteProfile, ExerciseLog, SessionLog
 from engine.knowledge.base import KnowledgeBase
+from engine.rulebook.engine_settings import EngineSettings
 
 
 @dataclass(frozen=True)
@@ -52,19 +53,19 @@ class OneRepMax:
         return f"the {fmt_value(self.kg)} kg 1RM entered{when}"
 
 
-def reps_in_reserve(item: ExerciseLog, settings: Mapping[str, Any]) -> int:
+def reps_in_reserve(item: ExerciseLog, settings: EngineSettings) -> int:
     if item.felt_easy is True:
-        return int(settings["load.reps_in_reserve_easy"])
+        return settings.load.reps_in_reserve_easy
     if item.felt_easy is False:
-        return int(settings["load.reps_in_reserve_hard"])
-    return int(settings["load.reps_in_reserve_unrated"])
+        return settings.load.reps_in_reserve_hard
+    return settings.load.reps_in_reserve_unrated
 
 
-def estimate(item: ExerciseLog, settings: Mapping[str, Any]) -> float | None:
+def estimate(item: ExerciseLog, settings: EngineSettings) -> float | None:
     """The 1RM one logged exercise implies, or None (no load, or posture lost)."""
     if not item.load_kg or item.posture_held is False or item.reps < 1:
         return None
-    divisor = float(settings["load.epley_reps_divisor"])
+    divisor = float(settings.load.epley_reps_divisor)
     return item.load_kg * (1 + (item.reps + reps_in_reserve(item, settings)) / divisor)
 
 
@@ -86,14 +87,14 @@ def one_rep_maxes(
     athlete: AthleteProfile,
     history: Iterable[SessionLog],
     today: dt.date,
-    settings: Mapping[str, Any],
+    settings: EngineSettings,
     kb: KnowledgeBase,
 ) -> dict[str, OneRepMax]:
     """The 1RM per exercise: the best estimate from the recent window's logged sets, unless the
     athlete entered one on or after the day of that set (an undated entry counts as older than
     any logged set). Exercises with no practical 1RM (carries, swings) get none: a one-rep
     carry is no evidence of a maximum."""
-    window = int(settings["load.estimate_window_days"])
+    window = settings.load.estimate_window_days
     recent = [log for log in history if 0 <= (today - log.date).days < window]
     best: dict[str, OneRepMax] = {}
     for session in sorted(recent, key=lambda log: log.date):

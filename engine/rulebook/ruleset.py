@@ -34,7 +34,7 @@ from engine.loading.yamlio import (
     read_yaml_file,
     validate_located,
 )
-from engine.rulebook.engine_settings import engine_setting_problems
+from engine.rulebook.engine_settings import EngineSettings, engine_setting_problems
 from engine.rulebook.facts import (
     CONCLUSION_DEFAULTS,
     FACT_TYPES,
@@ -94,6 +94,8 @@ class RuleSet:
     settings: dict[str, Any]
     setting_sources: dict[str, list[str]]
     rules: list[LoadedRule]
+    # The same values, typed, for the engine's own code (the rules read ``settings`` by key).
+    engine_settings: EngineSettings
     setting_units: dict[str, str] = field(default_factory=dict)
     cases: list[LoadedCase] = field(default_factory=list)
     scenarios: list[LoadedScenario] = field(default_factory=list)
@@ -363,8 +365,8 @@ def _engine_setting_problems(located: LocatedData, settings: dict[str, Any]) -> 
     ]
 
 
-def load_settings(root: Path | None = None) -> dict[str, Any]:
-    """The setting values of a rule directory, checked as :func:`load_ruleset` checks them
+def load_engine_settings(root: Path | None = None) -> EngineSettings:
+    """The engine's settings from a rule directory, checked as :func:`load_ruleset` checks them
     (the file's schema, the engine's settings), without reading the rules or the knowledge
     base: for a command that only needs a number, such as the review queue's calendar check.
     InputError names the file, line and setting."""
@@ -380,7 +382,7 @@ def load_settings(root: Path | None = None) -> dict[str, Any]:
     }
     if problems := _engine_setting_problems(located, settings):
         raise InputError(problems)
-    return settings
+    return EngineSettings.from_settings(settings)
 
 
 def load_ruleset(
@@ -511,6 +513,7 @@ def load_ruleset(
         version=f"{version}+{digest}.kb{kb.digest[:8]}",
         settings=settings,
         setting_sources=setting_sources,
+        engine_settings=EngineSettings.from_settings(settings),
         setting_units=setting_units,
         rules=rules,
         cases=cases,

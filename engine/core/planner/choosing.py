@@ -51,7 +51,7 @@ def proposal_block_reason(ctx: PlanContext, proposal: Conclusion[ProposalFact]) 
             if substitute(kb.exercises[exercise_id], constraints, kb)[0] is None
         ]
         # More than this share of the main work gone (with no substitute) blocks the session.
-        most = float(ctx.settings["planning.main_ruled_out_max_fraction"])
+        most = ctx.settings.planning.main_ruled_out_max_fraction
         if main and len(ruled_out) > most * len(main):
             reasons = sorted(
                 {

@@ -4,14 +4,12 @@ athlete's equipment."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from engine.contract.models import AthleteProfile, Intensity
 from engine.core.planner.conclusions import Conclusions
 from engine.core.planner.limits import Limit, Limits
 from engine.core.runtime import Conclusion
 from engine.knowledge.schema import Exercise
+from engine.rulebook.engine_settings import EngineSettings
 from engine.rulebook.facts import ConstraintFact
 
 
@@ -19,7 +17,7 @@ class Constraints:
     """The constraint conclusions of one evaluation, by kind, with the checks they imply."""
 
     def __init__(
-        self, conclusions: Conclusions, athlete: AthleteProfile, settings: Mapping[str, Any]
+        self, conclusions: Conclusions, athlete: AthleteProfile, settings: EngineSettings
     ) -> None:
         self.items = conclusions.constraints
         self.athlete = athlete

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from engine.contract.models import AthleteProfile, EvaluationRequest, LoadChange, Warning_
 from engine.core.planner.conclusions import Conclusions
@@ -13,13 +11,14 @@ from engine.core.planner.variants import pick_variant
 from engine.core.strength import OneRepMax
 from engine.knowledge.base import KnowledgeBase
 from engine.knowledge.schema import Program, ProgramVariant
+from engine.rulebook.engine_settings import EngineSettings
 
 
 @dataclass
 class PlanContext:
     request: EvaluationRequest
     kb: KnowledgeBase
-    settings: Mapping[str, Any]
+    settings: EngineSettings
     conclusions: Conclusions
     constraints: Constraints
     # The athlete's 1RM per exercise, entered or estimated from logged sets: the features

@@ -34,9 +34,9 @@ def hiit_numbers(ctx: PlanContext) -> tuple[int | None, int | None, str | None]:
 def hiit_block(ctx: PlanContext) -> SessionBlock:
     settings = ctx.settings
     work, rest, _ = hiit_numbers(ctx)
-    work = work or int(settings["hiit.work_s"])
-    rest = rest or work * int(settings["hiit.rest_ratio"])
-    exercise = ctx.kb.exercises.get(settings["hiit.interval_exercise"])
+    work = work or settings.hiit.work_s
+    rest = rest or work * settings.hiit.rest_ratio
+    exercise = ctx.kb.exercises.get(settings.hiit.interval_exercise)
     items = []
     notes: list[str] = []
     # The interval exercise obeys the day's constraints like any other (no jumping with
@@ -50,21 +50,21 @@ def hiit_block(ctx: PlanContext) -> SessionBlock:
                 id=exercise.id,
                 name=exercise.name,
                 duration_s=work,
-                notes=[settings["hiit.interval_exercise_note"]],
+                notes=[settings.hiit.interval_exercise_note],
             )
         )
     else:
-        notes.append(f"{settings['hiit.low_impact_note']}: {reason}")
+        notes.append(f"{settings.hiit.low_impact_note}: {reason}")
     return SessionBlock(
         name="Intervals",
         role="conditioning",
-        rounds=int(settings["hiit.rounds"]),
+        rounds=settings.hiit.rounds,
         rest_between_rounds_s=rest,
         exercises=items,
         notes=[
             f"{work} s work, {rest} s rest; "
-            + str(settings["hiit.interval_check_note"]).replace(
-                "{hiit.readiness_min_pct}", str(settings["hiit.readiness_min_pct"])
+            + settings.hiit.interval_check_note.replace(
+                "{hiit.readiness_min_pct}", str(settings.hiit.readiness_min_pct)
             ),
             *notes,
             *hiit_notes(ctx),
@@ -79,8 +79,8 @@ def hiit_decision(
     considered = any(item.fact.session == HIIT_TARGET for item in ctx.conclusions.proposals)
     work, rest, _ = hiit_numbers(ctx)
     if not blocked and work is None:
-        work = int(ctx.settings["hiit.work_s"])
-        rest = work * int(ctx.settings["hiit.rest_ratio"])
+        work = ctx.settings.hiit.work_s
+        rest = work * ctx.settings.hiit.rest_ratio
     return HiitDecision(
         allowed=not blocked,
         sessions_last_7_days=hiit_last_7_days,

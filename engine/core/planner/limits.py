@@ -8,12 +8,13 @@ ignored ``about: loaded`` and refused a bodyweight pistol the engine itself had 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from engine.contract.models import INTENSITY_ORDER, Intensity
 from engine.knowledge.schema import Exercise
+from engine.rulebook.engine_settings import EngineSettings
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Broken:
 class Limits:
     """Today's limits, by kind, and what each one rules out."""
 
-    def __init__(self, limits: Sequence[Limit], settings: Mapping[str, Any]) -> None:
+    def __init__(self, limits: Sequence[Limit], settings: EngineSettings) -> None:
         self.items = list(limits)
         self.settings = settings
         self._by_kind: dict[str, list[Limit]] = {}
@@ -112,7 +113,7 @@ class Limits:
         if (
             not no_lower
             or exercise.region != "lower"
-            or exercise.category not in self.settings["planning.lower_body_strength_categories"]
+            or exercise.category not in self.settings.planning.lower_body_strength_categories
         ):
             return None
         for limit in no_lower:

@@ -3,9 +3,7 @@ the warnings, the constraints and the alternatives that lost."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from engine.contract.models import (
     Alternative,
@@ -26,6 +24,7 @@ from engine.core.planner.progressions import progressions, settled_progressions
 from engine.core.planner.sessions import session_for
 from engine.core.strength import OneRepMax
 from engine.knowledge.base import KnowledgeBase
+from engine.rulebook.engine_settings import EngineSettings
 
 
 @dataclass
@@ -46,7 +45,7 @@ class Planner:
         self,
         request: EvaluationRequest,
         kb: KnowledgeBase,
-        settings: Mapping[str, Any],
+        settings: EngineSettings,
         conclusions: Conclusions,
         hiit_last_7_days: int,
         one_rep_maxes: dict[str, OneRepMax],

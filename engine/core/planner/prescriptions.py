@@ -127,7 +127,7 @@ def apply_loads(
         if choice.kg is not None:
             item.load_basis = f"{fmt_value(cap)}% of {one_rep_max.basis()}"
             return
-    item.effort_target = str(ctx.settings["load.without_one_rep_max_note"])
+    item.effort_target = ctx.settings.load.without_one_rep_max_note
 
 
 def _apply_progression(

@@ -8,7 +8,6 @@ from engine.core.planner.context import PlanContext
 from engine.core.planner.filling import build_block, include_blocks, program_blocks
 from engine.core.planner.hiit import hiit_block
 from engine.core.runtime import Conclusion
-from engine.rulebook.engine_settings import CARDIO_KINDS
 from engine.rulebook.facts import ProposalFact
 
 SESSION_TITLES = {
@@ -75,11 +74,11 @@ def session_for(ctx: PlanContext, proposal: Conclusion[ProposalFact] | None) -> 
 
 def mobility_blocks(ctx: PlanContext) -> list[SessionBlock]:
     """The mobility blocks of the program the settings name for a mobility day."""
-    program = ctx.kb.programs.get(ctx.settings["mobility.program"])
+    program = ctx.kb.programs.get(ctx.settings.mobility.program)
     if program is None:
         return []
     variant = program.variant(program.default_variant)
-    roles = set(ctx.settings["mobility.block_roles"])
+    roles = set(ctx.settings.mobility.block_roles)
     blocks = [
         build_block(ctx, block, f"Mobility: {block.name}", set())
         for block in variant.blocks
@@ -90,11 +89,10 @@ def mobility_blocks(ctx: PlanContext) -> list[SessionBlock]:
 
 def cardio_block(ctx: PlanContext, kind: str) -> SessionBlock:
     """A run or cross-training: its length and how to do it, from the settings."""
-    if kind not in CARDIO_KINDS:  # a session kind proposed without a program: a bare block
+    cardio = ctx.settings.run.session(kind)
+    if cardio is None:  # a session kind proposed without a program: a bare block
         return SessionBlock(name=SESSION_TITLES[kind], role="run")
-    minutes = ctx.settings[f"run.{kind}_minutes"]
-    note = ctx.settings[f"run.{kind}_note"]
-    notes = [note] if note else []
-    if minutes:
-        notes.insert(0, f"{minutes} minutes")
+    notes = [cardio.note] if cardio.note else []
+    if cardio.minutes:
+        notes.insert(0, f"{cardio.minutes} minutes")
     return SessionBlock(name=SESSION_TITLES[kind], role="run", notes=notes)

@@ -214,7 +214,7 @@ def _season_lines(
     evaluator: Evaluator, specs: Sequence[SeasonInvariantSpec], season: GeneratedSeason
 ) -> tuple[dict[str, list[str]], list[SeasonDay]]:
     days = simulate(evaluator, season.athlete, season.start, season.scripts)
-    settings = evaluator.ruleset.settings
+    settings = evaluator.ruleset.engine_settings
     return {
         spec.id: SEASON_PROPERTIES[spec.property](days, evaluator.kb, settings) for spec in specs
     }, days

@@ -9,7 +9,7 @@ readable lines naming the day (none: it holds).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from engine.contract.models import EvaluationRequest, Recommendation, SessionLog
@@ -18,9 +18,10 @@ from engine.core.evaluator import REPEATED, Evaluator
 from engine.core.features import QUALITY_KINDS
 from engine.core.strength import one_rep_maxes
 from engine.knowledge.base import KnowledgeBase
+from engine.rulebook.engine_settings import EngineSettings
 from engine.ruletools.season.simulate import SeasonDay
 
-SeasonProperty = Callable[[Sequence[SeasonDay], KnowledgeBase, Mapping[str, Any]], list[str]]
+SeasonProperty = Callable[[Sequence[SeasonDay], KnowledgeBase, EngineSettings], list[str]]
 
 
 def _label(day: SeasonDay) -> str:
@@ -37,12 +38,12 @@ def _is_hiit_session(rec: Recommendation, kb: KnowledgeBase) -> bool:
 
 
 def hiit_in_any_7_days(
-    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: EngineSettings
 ) -> list[str]:
     """No HIIT is recommended that makes any 7 days hold more intense sessions than the cap
     (intense as the engine counts them: HIIT, conditioning, and speed sessions by default)."""
     classifier = SessionClassifier.from_kb(kb, settings)
-    cap = int(settings["hiit.max_per_7_days"])
+    cap = settings.hiit.max_per_7_days
     logged = [(day, day.logged) for day in days if day.logged is not None]
     lines = []
     for day in days:
@@ -60,14 +61,14 @@ def hiit_in_any_7_days(
 
 
 def hiit_only_when_ready(
-    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: EngineSettings
 ) -> list[str]:
     """No HIIT below the readiness gate or on a high-stress day."""
     lines = []
     for day in days:
         checkin = day.request.checkin
-        low = checkin.recovery_pct < int(settings["hiit.readiness_min_pct"])
-        stressed = checkin.life_stress >= int(settings["stress.high_min"])
+        low = checkin.recovery_pct < settings.hiit.readiness_min_pct
+        stressed = checkin.life_stress >= settings.stress.high_min
         rec = day.recommendation
         if (low or stressed) and (rec.hiit.allowed or _is_hiit_session(rec, kb)):
             why = "recovery below the gate" if low else "high life stress"
@@ -76,11 +77,11 @@ def hiit_only_when_ready(
 
 
 def _lower_body_strength(
-    rec: Recommendation, kb: KnowledgeBase, settings: Mapping[str, Any], loaded: bool = False
+    rec: Recommendation, kb: KnowledgeBase, settings: EngineSettings, loaded: bool = False
 ) -> list[str]:
     """The lower-body strength exercises of the day's session (only those with an external
     load when ``loaded``)."""
-    categories = settings["planning.lower_body_strength_categories"]
+    categories = settings.planning.lower_body_strength_categories
     return [
         item.id
         for block in rec.session.blocks
@@ -93,11 +94,11 @@ def _lower_body_strength(
 
 
 def loaded_lower_body_spacing(
-    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: EngineSettings
 ) -> list[str]:
     """No two sessions that load the legs closer than ``schedule.lower_body_gap_hours``: never
     on consecutive days, and never twice on one day."""
-    gap = int(settings["schedule.lower_body_gap_hours"])
+    gap = settings.schedule.lower_body_gap_hours
     previous: tuple[SeasonDay, list[str]] | None = None
     lines = []
     for day in days:
@@ -117,14 +118,14 @@ def loaded_lower_body_spacing(
 
 
 def failed_hiit_recovery_carries_over(
-    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: EngineSettings
 ) -> list[str]:
     """A HIIT session after an intense session that was not recovered from is eased (rest of
     at least ``hiit.toned_down_rest_s``), whatever intense work without recovery signals (a
     quality run, a conditioning circuit) came in between: the last session that recorded its
     recovery decides."""
     classifier = SessionClassifier.from_kb(kb, settings)
-    eased = int(settings["hiit.toned_down_rest_s"])
+    eased = settings.hiit.toned_down_rest_s
     evidence: SessionLog | None = None
     lines = []
     for day in days:
@@ -143,10 +144,10 @@ def failed_hiit_recovery_carries_over(
 
 
 def lower_body_before_quality(
-    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: EngineSettings
 ) -> list[str]:
     """No lower-body strength within the gap before a quality or long run the athlete ran."""
-    gap = int(settings["schedule.quality_gap_hours"])
+    gap = settings.schedule.quality_gap_hours
     runs = [day.logged for day in days if day.logged and day.logged.kind in QUALITY_KINDS]
     lines = []
     for day in days:
@@ -176,14 +177,14 @@ def _stage_logs(logs: Sequence[SessionLog], stage: str, since: dt.date) -> list[
 
 
 def ladder_advance_earned(
-    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: EngineSettings
 ) -> list[str]:
     """An advance comes only after the stage's minimum weeks and on rated, clean, easy sessions:
     the last ``ladder.sessions_for_gate`` rated logs of the stage held posture and felt easy, and
     no log in the recent window lost posture."""
-    needed = int(settings["ladder.sessions_for_gate"])
-    window = int(settings["ladder.recent_window_days"])
-    default_weeks = int(settings["ladder.default_min_weeks"])
+    needed = settings.ladder.sessions_for_gate
+    window = settings.ladder.recent_window_days
+    default_weeks = settings.ladder.default_min_weeks
     logs: list[SessionLog] = []
     lines = []
     for day in days:
@@ -221,7 +222,7 @@ def ladder_advance_earned(
 
 
 def includes_on_the_card(
-    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: EngineSettings
 ) -> list[str]:
     """Every rule that adds work (an ``include``) shows on the card: the work is in the
     session, or a note on the card says why it is not done today and the trace says the same
@@ -276,7 +277,7 @@ def _shows(concluded: str, rule: str, rec: Recommendation) -> bool:
 
 
 def every_firing_leaves_a_mark(
-    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: EngineSettings
 ) -> list[str]:
     """Every rule in the trace changed something: each thing it concluded is a proposal among
     the alternatives, a constraint, a warning, the ladder decision, work or a note on the card,
@@ -301,11 +302,11 @@ def every_firing_leaves_a_mark(
 
 
 def fallback_ends(
-    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: EngineSettings
 ) -> list[str]:
     """A program exercise swapped for last week's variation comes back once that variation has
     gone well ``fallback.clean_sessions_to_return`` times: no fallback outlives the setting."""
-    needed = int(settings["fallback.clean_sessions_to_return"])
+    needed = settings.fallback.clean_sessions_to_return
     logs: list[SessionLog] = []
     lines = []
     for day in days:
@@ -342,7 +343,7 @@ def fallback_ends(
 
 
 def loads_within_caps(
-    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: Mapping[str, Any]
+    days: Sequence[SeasonDay], kb: KnowledgeBase, settings: EngineSettings
 ) -> list[str]:
     """The texts' % of 1RM are caps: a load that went up is at most the card's % of the
     athlete's 1RM that day (entered, or estimated from the sets logged before it), and a load

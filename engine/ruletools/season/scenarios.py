@@ -271,7 +271,7 @@ def expectation_failures(
     """What does not hold of one expectation over the season, as readable lines."""
     if expectation.holds is not None:
         prop = SEASON_PROPERTIES[expectation.holds]
-        return prop(days, evaluator.kb, evaluator.ruleset.settings)[:5]
+        return prop(days, evaluator.kb, evaluator.ruleset.engine_settings)[:5]
     docs = [day_document(day) for day in days]
     if (turns := expectation.program_turns) is not None:
         lines = []

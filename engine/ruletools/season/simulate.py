@@ -145,7 +145,7 @@ def simulate(
     }
     logs = list(history)
     days: list[SeasonDay] = []
-    lookahead = week_lookahead_days(evaluator.ruleset.settings)
+    lookahead = week_lookahead_days(evaluator.ruleset.engine_settings)
     for index, script in enumerate(scripts):
         today = start + dt.timedelta(days=index)
         recent = [log for log in logs if (today - log.date).days < HISTORY_DAYS]
