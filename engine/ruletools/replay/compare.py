@@ -9,7 +9,7 @@ same.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -104,78 +104,148 @@ def _progressions(recommendation: Recommendation) -> dict[str, str]:
     }
 
 
+# One category's change as (before, after) text, or None when it did not change.
+_Change = tuple[str, str] | None
+_Check = Callable[[Recommendation, Recommendation], _Change]
+
+
+def _session_kind(before: Recommendation, after: Recommendation) -> _Change:
+    b, a = before.session, after.session
+    return None if b.kind == a.kind else (b.kind, a.kind)
+
+
+def _intensity(before: Recommendation, after: Recommendation) -> _Change:
+    b, a = before.session, after.session
+    return None if b.intensity == a.intensity else (b.intensity, a.intensity)
+
+
+def _program(before: Recommendation, after: Recommendation) -> _Change:
+    b, a = before.session, after.session
+    if (b.program, b.variant) == (a.program, a.variant):
+        return None
+    return (
+        "/".join(filter(None, (b.program, b.variant))) or "none",
+        "/".join(filter(None, (a.program, a.variant))) or "none",
+    )
+
+
+def _hiit_allowed(before: Recommendation, after: Recommendation) -> _Change:
+    if before.hiit.allowed == after.hiit.allowed:
+        return None
+    yes_no = {True: "allowed", False: "not allowed"}
+    return yes_no[before.hiit.allowed], yes_no[after.hiit.allowed]
+
+
+def _hiit_dose(before: Recommendation, after: Recommendation) -> _Change:
+    """Only when HIIT is allowed (or not) on both sides: a dose next to a changed decision
+    says nothing more."""
+    b, a = before.hiit, after.hiit
+    if b.allowed != a.allowed or (b.work_s, b.rest_s) == (a.work_s, a.rest_s):
+        return None
+    return f"{b.work_s} s work / {b.rest_s} s rest", f"{a.work_s} s work / {a.rest_s} s rest"
+
+
+def _exercise_set(before: Recommendation, after: Recommendation) -> _Change:
+    ex_b, ex_a = _exercises(before.session), _exercises(after.session)
+    removed = [key for key in ex_b if key not in ex_a]
+    added = [key for key in ex_a if key not in ex_b]
+    if not (removed or added):
+        return None
+    return ", ".join(removed) or "-", ", ".join(added) or "-"
+
+
+def _common_exercises(
+    before: Recommendation, after: Recommendation, text: Callable[[PrescribedExercise], str]
+) -> _Change:
+    """The first exercise in both sessions whose ``text`` differs."""
+    ex_b, ex_a = _exercises(before.session), _exercises(after.session)
+    common = [key for key in ex_b if key in ex_a]
+    return _first_difference((key, text(ex_b[key]), text(ex_a[key])) for key in common)
+
+
+def _loads(before: Recommendation, after: Recommendation) -> _Change:
+    return _common_exercises(before, after, _load)
+
+
+def _doses(before: Recommendation, after: Recommendation) -> _Change:
+    return _common_exercises(before, after, _dose)
+
+
+def _details(before: Session, after: Session) -> tuple[str, str]:
+    """What else differs between two sessions: the first note only one of them has, or, with
+    the same notes, the blocks."""
+    notes_b, notes_a = _notes(before), _notes(after)
+    only_b = next((note for note in notes_b if note not in notes_a), None)
+    only_a = next((note for note in notes_a if note not in notes_b), None)
+    if only_b is None and only_a is None:
+        return "blocks as before", "blocks rearranged or re-dosed"
+    return _short(only_b or "-"), _short(only_a or "-")
+
+
+def _progression_changes(before: Recommendation, after: Recommendation) -> _Change:
+    prog_b, prog_a = _progressions(before), _progressions(after)
+    if prog_b == prog_a:
+        return None
+    ladders = [
+        key for key in dict.fromkeys([*prog_b, *prog_a]) if prog_b.get(key) != prog_a.get(key)
+    ]
+    return (
+        "; ".join(f"{key}: {prog_b.get(key, 'none')}" for key in ladders),
+        "; ".join(f"{key}: {prog_a.get(key, 'none')}" for key in ladders),
+    )
+
+
+def _warnings(before: Recommendation, after: Recommendation) -> _Change:
+    warn_b = [item.code for item in before.warnings]
+    warn_a = [item.code for item in after.warnings]
+    if sorted(warn_b) == sorted(warn_a):
+        return None
+    return ", ".join(warn_b) or "none", ", ".join(warn_a) or "none"
+
+
+# The checks in report order. "details" comes between the two groups, and only when the
+# sessions differ in a way none of the session's own categories names.
+_SESSION_CHECKS: tuple[tuple[str, _Check], ...] = (
+    ("session_kind", _session_kind),
+    ("intensity", _intensity),
+    ("program", _program),
+    ("hiit_allowed", _hiit_allowed),
+    ("hiit_dose", _hiit_dose),
+    ("exercises", _exercise_set),
+    ("loads", _loads),
+    ("dose", _doses),
+)
+_DECISION_CHECKS: tuple[tuple[str, _Check], ...] = (
+    ("progressions", _progression_changes),
+    ("warnings", _warnings),
+)
+_SESSION_CATEGORIES = frozenset(
+    {"session_kind", "intensity", "program", "exercises", "loads", "dose", "details"}
+)
+
+
+def _changes(
+    checks: tuple[tuple[str, _Check], ...], before: Recommendation, after: Recommendation
+) -> list[tuple[str, str, str]]:
+    return [
+        (category, *change)
+        for category, check in checks
+        if (change := check(before, after)) is not None
+    ]
+
+
 def diff_recommendations(
     before: Recommendation, after: Recommendation
 ) -> list[tuple[str, str, str]]:
     """What differs between two recommendations for the same request: (category, before,
     after) for each category of :data:`CATEGORIES` that changed."""
-    out: list[tuple[str, str, str]] = []
-    b, a = before.session, after.session
-    if b.kind != a.kind:
-        out.append(("session_kind", b.kind, a.kind))
-    if b.intensity != a.intensity:
-        out.append(("intensity", b.intensity, a.intensity))
-    if (b.program, b.variant) != (a.program, a.variant):
-        out.append(
-            (
-                "program",
-                "/".join(filter(None, (b.program, b.variant))) or "none",
-                "/".join(filter(None, (a.program, a.variant))) or "none",
-            )
-        )
-    if before.hiit.allowed != after.hiit.allowed:
-        yes_no = {True: "allowed", False: "not allowed"}
-        out.append(("hiit_allowed", yes_no[before.hiit.allowed], yes_no[after.hiit.allowed]))
-    elif (before.hiit.work_s, before.hiit.rest_s) != (after.hiit.work_s, after.hiit.rest_s):
-        out.append(
-            (
-                "hiit_dose",
-                f"{before.hiit.work_s} s work / {before.hiit.rest_s} s rest",
-                f"{after.hiit.work_s} s work / {after.hiit.rest_s} s rest",
-            )
-        )
-    ex_b, ex_a = _exercises(b), _exercises(a)
-    removed = [key for key in ex_b if key not in ex_a]
-    added = [key for key in ex_a if key not in ex_b]
-    if removed or added:
-        out.append(("exercises", ", ".join(removed) or "-", ", ".join(added) or "-"))
-    common = [key for key in ex_b if key in ex_a]
-    loads = _first_difference((key, _load(ex_b[key]), _load(ex_a[key])) for key in common)
-    if loads:
-        out.append(("loads", *loads))
-    doses = _first_difference((key, _dose(ex_b[key]), _dose(ex_a[key])) for key in common)
-    if doses:
-        out.append(("dose", *doses))
-    if b != a and not any(category in _SESSION_CATEGORIES for category, _, _ in out):
-        notes_b, notes_a = _notes(b), _notes(a)
-        only_b = next((note for note in notes_b if note not in notes_a), None)
-        only_a = next((note for note in notes_a if note not in notes_b), None)
-        if only_b is None and only_a is None:
-            out.append(("details", "blocks as before", "blocks rearranged or re-dosed"))
-        else:
-            out.append(("details", _short(only_b or "-"), _short(only_a or "-")))
-    prog_b, prog_a = _progressions(before), _progressions(after)
-    if prog_b != prog_a:
-        ladders = [
-            key for key in dict.fromkeys([*prog_b, *prog_a]) if prog_b.get(key) != prog_a.get(key)
-        ]
-        out.append(
-            (
-                "progressions",
-                "; ".join(f"{key}: {prog_b.get(key, 'none')}" for key in ladders),
-                "; ".join(f"{key}: {prog_a.get(key, 'none')}" for key in ladders),
-            )
-        )
-    warn_b = [item.code for item in before.warnings]
-    warn_a = [item.code for item in after.warnings]
-    if sorted(warn_b) != sorted(warn_a):
-        out.append(("warnings", ", ".join(warn_b) or "none", ", ".join(warn_a) or "none"))
+    out = _changes(_SESSION_CHECKS, before, after)
+    if before.session != after.session and not any(
+        category in _SESSION_CATEGORIES for category, _, _ in out
+    ):
+        out.append(("details", *_details(before.session, after.session)))
+    out.extend(_changes(_DECISION_CHECKS, before, after))
     return out
-
-
-_SESSION_CATEGORIES = frozenset(
-    {"session_kind", "intensity", "program", "exercises", "loads", "dose", "details"}
-)
 
 
 def _by_rule(firings: list[Firing]) -> dict[str, tuple[Conclusion, ...]]:
