@@ -134,8 +134,11 @@ Reps = Annotated[int, Field(ge=0, le=MAX_REPS)]
 class Contract(BaseModel):
     """Base for every public model: strict types, unknown fields refused, finite numbers only."""
 
+    # defer_build: a model's validator is built when it first validates, not at import, so a
+    # command pays only for the models it uses (``today`` validates one Recommendation; the
+    # models a cached knowledge base and rule set unpickle into need no validator at all).
     model_config = ConfigDict(
-        strict=True, extra="forbid", validate_default=True, allow_inf_nan=False
+        strict=True, extra="forbid", validate_default=True, allow_inf_nan=False, defer_build=True
     )
 
 

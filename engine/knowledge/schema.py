@@ -27,7 +27,9 @@ SourceIds = Annotated[list[KbId], Field(min_length=1)]
 
 
 class KbModel(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid")
+    # defer_build: built when a knowledge-base file is first validated; a knowledge base from
+    # the per-user cache is unpickled without one, so commands start without building any.
+    model_config = ConfigDict(strict=True, extra="forbid", defer_build=True)
 
 
 # --- sources and defaults ----------------------------------------------------------------------

@@ -27,7 +27,9 @@ RESERVED_KEYS = frozenset({"sid", "id", "type"})
 
 
 class FactModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # defer_build: built when a fact type first validates (in an evaluation), not at import:
+    # commands that only show a stored card never pay for them.
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
 
 # --- input facts ---------------------------------------------------------------------------------

@@ -43,7 +43,9 @@ TELL_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
 
 
 class SpecModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+    # defer_build: built when a rule file is first validated; a rule set from the per-user
+    # cache is unpickled without one, so commands start without building any.
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True, defer_build=True)
 
 
 class SettingRef(SpecModel):
