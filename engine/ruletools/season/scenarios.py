@@ -262,81 +262,118 @@ def _windows(days: Sequence[SeasonDay], width: int) -> Iterator[Sequence[SeasonD
         yield days[start : start + width]
 
 
+def _program_turns(
+    turns: ProgramTurns, days: Sequence[SeasonDay], enrolled: Sequence[str]
+) -> list[str]:
+    lines = []
+    for window in _windows(days, turns.within_days):
+        had = {day.recommendation.session.program for day in window}
+        missing = next((p for p in turns.programs or enrolled if p not in had), None)
+        if missing is not None:
+            lines.append(
+                f"{missing} is not the day's program on days {window[0].number}-{window[-1].number}"
+            )
+    return lines[:3]
+
+
+def _exercise_returns(back: ExerciseReturns, days: Sequence[SeasonDay]) -> list[str]:
+    if any(_in_session(d, back.exercise) for d in days if back.after_day < d.number <= back.by_day):
+        return []
+    return [f"{back.exercise} is in no session on days {back.after_day + 1}-{back.by_day}"]
+
+
+def _exercise_absent(absent: ExerciseAbsent, days: Sequence[SeasonDay]) -> list[str]:
+    hits = [
+        d.number
+        for d in days
+        if absent.from_day <= d.number <= absent.to_day and _in_session(d, absent.exercise)
+    ]
+    return [f"{absent.exercise} is in the session on days {hits}"] if hits else []
+
+
+def _progression(wanted: ProgressionExpect, days: Sequence[SeasonDay]) -> list[str]:
+    if any(
+        _decided(d, wanted.ladder, wanted.action)
+        for d in days
+        if wanted.from_day <= d.number <= wanted.to_day
+    ):
+        return []
+    return [f"no {wanted.action} of {wanted.ladder} on days {wanted.from_day}-{wanted.to_day}"]
+
+
+def _no_progression(never: NoProgression, days: Sequence[SeasonDay]) -> list[str]:
+    hits = [
+        d.number
+        for d in days
+        if d.number < never.before_day and _decided(d, never.ladder, never.action)
+    ]
+    return [f"{never.action} of {never.ladder} on day(s) {hits}"] if hits else []
+
+
+def _each_day(each: EachDay, days: Sequence[SeasonDay]) -> list[str]:
+    lines = []
+    for day in days:
+        if not each.from_day <= day.number <= each.to_day:
+            continue
+        doc = day_document(day)
+        if check(doc, each.when):
+            continue
+        lines += [
+            f"day {day.number} ({day.request.checkin.date}): {line}"
+            for line in check(doc, each.expect)
+        ]
+    return lines[:5]
+
+
+def _count_window(count: Count, total: int, where: str) -> list[str]:
+    """The bounds one window's count of matching days breaks."""
+    lines = []
+    if count.at_least is not None and total < count.at_least:
+        lines.append(f"{total} matching days on {where}, expected at least {count.at_least}")
+    if count.at_most is not None and total > count.at_most:
+        lines.append(f"{total} matching days on {where}, expected at most {count.at_most}")
+    return lines
+
+
+def _count(count: Count, days: Sequence[SeasonDay]) -> list[str]:
+    first, last = count.from_day - 1, min(len(days), count.to_day)
+    matching = [not check(day_document(day), count.when) for day in days[first:last]]
+    width = count.window_days or len(matching)
+    lines = []
+    for start in range(0, max(1, len(matching) - width + 1)):
+        total = sum(matching[start : start + width])
+        where = f"days {first + start + 1}-{first + min(len(matching), start + width)}"
+        lines += _count_window(count, total, where)
+    return lines[:3]
+
+
 def expectation_failures(
     expectation: SeasonExpectation,
     days: Sequence[SeasonDay],
     enrolled: Sequence[str],
     evaluator: Evaluator,
 ) -> list[str]:
-    """What does not hold of one expectation over the season, as readable lines."""
-    if expectation.holds is not None:
-        prop = SEASON_PROPERTIES[expectation.holds]
+    """What does not hold of one expectation over the season, as readable lines. An
+    expectation has exactly one kind (see :class:`SeasonExpectation`); each kind is checked by
+    its own function."""
+    e = expectation
+    if e.holds is not None:
+        prop = SEASON_PROPERTIES[e.holds]
         return prop(days, evaluator.kb, evaluator.ruleset.engine_settings)[:5]
-    docs = [day_document(day) for day in days]
-    if (turns := expectation.program_turns) is not None:
-        lines = []
-        for window in _windows(days, turns.within_days):
-            had = {day.recommendation.session.program for day in window}
-            for program in turns.programs or enrolled:
-                if program not in had:
-                    lines.append(
-                        f"{program} is not the day's program on days "
-                        f"{window[0].number}-{window[-1].number}"
-                    )
-                    break
-        return lines[:3]
-    if (back := expectation.exercise_returns) is not None:
-        if any(
-            _in_session(d, back.exercise) for d in days if back.after_day < d.number <= back.by_day
-        ):
-            return []
-        return [f"{back.exercise} is in no session on days {back.after_day + 1}-{back.by_day}"]
-    if (absent := expectation.exercise_absent) is not None:
-        hits = [
-            d.number
-            for d in days
-            if absent.from_day <= d.number <= absent.to_day and _in_session(d, absent.exercise)
-        ]
-        return [f"{absent.exercise} is in the session on days {hits}"] if hits else []
-    if (wanted := expectation.progression) is not None:
-        if any(
-            _decided(d, wanted.ladder, wanted.action)
-            for d in days
-            if wanted.from_day <= d.number <= wanted.to_day
-        ):
-            return []
-        return [f"no {wanted.action} of {wanted.ladder} on days {wanted.from_day}-{wanted.to_day}"]
-    if (never := expectation.no_progression) is not None:
-        hits = [
-            d.number
-            for d in days
-            if d.number < never.before_day and _decided(d, never.ladder, never.action)
-        ]
-        return [f"{never.action} of {never.ladder} on day(s) {hits}"] if hits else []
-    if (each := expectation.each_day) is not None:
-        lines = []
-        for day, doc in zip(days, docs, strict=True):
-            if not each.from_day <= day.number <= each.to_day or check(doc, each.when):
-                continue
-            lines += [
-                f"day {day.number} ({day.request.checkin.date}): {line}"
-                for line in check(doc, each.expect)
-            ]
-        return lines[:5]
-    count = expectation.count
-    assert count is not None
-    first, last = count.from_day - 1, min(len(days), count.to_day)
-    matching = [not check(doc, count.when) for doc in docs[first:last]]
-    width = count.window_days or len(matching)
-    lines = []
-    for start in range(0, max(1, len(matching) - width + 1)):
-        total = sum(matching[start : start + width])
-        where = f"days {first + start + 1}-{first + min(len(matching), start + width)}"
-        if count.at_least is not None and total < count.at_least:
-            lines.append(f"{total} matching days on {where}, expected at least {count.at_least}")
-        if count.at_most is not None and total > count.at_most:
-            lines.append(f"{total} matching days on {where}, expected at most {count.at_most}")
-    return lines[:3]
+    if e.program_turns is not None:
+        return _program_turns(e.program_turns, days, enrolled)
+    if e.exercise_returns is not None:
+        return _exercise_returns(e.exercise_returns, days)
+    if e.exercise_absent is not None:
+        return _exercise_absent(e.exercise_absent, days)
+    if e.progression is not None:
+        return _progression(e.progression, days)
+    if e.no_progression is not None:
+        return _no_progression(e.no_progression, days)
+    if e.each_day is not None:
+        return _each_day(e.each_day, days)
+    assert e.count is not None
+    return _count(e.count, days)
 
 
 @dataclass(frozen=True)
