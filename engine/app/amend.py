@@ -17,7 +17,8 @@ constraint), the session keeps only the kind's title and a note, never the old k
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from engine.app.amendment import Amendment as Amendment  # where it was defined before
 from engine.contract.errors import InputError, Problem
@@ -29,6 +30,7 @@ from engine.contract.models import (
     PrescribedExercise,
     Recommendation,
     Session,
+    SessionBlock,
 )
 from engine.core.doses import sets_per_round
 from engine.core.evaluator import Evaluator
@@ -36,6 +38,7 @@ from engine.core.loads import owned_load
 from engine.core.planner import Conclusions, Planner
 from engine.core.planner.limits import Broken, Limit, Limits
 from engine.core.planner.sessions import SESSION_TITLES, session_for
+from engine.knowledge.base import KnowledgeBase
 from engine.ruletools.invariants import build_document, evaluate_invariant, invariants_for
 
 
@@ -130,6 +133,139 @@ def _loads(
     return notes, problems
 
 
+@dataclass
+class _Draft:
+    """The session as the amendment's steps leave it, with what they changed and what they
+    refused (all refusals are reported together at the end)."""
+
+    session: Session
+    changes: list[str]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _started(amendment: Amendment, current: Session) -> _Draft:
+    if amendment.session is not None:
+        return _Draft(amendment.session.model_copy(deep=True), ["session replaced from file"])
+    return _Draft(current.model_copy(deep=True), [])
+
+
+def _change_kind(
+    draft: _Draft, amendment: Amendment, evaluator: Evaluator, request: EvaluationRequest
+) -> None:
+    kind = amendment.kind
+    if not kind or kind == draft.session.kind:
+        return
+    if kind not in SESSION_KINDS:
+        draft.problems.append(Problem(f"unknown session kind {kind!r}", field="kind"))
+        return
+    draft.changes.append(f"kind: {draft.session.kind} -> {kind}")
+    draft.session = _rebuilt_for_kind(evaluator, request, kind, amendment.intensity)
+
+
+def _change_intensity(draft: _Draft, intensity: str | None) -> None:
+    if intensity and intensity != draft.session.intensity:
+        draft.changes.append(f"intensity: {draft.session.intensity} -> {intensity}")
+        draft.session.intensity = intensity  # type: ignore[assignment]
+
+
+def _drop(draft: _Draft, exercise_ids: list[str], present: set[str]) -> None:
+    for exercise_id in exercise_ids:
+        if exercise_id not in present:
+            draft.problems.append(Problem(f"{exercise_id!r} is not in the session", field="drop"))
+            continue
+        for block in draft.session.blocks:
+            block.exercises = [item for item in block.exercises if item.id != exercise_id]
+        draft.changes.append(f"dropped {exercise_id}")
+
+
+def _swapped(item: PrescribedExercise, new: str, kb: KnowledgeBase) -> PrescribedExercise:
+    """The coach's exercise in ``item``'s place and dose; the load is the old exercise's, so
+    it goes."""
+    return PrescribedExercise(
+        **{
+            **item.model_dump(),
+            "id": new,
+            "name": kb.exercises[new].name,
+            "load_kg": None,
+            "notes": [f"coach's swap for {item.name}"],
+        }
+    )
+
+
+def _swap(
+    draft: _Draft, swaps: list[tuple[str, str]], present: set[str], kb: KnowledgeBase
+) -> None:
+    for old, new in swaps:
+        if old not in present:
+            draft.problems.append(Problem(f"{old!r} is not in the session", field="swap"))
+            continue
+        if new not in kb.exercises:
+            draft.problems.append(Problem(f"unknown exercise {new!r}", field="swap"))
+            continue
+        for block in draft.session.blocks:
+            block.exercises = [
+                _swapped(item, new, kb) if item.id == old else item for item in block.exercises
+            ]
+        draft.changes.append(f"swapped {old} for {new}")
+
+
+def _set_dose(block: SessionBlock, item: PrescribedExercise, dose: dict[str, Any]) -> list[Problem]:
+    for key, value in dose.items():
+        setattr(item, key, value)
+    if "sets" not in dose:
+        return []
+    # The coach's sets are the session's total; the block holds them per round.
+    try:
+        item.sets = sets_per_round(dose["sets"], block.rounds, "dose", block.name)
+    except InputError as error:
+        return list(error.problems)
+    return []
+
+
+def _dose_text(dose: dict[str, Any], targets: list[tuple[SessionBlock, PrescribedExercise]]) -> str:
+    shown = ", ".join(
+        f"{key.removesuffix('_kg')} {fmt_value(value)}" for key, value in dose.items()
+    )
+    rounds = max(block.rounds for block, _ in targets)
+    if "sets" in dose and rounds > 1:
+        # Say how the total lands on the card, where sets are shown per round.
+        shown += f" in all ({fmt_value(targets[0][1].sets)} in each of {rounds} rounds)"
+    return shown
+
+
+def _change_doses(draft: _Draft, doses: list[tuple[str, dict[str, Any]]]) -> None:
+    for exercise_id, dose in doses:
+        targets = [
+            (block, item)
+            for block in draft.session.blocks
+            for item in block.exercises
+            if item.id == exercise_id
+        ]
+        if not targets:
+            draft.problems.append(Problem(f"{exercise_id!r} is not in the session", field="dose"))
+            continue
+        for block, item in targets:
+            draft.problems += _set_dose(block, item, dose)
+        draft.changes.append(f"dose of {exercise_id}: {_dose_text(dose, targets)}")
+
+
+def _checked(draft: _Draft, evaluator: Evaluator, athlete: AthleteProfile) -> Session:
+    """The draft without its emptied blocks, its loads rounded to what the athlete owns, and
+    validated; InputError with every problem found, the steps' included."""
+    amended = draft.session
+    amended.blocks = [block for block in amended.blocks if block.exercises or block.role == "run"]
+    draft.problems += _exercise_problems(amended, evaluator, athlete)
+    notes, load_problems = _loads(amended, evaluator, athlete)
+    draft.problems += load_problems
+    draft.changes += notes
+    if draft.problems:
+        raise InputError(draft.problems)
+    try:
+        return Session.model_validate(amended.model_dump())
+    except Exception as error:  # a dose outside the model's ranges
+        raise InputError([Problem(str(error), field="session")]) from error
+
+
 def apply_amendment(
     recommendation: Recommendation,
     current: Session,
@@ -139,95 +275,19 @@ def apply_amendment(
 ) -> AmendedSession:
     """The amended session, what changed, and the safety rules it breaks; InputError when the
     changes themselves are invalid (an unknown exercise, a dose out of range ...)."""
-    kb, athlete = evaluator.kb, request.athlete
-    if amendment.session is not None:
-        amended = amendment.session.model_copy(deep=True)
-        changes = ["session replaced from file"]
-    else:
-        amended = current.model_copy(deep=True)
-        changes = []
-    problems: list[Problem] = []
-    if amendment.kind and amendment.kind != amended.kind:
-        if amendment.kind not in SESSION_KINDS:
-            problems.append(Problem(f"unknown session kind {amendment.kind!r}", field="kind"))
-        else:
-            changes.append(f"kind: {amended.kind} -> {amendment.kind}")
-            amended = _rebuilt_for_kind(evaluator, request, amendment.kind, amendment.intensity)
-    if amendment.intensity and amendment.intensity != amended.intensity:
-        changes.append(f"intensity: {amended.intensity} -> {amendment.intensity}")
-        amended.intensity = amendment.intensity  # type: ignore[assignment]
-    present = {item.id for block in amended.blocks for item in block.exercises}
-    for exercise_id in amendment.drop:
-        if exercise_id not in present:
-            problems.append(Problem(f"{exercise_id!r} is not in the session", field="drop"))
-            continue
-        for block in amended.blocks:
-            block.exercises = [item for item in block.exercises if item.id != exercise_id]
-        changes.append(f"dropped {exercise_id}")
-    for old, new in amendment.swap:
-        if old not in present:
-            problems.append(Problem(f"{old!r} is not in the session", field="swap"))
-            continue
-        if new not in kb.exercises:
-            problems.append(Problem(f"unknown exercise {new!r}", field="swap"))
-            continue
-        for block in amended.blocks:
-            block.exercises = [
-                PrescribedExercise(
-                    **{
-                        **item.model_dump(),
-                        "id": new,
-                        "name": kb.exercises[new].name,
-                        "load_kg": None,
-                        "notes": [f"coach's swap for {item.name}"],
-                    }
-                )
-                if item.id == old
-                else item
-                for item in block.exercises
-            ]
-        changes.append(f"swapped {old} for {new}")
-    for exercise_id, dose in amendment.dose:
-        targets = [
-            (block, item)
-            for block in amended.blocks
-            for item in block.exercises
-            if item.id == exercise_id
-        ]
-        if not targets:
-            problems.append(Problem(f"{exercise_id!r} is not in the session", field="dose"))
-            continue
-        for block, item in targets:
-            for key, value in dose.items():
-                setattr(item, key, value)
-            if "sets" in dose:
-                # The coach's sets are the session's total; the block holds them per round.
-                try:
-                    item.sets = sets_per_round(dose["sets"], block.rounds, "dose", block.name)
-                except InputError as error:
-                    problems += error.problems
-        shown = ", ".join(
-            f"{key.removesuffix('_kg')} {fmt_value(value)}" for key, value in dose.items()
-        )
-        rounds = max(block.rounds for block, _ in targets)
-        if "sets" in dose and rounds > 1:
-            # Say how the total lands on the card, where sets are shown per round.
-            shown += f" in all ({fmt_value(targets[0][1].sets)} in each of {rounds} rounds)"
-        changes.append(f"dose of {exercise_id}: {shown}")
-    amended.blocks = [block for block in amended.blocks if block.exercises or block.role == "run"]
-    problems += _exercise_problems(amended, evaluator, athlete)
-    notes, load_problems = _loads(amended, evaluator, athlete)
-    problems += load_problems
-    changes += notes
-    if problems:
-        raise InputError(problems)
-    try:
-        validated = Session.model_validate(amended.model_dump())
-    except Exception as error:  # a dose outside the model's ranges
-        raise InputError([Problem(str(error), field="session")]) from error
+    draft = _started(amendment, current)
+    _change_kind(draft, amendment, evaluator, request)
+    _change_intensity(draft, amendment.intensity)
+    # What a drop or a swap may name: the session before either (a swap of a dropped exercise
+    # is accepted and changes nothing).
+    present = {item.id for block in draft.session.blocks for item in block.exercises}
+    _drop(draft, amendment.drop, present)
+    _swap(draft, amendment.swap, present, evaluator.kb)
+    _change_doses(draft, amendment.dose)
+    validated = _checked(draft, evaluator, request.athlete)
     breaches = constraint_breaches(recommendation, validated, evaluator)
     breaches += invariant_breaches(recommendation, validated, evaluator, request)
-    return AmendedSession(validated, changes, breaches)
+    return AmendedSession(validated, draft.changes, breaches)
 
 
 def _rule_summary(recommendation: Recommendation, rule: str) -> str:
