@@ -18,13 +18,15 @@ import datetime as dt
 from typing import Any
 
 from engine.app.accounts import Principal
+from engine.app.athlete_card import AthleteCard, CardWords
 from engine.app.athlete_day import TodayCard, today_card
 from engine.app.athlete_zone import athlete_today
 from engine.app.checkin import CheckInResult, check_in
 from engine.app.coach_view import AthleteHistory, coach_history
 from engine.app.done import adjust_logged, done_as_recommended, logged_today
-from engine.app.review import Amendment, Decided, QueueItem, amend, approve, queue, reject
+from engine.app.review import Amendment, Decided, amend, approve, reject
 from engine.app.review_view import ReviewDetail, review_detail
+from engine.app.today import today_athlete_card
 from engine.app.triage import TriagePage, triage
 from engine.app.week import WeekPlan, plan_week
 from engine.app.words import Namer
@@ -75,34 +77,6 @@ def _see_recommendation(store: Store, principal: Principal, recommendation_id: i
 
 def visible_athletes(principal: Principal) -> list[str]:
     return sorted(principal.athletes)
-
-
-def visible_queue(
-    store: Store,
-    evaluator: Evaluator,
-    principal: Principal,
-    status: str,
-    athlete_id: str | None,
-    limit: int | None = None,
-    offset: int = 0,
-) -> list[QueueItem]:
-    """One page of the review queue (oldest first) over the athletes the principal may see, of
-    one status or ``all``, each flagged when its calendar runs moved since the check-in."""
-    if not principal.is_coach:
-        raise Forbidden("the review is for coaches; your day is at /today")
-    if athlete_id is not None:
-        _see_athlete(principal, athlete_id)
-    # The coach's access is a condition of the query and the page is cut in SQL, not out of
-    # everyone's queue in Python.
-    return queue(
-        store,
-        None if status == "all" else status,
-        athlete_id,
-        limit=limit,
-        offset=offset,
-        settings=evaluator.ruleset.engine_settings,
-        athletes=frozenset(principal.athletes),
-    )
 
 
 def visible_triage(
@@ -187,6 +161,15 @@ def visible_today(
 ) -> TodayCard | None:
     _see_athlete(principal, athlete_id)
     return today_card(store, athlete_id, day)
+
+
+def visible_athlete_card(
+    store: Store, principal: Principal, athlete_id: str, day: dt.date, words: CardWords
+) -> AthleteCard | None:
+    """The athlete's card of ``day`` (the JSON ``today --format json`` prints), or None when
+    they have not checked in that day."""
+    _see_athlete(principal, athlete_id)
+    return today_athlete_card(store, athlete_id, day, words)
 
 
 def visible_checkins(

@@ -1,6 +1,6 @@
-"""The coach's review: the queue, the decisions, and what they tell us about the rules.
+"""The coach's review: the decisions, and what they tell us about the rules (the queue to
+judge is the triage, :mod:`engine.app.triage`).
 
-- ``queue``: recommendations to judge, oldest pending first, with flags that need attention.
 - ``approve`` / ``amend`` / ``reject``: one decision each, recorded in the audit log. An
   approved ladder decision moves the athlete's stage (or says why it no longer can); an
   amendment is held to the day's safety rules (:mod:`engine.app.amend`).
@@ -16,126 +16,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from engine.app.amendment import Amendment
-from engine.app.calendar import runs_moved
 from engine.app.errors import Breach
 from engine.app.ladders import apply_moves
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import (
     EvaluationRequest,
-    Session,
 )
-from engine.rulebook.engine_settings import EngineSettings
-from engine.storage.calendar import checkin_upcoming, entries_of
 from engine.storage.firings import override_changes, rejection_reasons_by_rule, statuses_by_rule
-from engine.storage.listing import (
-    CURRENT,
-    RecommendationDigest,
-    RecommendationFilter,
-    count_recommendations,
-    recommendation_digests,
-)
 from engine.storage.reviews import REASON_CODES, Decision, ReviewEvent, ReviewStore
 from engine.storage.store import Store
 
-if TYPE_CHECKING:  # deciding imports the engine; listing the queue does not
+if TYPE_CHECKING:  # deciding imports the engine; the rule statistics do not
     from engine.core.evaluator import Evaluator
 
 __all__ = ["REASON_CODES", "Amendment", "Decided", "ReviewEvent", "amend", "approve", "reject"]
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    recommendation: RecommendationDigest
-    summary: str
-    flags: list[str]
-
-
-def attention_flags(digest: RecommendationDigest) -> list[str]:
-    """What a coach should look at first."""
-    flags = []
-    if digest.pain_areas:
-        flags.append(f"pain: {', '.join(digest.pain_areas)}")
-    if not digest.hiit_allowed and digest.planned == "hiit":
-        flags.append("HIIT blocked")
-    for progression in digest.progressions:
-        if progression.action in {"advance", "regress"}:
-            flags.append(f"{progression.ladder} {progression.action}")
-    if "severe_pain" in digest.warning_codes:
-        flags.append("severe pain")
-    return flags
-
-
-def session_summary(session: Session) -> str:
-    return _summary(session.kind, session.program, session.intensity)
-
-
-def _summary(kind: str, program: str | None, intensity: str) -> str:
-    return f"{kind}{f' {program}' if program else ''} ({intensity})"
-
-
-def _queue_filter(
-    status: str | None,
-    athlete_id: str | None,
-    since: dt.date | None,
-    until: dt.date | None,
-    athletes: frozenset[str] | None = None,
-) -> RecommendationFilter:
-    return RecommendationFilter(status or CURRENT, athlete_id, since, until, athletes)
-
-
-def queue(
-    store: Store,
-    status: str | None = "pending",
-    athlete_id: str | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-    settings: EngineSettings | None = None,
-    athletes: frozenset[str] | None = None,
-) -> list[QueueItem]:
-    """One page of the queue (``status`` None: every status but superseded), oldest first.
-
-    Filtered, ordered and paged in the database; only the fields a queue line shows are read.
-    With the rule settings, each item is also flagged when its calendar runs have moved since
-    the check-in (the settings say how far ahead the scheduling rules look).
-    """
-    which = _queue_filter(status, athlete_id, since, until, athletes)
-    items = [
-        QueueItem(
-            digest,
-            _summary(digest.session_kind, digest.session_program, digest.session_intensity),
-            attention_flags(digest),
-        )
-        for digest in recommendation_digests(store, which, limit, offset)
-    ]
-    if settings is not None:
-        # A run moved in the calendar since the check-in: the plan may no longer fit the week.
-        evaluated_with = checkin_upcoming(store, [item.recommendation.id for item in items])
-        # One calendar read for the page, not one per item.
-        calendars = entries_of(store, sorted({item.recommendation.athlete_id for item in items}))
-        for item in items:
-            digest = item.recommendation
-            moved = runs_moved(
-                calendars.get(digest.athlete_id, []),
-                settings,
-                digest.date,
-                evaluated_with.get(digest.id, []),
-            )
-            if moved:
-                item.flags.append(f"calendar changed: {', '.join(moved)}")
-    return items
-
-
-def queue_size(
-    store: Store,
-    status: str | None = "pending",
-    athlete_id: str | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> int:
-    """How many recommendations the same :func:`queue` filter matches, over all pages."""
-    return count_recommendations(store, _queue_filter(status, athlete_id, since, until))
 
 
 @dataclass(frozen=True)

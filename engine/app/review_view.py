@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from engine.app.readable import readable_feature
 from engine.calendar.expand import runs_between
@@ -62,19 +62,42 @@ class ReviewDetail(BaseModel):
         """The session the athlete sees: the coach's amendment when there is one."""
         return self.amended_session or self.recommendation.session
 
+    def json_view(self) -> ReviewJson:
+        return ReviewJson(
+            id=self.id,
+            athlete=self.athlete_id,
+            date=self.date,
+            status=self.status,
+            rules_version=self.rules_version,
+            coach_note=self.coach_note,
+            amended_session=self.amended_session,
+            checkin=self.checkin,
+            recommendation=self.recommendation,
+            sources=self.sources,
+            events=self.events,
+        )
+
     def as_json(self) -> dict[str, Any]:
-        """The JSON shape ``review show --format json`` prints."""
-        return {
-            "id": self.id,
-            "status": self.status,
-            "coach_note": self.coach_note,
-            "amended_session": (
-                self.amended_session.model_dump(mode="json") if self.amended_session else None
-            ),
-            "checkin": self.checkin,
-            "recommendation": self.recommendation.model_dump(mode="json", by_alias=True),
-            "events": [event.model_dump(mode="json", by_alias=True) for event in self.events],
-        }
+        return self.json_view().model_dump(mode="json", by_alias=True)
+
+
+class ReviewJson(BaseModel):
+    """Everything behind one recommendation, as JSON: ``review show --format json`` and the
+    API's ``GET /api/recommendations/{id}`` both give this model, so they cannot drift apart."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int
+    athlete: str
+    date: dt.date
+    status: str
+    rules_version: str = Field(description="the rules the recommendation was made with")
+    coach_note: str | None
+    amended_session: Session | None = Field(description="the coach's session, when amended")
+    checkin: dict[str, Any]
+    recommendation: Recommendation = Field(description="as the engine made it, with its reasons")
+    sources: dict[str, str] = Field(description="each cited source, described")
+    events: list[ReviewEvent] = Field(description="the decisions, oldest first")
 
 
 def review_detail(store: Store, kb: KnowledgeBase, recommendation_id: int) -> ReviewDetail:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
 from engine.app.athlete_zone import today_in, zone_named
 from engine.app.calendar import runs_moved
 from engine.app.words import area_words, intensity_words, kind_words
@@ -45,19 +47,27 @@ def _words(entity_id: str) -> str:
     return entity_id.replace("_", " ")
 
 
-@dataclass(frozen=True)
-class TriageItem:
+class TriageItem(BaseModel):
+    """One row of the triage; its JSON (``review list --format json`` and the API's
+    ``GET /api/recommendations``) is this model's, so the two cannot drift apart."""
+
+    model_config = ConfigDict(frozen=True)
+
     id: int
-    athlete_id: str
+    athlete_id: str = Field(serialization_alias="athlete")
     date: dt.date
     status: str
-    readiness: str  # the check-in in numbers
-    session: str  # the session in words
-    flags: list[str]  # what needs attention, in words
+    readiness: str = Field(description="the check-in in numbers")
+    session: str = Field(description="the session in words")
+    flags: list[str] = Field(description="what needs attention, in words")
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def attention(self) -> bool:
         return bool(self.flags)
+
+    def as_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
 
     @property
     def one_click(self) -> bool:

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, select
 
 from engine.storage.schema import RecommendationRow
 from engine.storage.store import Store
@@ -120,9 +120,3 @@ def recommendation_digests(
     with store.reading() as session:
         query = _page(select(*_FIELDS).where(*_conditions(which)), limit, offset)
         return [_digest(row) for row in session.execute(query)]
-
-
-def count_recommendations(store: Store, which: RecommendationFilter) -> int:
-    with store.reading() as session:
-        query = select(func.count()).select_from(_ROW).where(*_conditions(which))
-        return int(session.execute(query).scalar_one())

@@ -49,7 +49,9 @@ class ReviewEvent(BaseModel):
 
     @field_serializer("at")
     def _at_seconds(self, value: dt.datetime) -> str:
-        return value.isoformat(timespec="seconds")
+        # Stored as naive UTC; RFC 3339 (and a reader in another zone) needs the offset.
+        aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return aware.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Text views of the coach's review: the queue, one recommendation in full, decisions, the
+"""Text views of the coach's review: one recommendation in full, decisions, the
 audit trail and the per-rule statistics."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from engine.app.review import Decided, QueueItem, ReviewEvent, RuleStats
+from engine.app.review import Decided, ReviewEvent, RuleStats
 from engine.app.review_view import ReviewDetail
 from engine.app.words import concluded_words, reason_words
 from engine.contract.formatting import fmt_value, plural
@@ -15,29 +15,6 @@ from engine.views.cards import matched_text
 
 if TYPE_CHECKING:  # the card is built by review show only; review list imports this module
     from engine.app.review_card import ReviewCard
-
-
-def queue_line(item: QueueItem) -> str:
-    stored = item.recommendation
-    flags = f"  [{'; '.join(item.flags)}]" if item.flags else ""
-    return (
-        f"#{stored.id:<5} {stored.date}  {stored.athlete_id:<16} {stored.status:<9} "
-        f"{item.summary}{flags}"
-    )
-
-
-def queue_json(items: Sequence[QueueItem]) -> list[dict[str, object]]:
-    return [
-        {
-            "id": item.recommendation.id,
-            "athlete": item.recommendation.athlete_id,
-            "date": item.recommendation.date.isoformat(),
-            "status": item.recommendation.status,
-            "session": item.summary,
-            "flags": item.flags,
-        }
-        for item in items
-    ]
 
 
 def _change_text(key: str, value: object) -> list[str]:

@@ -48,16 +48,4 @@ def triage_text(page: TriagePage) -> str:
 
 
 def triage_json(page: TriagePage) -> list[dict[str, object]]:
-    return [
-        {
-            "id": item.id,
-            "athlete": item.athlete_id,
-            "date": item.date.isoformat(),
-            "status": item.status,
-            "readiness": item.readiness,
-            "session": item.session,
-            "flags": item.flags,
-            "attention": item.attention,
-        }
-        for item in page.items
-    ]
+    return [item.as_json() for item in page.items]

@@ -11,10 +11,10 @@ from fastapi.responses import JSONResponse
 from engine.app import access
 from engine.app.access import ReviewEvent
 from engine.app.accounts import Principal
-from engine.app.athlete_card import CardWords, Review, athlete_card, card_words
-from engine.app.athlete_day import TodayCard
+from engine.app.athlete_card import AthleteCard, CardWords, Review, athlete_card, card_words
 from engine.app.review import Amendment
-from engine.app.today import today_athlete_card
+from engine.app.review_view import ReviewJson
+from engine.app.triage import TriageItem
 from engine.contract.errors import InputError, Problem
 from engine.contract.models import CheckIn
 from engine.web.api_models import (
@@ -22,18 +22,14 @@ from engine.web.api_models import (
     ApproveIn,
     AthleteIdPath,
     CheckInIn,
-    CheckInOut,
     DecisionOut,
     ErrorOut,
-    EventOut,
+    FlagFilter,
     LoggedOut,
     MeOut,
-    QueueItemOut,
     RecommendationId,
-    RecommendationOut,
     RejectIn,
     StatusFilter,
-    TodayOut,
 )
 from engine.web.auth import api_user
 from engine.web.state import web_state
@@ -83,38 +79,39 @@ def me(principal: User) -> MeOut:
     )
 
 
-@router.get("/recommendations")
+@router.get("/recommendations", response_model_by_alias=True)
 def list_recommendations(
     request: Request,
     principal: User,
     status: Annotated[StatusFilter, Query()] = "pending",
+    flag: Annotated[FlagFilter | None, Query()] = None,
     athlete: Annotated[str | None, Query(max_length=64)] = None,
     limit: Limit = None,
     offset: Offset = 0,
-) -> list[QueueItemOut]:
-    """One page of the review queue, oldest first, over the athletes you may see (coaches)."""
+) -> list[TriageItem]:
+    """One page of the coach's triage over the athletes you may see, as ``review list``
+    orders it: today and tomorrow first, what needs attention first within a day."""
     state = web_state(request)
     size, start = _page(request, limit, offset)
-    items = access.visible_queue(
-        state.store, state.evaluator, principal, status, athlete, limit=size, offset=start
+    page = access.visible_triage(
+        state.store, state.evaluator, principal, status, athlete, flag, offset=start, limit=size
     )
-    return [QueueItemOut.of(item) for item in items]
+    return page.items
 
 
 @router.get("/recommendations/{recommendation_id}")
 def get_recommendation(
     request: Request, principal: User, recommendation_id: RecommendationId
-) -> RecommendationOut:
-    """Everything behind one recommendation: check-in, features, rules, sources, decisions."""
+) -> ReviewJson:
+    """Everything behind one recommendation: check-in, features, rules, sources, decisions
+    (the JSON of ``review show --format json``)."""
     state = web_state(request)
     detail = access.visible_detail(state.store, state.evaluator, principal, recommendation_id)
-    return RecommendationOut.of(detail)
+    return detail.json_view()
 
 
 def _decision(event: ReviewEvent) -> DecisionOut:
-    return DecisionOut(
-        recommendation=event.recommendation_id, status=event.new_status, event=EventOut.of(event)
-    )
+    return DecisionOut(recommendation=event.recommendation_id, status=event.new_status, event=event)
 
 
 @router.post("/recommendations/{recommendation_id}/approve", responses=_decision_errors)
@@ -193,10 +190,12 @@ def list_checkins(
 )
 def post_checkin(
     request: Request, principal: User, athlete_id: AthleteIdPath, body: CheckInIn
-) -> CheckInOut:
+) -> AthleteCard:
     """Check in for the athlete's today (in their time zone); the check-in is stored with the
-    recommendation computed from it. Only the athlete's coach may correct another day, and
-    that is audited."""
+    recommendation computed from it, and the answer is its card (the JSON of ``checkin
+    --format json``; ``id`` is the recommendation's, whose reasons a coach reads at
+    ``/api/recommendations/{id}``). Only the athlete's coach may correct another day, and that
+    is audited."""
     state = web_state(request)
     result = access.check_in_as(
         state.store,
@@ -207,10 +206,8 @@ def post_checkin(
         body.upcoming,
         body.replace,
     )
-    rec = result.recommendation
     review = Review(result.recommendation_id, result.status)
-    card = athlete_card(rec, _words(request), review)
-    return CheckInOut(**dict(card), recommendation=rec if principal.is_coach else None)
+    return athlete_card(result.recommendation, _words(request), review)
 
 
 def _words(request: Request) -> CardWords:
@@ -218,27 +215,17 @@ def _words(request: Request) -> CardWords:
     return card_words(evaluator.kb, evaluator.ruleset)
 
 
-def _today_out(
-    request: Request, card: TodayCard, athlete_id: str, principal: Principal
-) -> TodayOut:
-    store = web_state(request).store
-    shown = today_athlete_card(store, athlete_id, card.recommendation.date, _words(request))
-    if shown is None:  # the check-in was replaced between the two reads
-        raise access.NotFound(f"no check-in for {athlete_id} on {card.recommendation.date}")
-    coach_view = card.recommendation if principal.is_coach else None
-    return TodayOut(**dict(shown), recommendation=coach_view)
-
-
 @router.get("/athletes/{athlete_id}/today")
-def today(request: Request, principal: User, athlete_id: AthleteIdPath) -> TodayOut:
-    """Today's session where the athlete is (the coach's version when amended), its review
-    status and note; the coach also gets the whole recommendation."""
+def today(request: Request, principal: User, athlete_id: AthleteIdPath) -> AthleteCard:
+    """Today's card where the athlete is (the coach's version when amended), with its review
+    status and note: the JSON of ``today --format json``. ``id`` is the recommendation's,
+    whose reasons a coach reads at ``/api/recommendations/{id}``."""
     store = web_state(request).store
     day = access.today_of(store, principal, athlete_id)
-    card = access.visible_today(store, principal, athlete_id, day)
+    card = access.visible_athlete_card(store, principal, athlete_id, day, _words(request))
     if card is None:
         raise access.NotFound(f"no check-in for {athlete_id} on {day}")
-    return _today_out(request, card, athlete_id, principal)
+    return card
 
 
 @router.post(

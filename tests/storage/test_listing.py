@@ -11,9 +11,11 @@ from click.testing import CliRunner
 from sqlalchemy import inspect, text
 
 from engine.app.checkin import check_in
-from engine.app.review import queue, queue_size, reject
+from engine.app.review import reject
+from engine.app.triage import triage
 from engine.cli.main import cli
 from engine.contract.models import Recommendation
+from engine.rulebook.ruleset import load_engine_settings
 from engine.storage.db import current_revision, upgrade
 
 DAYS = [dt.date(2026, 11, 2) + dt.timedelta(days=offset) for offset in range(6)]
@@ -34,37 +36,44 @@ def filled(store, evaluator, profile, checkin):
     return ids
 
 
-def _ids(items) -> list[int]:
-    return [item.recommendation.id for item in items]
+# The last day of the fixture, at noon UTC: the triage's "today" for every athlete.
+NOW = dt.datetime.combine(DAYS[-1], dt.time(12), dt.UTC)
 
 
-def test_queue_filters_orders_and_pages(store, filled) -> None:
-    by_day = sorted(filled.items(), key=lambda entry: (entry[0][1], entry[1]))
-    pending = [rid for (athlete, day), rid in by_day if (athlete, day) != ("bo", DAYS[2])]
-    assert _ids(queue(store)) == pending
-    assert queue_size(store) == len(pending) == 11
-    assert _ids(queue(store, limit=4)) == pending[:4]
-    assert _ids(queue(store, limit=4, offset=4)) == pending[4:8]
-    assert _ids(queue(store, offset=10)) == pending[10:]
-    assert _ids(queue(store, "rejected")) == [filled["bo", DAYS[2]]]
-    assert _ids(queue(store, None, athlete_id="bo")) == [filled["bo", day] for day in DAYS]
-    window = queue(store, None, "ana", since=DAYS[1], until=DAYS[3])
-    assert _ids(window) == [filled["ana", day] for day in DAYS[1:4]]
-    assert queue_size(store, None, "ana", DAYS[1], DAYS[3]) == 3
-    # What a line shows comes out of the documents in SQL.
-    first = window[0]
-    assert first.flags[:1] == ["pain: knee"]
-    stored = store.get_recommendation(first.recommendation.id)
-    assert first.summary.startswith(stored.recommendation.session.kind)
-    assert first.recommendation.session_intensity == stored.recommendation.session.intensity
+def _triage(store, **options):
+    return triage(store, load_engine_settings(), now=NOW, **options)
 
 
-def test_queue_never_loads_or_validates_the_documents(store, filled, monkeypatch) -> None:
+def _ids(page) -> list[int]:
+    return [item.id for item in page.items]
+
+
+def test_the_triage_filters_and_pages_in_the_query(store, filled) -> None:
+    everything = _triage(store, status="all", limit=100)
+    ids = _ids(everything)
+    assert sorted(ids) == sorted(filled.values())
+    assert everything.counts.matching == 12
+    assert _ids(_triage(store, status="all", limit=4)) == ids[:4]
+    assert _ids(_triage(store, status="all", limit=4, offset=4)) == ids[4:8]
+    assert _ids(_triage(store, status="all", offset=10, limit=100)) == ids[10:]
+    assert _ids(_triage(store, status="rejected")) == [filled["bo", DAYS[2]]]
+    only_bo = _triage(store, status="all", athlete_id="bo", limit=100)
+    assert sorted(_ids(only_bo)) == sorted(filled["bo", day] for day in DAYS)
+    window = _triage(store, status="all", athlete_id="ana", since=DAYS[1], until=DAYS[3])
+    assert sorted(_ids(window)) == sorted(filled["ana", day] for day in DAYS[1:4])
+    # What a row shows comes out of the stored columns: the pain flag, the session in words.
+    (pained,) = [item for item in window.items if item.date == DAYS[1]]
+    assert any("knee" in flag for flag in pained.flags)
+    stored = store.get_recommendation(pained.id)
+    assert stored.recommendation.session.intensity in pained.session.lower()
+
+
+def test_the_triage_never_loads_or_validates_the_documents(store, filled, monkeypatch) -> None:
     def refuse(*_args, **_kwargs):
-        raise AssertionError("the queue validated a whole recommendation")
+        raise AssertionError("the triage validated a whole recommendation")
 
     monkeypatch.setattr(Recommendation, "model_validate", refuse)
-    assert len(queue(store, None)) == 12
+    assert len(_triage(store, status="all", limit=100).items) == 12
 
 
 def test_review_list_pages_from_the_command_line(db_url, store, filled) -> None:
@@ -163,12 +172,9 @@ def test_import_days_stores_a_batch_whole_or_not_at_all(store, evaluator, profil
         for day, status in zip(DAYS[:3], ("approved", "rejected", "pending"), strict=True)
     ]
     ids = import_days(store, "cy", days)
-    assert _ids(queue(store, None, "cy")) == ids
-    assert [item.recommendation.status for item in queue(store, None, "cy")] == [
-        "approved",
-        "rejected",
-        "pending",
-    ]
+    stored = sorted(_triage(store, status="all", athlete_id="cy").items, key=lambda item: item.id)
+    assert [item.id for item in stored] == ids
+    assert [item.status for item in stored] == ["approved", "rejected", "lapsed"]
     assert store.get_recommendation(ids[1]).recommendation == recommendation
     before = row_counts(store.engine)
     again = [PastDay(checkin(DAYS[3]), request_json, recommendation), days[0]]

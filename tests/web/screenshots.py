@@ -18,13 +18,19 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from engine.app.accounts import add_user, assign_coach
 from engine.app.checkin import check_in
 from engine.app.demo import create_demo
-from engine.app.review import approve, queue
+from engine.app.review import approve
+from engine.app.triage import TriageItem, triage
 from engine.evaluation.evaluators import get_evaluator
+from engine.rulebook.ruleset import load_engine_settings
 from engine.storage.store import Store
 from tests.web.browser import DESKTOP, PHONE, chromium, log_in, running_server
 from tests.web.conftest import PASSWORD, checkin, profile
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def _when(item: TriageItem) -> tuple[dt.date, int]:
+    return item.date, item.id
 
 
 def demo_database(directory: Path) -> tuple[str, int]:
@@ -44,9 +50,10 @@ def demo_database(directory: Path) -> tuple[str, int]:
         "ana",
         checkin(today, planned="hiit", recovery_pct=72, pain=[{"area": "knee", "severity": 4}]),
     )
-    pending = queue(store, "pending", athlete)
-    for item in pending[:-3]:  # the coach has kept up, bar the last few days
-        approve(store, item.recommendation.id, "coach-pat", None)
+    pending = triage(store, load_engine_settings(), "all", athlete_id=athlete, limit=100).items
+    oldest_first = sorted((item for item in pending if item.status == "pending"), key=_when)
+    for item in oldest_first[:-3]:  # the coach has kept up, bar the last few days
+        approve(store, item.id, "coach-pat", None)
     today_rec = store.recommendation_for(athlete, today)
     assert today_rec is not None
     return url, today_rec.id

@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 
 from engine.app.checkin import check_in
 from engine.app.readable import NOT_PLANNED
-from engine.contract.models import REVIEW_STATUSES
+from engine.app.triage import TRIAGE_FLAGS, TRIAGE_STATUSES
 from engine.evaluation.evaluators import get_evaluator
 from engine.rulebook.facts import NO_UPCOMING_HOURS
 from engine.storage.reviews import REASON_CODES, ReviewStore
-from engine.web.api_models import ReasonCode, StatusFilter
+from engine.web.api_models import FlagFilter, ReasonCode, StatusFilter
 from tests.web.conftest import World, bearer, checkin, log_in
 
 
@@ -23,9 +23,13 @@ def test_queue_puts_today_first_and_a_past_day_lapsed(client: TestClient, world:
     older = check_in(
         world.store, get_evaluator(), "ana", checkin(world.today - dt.timedelta(days=3))
     )
-    items = client.get("/api/recommendations", headers=bearer(world, "sam")).json()
-    assert [item["id"] for item in items] == [older.recommendation_id, world.ana_rec]
-    assert "pain: knee" in items[1]["flags"]
+    headers = bearer(world, "sam")
+    items = client.get("/api/recommendations", headers=headers).json()
+    assert [item["id"] for item in items] == [world.ana_rec]
+    assert "pain: knee 3/10" in items[0]["flags"]
+    assert items[0]["attention"] is True
+    lapsed = client.get("/api/recommendations?status=lapsed", headers=headers).json()
+    assert [item["id"] for item in lapsed] == [older.recommendation_id]
     log_in(client, "sam")
     page = client.get("/review").text
     assert f"#{world.ana_rec}<" in page and "pain: knee 3/10" in page
@@ -37,6 +41,10 @@ def test_queue_puts_today_first_and_a_past_day_lapsed(client: TestClient, world:
 def test_queue_filters_by_flag_status_and_athlete(client: TestClient, world: World):
     headers = bearer(world, "sam")
     assert client.get("/api/recommendations?status=approved", headers=headers).json() == []
+    pain = client.get("/api/recommendations?flag=pain", headers=headers).json()
+    assert [item["id"] for item in pain] == [world.ana_rec]
+    assert client.get("/api/recommendations?flag=ladder", headers=headers).json() == []
+    assert client.get("/api/recommendations?flag=nonsense", headers=headers).status_code == 422
     log_in(client, "sam")
     assert f"#{world.ana_rec}<" in client.get("/review?flag=pain").text
     assert f"#{world.ana_rec}<" not in client.get("/review?flag=ladder").text
@@ -140,7 +148,7 @@ def test_api_amend_with_a_dose_and_the_athlete_sees_it(client: TestClient, world
     assert today["status"] == "amended"
     assert today["amended_by_coach"] is True
     assert today["coach_note"] == "Less today"
-    assert today["recommendation"] is None  # the athlete's page shows the session only
+    assert "recommendation" not in today  # the athlete's card: the session in words only
     items = [i for b in today["blocks"] for i in b["exercises"]]
     assert any(item["name"] == name and item["dose"].startswith("2 x 5") for item in items)
 
@@ -197,7 +205,8 @@ def test_athlete_page_shows_the_week_plan(client: TestClient, world: World):
 def test_the_apis_status_and_reason_choices_are_the_apps() -> None:
     """The API spells its choices as Literal types (for OpenAPI and mypy); they must be the
     application's one list, not a copy that drifts."""
-    assert get_args(StatusFilter) == (*REVIEW_STATUSES, "all")
+    assert get_args(StatusFilter) == TRIAGE_STATUSES
+    assert get_args(FlagFilter) == TRIAGE_FLAGS
     assert get_args(ReasonCode) == tuple(REASON_CODES)
 
 
