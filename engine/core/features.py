@@ -72,20 +72,25 @@ class FactBundle:
     # the same numbers.
     one_rep_maxes: dict[str, OneRepMax] = field(default_factory=dict)
 
+    @cached_property
+    def _dumped(self) -> list[tuple[str, dict[str, Any]]]:
+        """Each fact as a dict, dumped once: the rules get them (``as_dicts``) and the coach
+        sees them (``features``); neither changes them."""
+        return [(fact_type, model.model_dump()) for fact_type, model in self.facts]
+
     def as_dicts(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         counters: dict[str, int] = {}
-        for fact_type, model in self.facts:
+        for fact_type, data in self._dumped:
             index = counters.get(fact_type, 0)
             counters[fact_type] = index + 1
-            out.append({"id": f"{fact_type}.{index}", "type": fact_type, **model.model_dump()})
+            out.append({"id": f"{fact_type}.{index}", "type": fact_type, **data})
         return out
 
     def features(self) -> dict[str, Any]:
         """What a coach sees of the facts: one entry per single fact, lists for the rest."""
         out: dict[str, Any] = {}
-        for fact_type, model in self.facts:
-            data = model.model_dump()
+        for fact_type, data in self._dumped:
             if fact_type in {"history", "athlete", "checkin"}:
                 out[fact_type] = data
             elif fact_type == "program":

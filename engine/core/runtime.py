@@ -243,11 +243,23 @@ class _Action:
         return {"fact": fact_type, **values}
 
 
+# The JSON codec of every call into durable_rules, made once: ``json.dumps``/``json.loads``
+# build an encoder for each call that passes an option, and add two calls of their own.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+_DECODE = json.JSONDecoder().decode
+# At most this many distinct validated conclusions are kept per engine (see ``_validated``).
+_MODEL_CACHE_SIZE = 4096
+
+
 class RuleEngine:
     """One durable_rules ruleset for one compiled ruleset; evaluations are serialised."""
 
     def __init__(self, compiled: CompiledRuleSet) -> None:
         self.compiled = compiled
+        # Each distinct conclusion, validated once: a rule's conclusions repeat from one
+        # evaluation to the next (most have no per-firing field at all), and a validated fact
+        # is only read afterwards, never changed, so the same model serves every evaluation.
+        self._models: dict[tuple[object, ...], FactModel] = {}
         self._sids = itertools.count(1)
         # durable_rules' C state is not safe for concurrent use; parallelism is by process.
         self._lock = threading.Lock()
@@ -277,7 +289,7 @@ class RuleEngine:
         return out
 
     def _assert(self, facts: list[dict[str, Any]], state: list[int]) -> None:
-        code, offset = dre.assert_facts(self._handle, json.dumps(facts, ensure_ascii=False))
+        code, offset = dre.assert_facts(self._handle, _ENCODE(facts))
         if code == _OBSERVED:
             raise EngineError("a fact was asserted twice in one evaluation (duplicate fact id)")
         state[0] = offset
@@ -309,7 +321,7 @@ class RuleEngine:
             log.asserted[signature] = rule.id
             if template.signature is not None:
                 fields = dict(fields)
-            fact_model = CONCLUSION_FACTS[template.fact_type].model_validate(fields)
+            fact_model = self._validated(signature, template.fact_type, fields)
             conclusions.append(Conclusion(template.fact_type, fact_model, rule.id, fields))
             if template.sent is None:
                 continue  # no rule matches this type: it only feeds the planner
@@ -330,6 +342,24 @@ class RuleEngine:
         )
         return sent
 
+    def _validated(
+        self,
+        signature: tuple[str, tuple[tuple[str, Any], ...]],
+        fact_type: str,
+        fields: dict[str, Any],
+    ) -> FactModel:
+        """The conclusion as its typed model, validated the first time it is concluded (an
+        invalid one raises every time: it is never cached). The key holds each value's type,
+        since equal values of different types (1, 1.0, True) may validate differently."""
+        key = (signature, *(type(value) for _, value in signature[1]))
+        model = self._models.get(key)
+        if model is None:
+            model = CONCLUSION_FACTS[fact_type].model_validate(fields)
+            if len(self._models) >= _MODEL_CACHE_SIZE:
+                self._models.clear()  # bounded: values filled per firing vary without end
+            self._models[key] = model
+        return model
+
     def _drive(self, payload: list[dict[str, Any]], log: _EvaluationLog) -> None:
         """Assert the facts and run every action until durable_rules has none left.
 
@@ -341,7 +371,7 @@ class RuleEngine:
         started = dre.start_action_for_state(self._handle, state[0])
         message: str | None = None if started is None else started[1]
         while message is not None:
-            ((name, matched),) = json.loads(message).items()
+            ((name, matched),) = _DECODE(message).items()
             action = self._actions.get(name)
             if action is None:
                 log.sentinel_fired = name == SENTINEL_RULE
