@@ -124,6 +124,13 @@ class _Collector:
             self.problems.extend(error.problems)
             return None
 
+    def required(self, path: Path) -> Path | None:
+        """The path of a file the knowledge base cannot do without, or None (and a problem)."""
+        if not path.is_file():
+            self.problems.append(Problem("required file is missing", file=self.rel(path)))
+            return None
+        return path
+
     def add(self, message: str, located: LocatedData, *path: str | int) -> None:
         from engine.loading.yamlio import format_loc
 
@@ -144,6 +151,123 @@ def _entity_files(root: Path, folder: str) -> list[Path]:
     return sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
 
 
+# Where each fact and each one-per-file entity was read, by (kind, id), for the cross-check.
+_Locations = dict[tuple[str, str], LocatedData]
+
+
+def _load_documents(c: _Collector, kb: KnowledgeBase) -> None:
+    path = c.required(kb.root / "sources" / "documents.yaml")
+    loaded = c.load(path, DocumentsFile) if path is not None else None
+    if loaded is None:
+        return
+    documents, located = loaded
+    for index, document in enumerate(documents.documents):
+        if document.id in kb.documents:
+            c.add(f"duplicate document id {document.id!r}", located, "documents", index, "id")
+        kb.documents[document.id] = document
+
+
+def _check_fact(
+    c: _Collector,
+    kb: KnowledgeBase,
+    document: SourceDocument,
+    located: LocatedData,
+    index: int,
+    fact: SourceFact,
+) -> None:
+    """A fact's id is its document's and new; its lines are inside the document."""
+    prefix = f"{document.id}_"
+    if not fact.id.startswith(prefix):
+        c.add(f"fact id must start with {prefix!r}", located, "facts", index, "id")
+    if fact.id in kb.facts:
+        c.add(f"duplicate fact id {fact.id!r}", located, "facts", index, "id")
+    if fact.lines.end > document.line_count:
+        c.add(
+            f"line {fact.lines.end} is past the end of {document.file} "
+            f"({document.line_count} lines)",
+            located,
+            "facts",
+            index,
+            "lines",
+        )
+
+
+def _load_facts(c: _Collector, kb: KnowledgeBase, located_by_id: _Locations) -> None:
+    for path in _entity_files(kb.root, "sources/facts"):
+        loaded = c.load(path, FactsFile)
+        if loaded is None:
+            continue
+        facts_file, located = loaded
+        if facts_file.document not in kb.documents:
+            c.add(f"unknown document {facts_file.document!r}", located, "document")
+            continue
+        document = kb.documents[facts_file.document]
+        for index, fact in enumerate(facts_file.facts):
+            _check_fact(c, kb, document, located, index, fact)
+            kb.facts[fact.id] = FactRecord(fact, document)
+            located_by_id[("fact", fact.id)] = located
+
+
+def _load_defaults(c: _Collector, kb: KnowledgeBase) -> None:
+    path = c.required(kb.root / "defaults.yaml")
+    loaded = c.load(path, DefaultsFile) if path is not None else None
+    if loaded is None:
+        return
+    defaults_file, located = loaded
+    for index, default in enumerate(defaults_file.defaults):
+        if default.id in kb.defaults or default.id in kb.facts:
+            c.add(f"duplicate source id {default.id!r}", located, "defaults", index, "id")
+        kb.defaults[default.id] = default
+    # A second pass, so that every duplicate id is reported before the gaps named.
+    for index, default in enumerate(defaults_file.defaults):
+        for position, fact_id in enumerate(default.fills_gap_in):
+            if fact_id not in kb.facts:
+                c.add(
+                    f"unknown fact {fact_id!r}",
+                    located,
+                    "defaults",
+                    index,
+                    "fills_gap_in",
+                    position,
+                )
+
+
+def _load_equipment(c: _Collector, kb: KnowledgeBase) -> None:
+    path = c.required(kb.root / "equipment.yaml")
+    loaded = c.load(path, EquipmentFile) if path is not None else None
+    if loaded is None:
+        return
+    equipment_file, located = loaded
+    for index, item in enumerate(equipment_file.equipment):
+        if item.id in kb.equipment:
+            c.add(f"duplicate equipment id {item.id!r}", located, "equipment", index, "id")
+        kb.equipment[item.id] = item
+        _check_sources(c, kb, located, item.sources, "equipment", index, "sources")
+
+
+def _load_entities(
+    c: _Collector,
+    kb: KnowledgeBase,
+    folder: str,
+    model: type[BaseModel],
+    table: dict[str, Any],
+    located_by_id: _Locations,
+) -> None:
+    """One entity per file (exercises, ladders, programs), its id the file's name."""
+    for path in _entity_files(kb.root, folder):
+        loaded = c.load(path, model)
+        if loaded is None:
+            continue
+        entity, located = loaded
+        entity_id = getattr(entity, "id")  # noqa: B009 - every entity model has an id
+        if entity_id != path.stem:
+            c.add(f"id {entity_id!r} does not match the file name {path.name!r}", located, "id")
+        if entity_id in table:
+            c.add(f"duplicate {folder[:-1]} id {entity_id!r}", located, "id")
+        table[entity_id] = entity
+        located_by_id[(folder, entity_id)] = located
+
+
 def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
     """Load, validate and cross-check the knowledge base; raise InputError listing all problems."""
     root = resolved(root or knowledge_base_dir())
@@ -151,102 +275,16 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
     c = _Collector(root)
     if not root.is_dir():
         raise InputError([Problem("knowledge base directory not found", file=str(root))])
-
-    located_by_id: dict[tuple[str, str], LocatedData] = {}
-
-    def required(path: Path) -> Path | None:
-        if not path.is_file():
-            c.problems.append(Problem("required file is missing", file=c.rel(path)))
-            return None
-        return path
-
-    # Documents.
-    documents_path = required(root / "sources" / "documents.yaml")
-    if documents_path is not None and (loaded := c.load(documents_path, DocumentsFile)):
-        documents, located = loaded
-        for index, document in enumerate(documents.documents):
-            if document.id in kb.documents:
-                c.add(f"duplicate document id {document.id!r}", located, "documents", index, "id")
-            kb.documents[document.id] = document
-
-    # Facts.
-    for path in _entity_files(root, "sources/facts"):
-        loaded_facts = c.load(path, FactsFile)
-        if loaded_facts is None:
-            continue
-        facts_file, located = loaded_facts
-        if facts_file.document not in kb.documents:
-            c.add(f"unknown document {facts_file.document!r}", located, "document")
-            continue
-        document = kb.documents[facts_file.document]
-        prefix = f"{document.id}_"
-        for index, fact in enumerate(facts_file.facts):
-            if not fact.id.startswith(prefix):
-                c.add(f"fact id must start with {prefix!r}", located, "facts", index, "id")
-            if fact.id in kb.facts:
-                c.add(f"duplicate fact id {fact.id!r}", located, "facts", index, "id")
-            if fact.lines.end > document.line_count:
-                c.add(
-                    f"line {fact.lines.end} is past the end of {document.file} "
-                    f"({document.line_count} lines)",
-                    located,
-                    "facts",
-                    index,
-                    "lines",
-                )
-            kb.facts[fact.id] = FactRecord(fact, document)
-            located_by_id[("fact", fact.id)] = located
-
-    # Defaults.
-    defaults_path = required(root / "defaults.yaml")
-    if defaults_path is not None and (loaded_defaults := c.load(defaults_path, DefaultsFile)):
-        defaults_file, located = loaded_defaults
-        for index, default in enumerate(defaults_file.defaults):
-            if default.id in kb.defaults or default.id in kb.facts:
-                c.add(f"duplicate source id {default.id!r}", located, "defaults", index, "id")
-            kb.defaults[default.id] = default
-        for index, default in enumerate(defaults_file.defaults):
-            for position, fact_id in enumerate(default.fills_gap_in):
-                if fact_id not in kb.facts:
-                    c.add(
-                        f"unknown fact {fact_id!r}",
-                        located,
-                        "defaults",
-                        index,
-                        "fills_gap_in",
-                        position,
-                    )
-
-    # Equipment.
-    equipment_path = required(root / "equipment.yaml")
-    if equipment_path is not None and (loaded_eq := c.load(equipment_path, EquipmentFile)):
-        equipment_file, located = loaded_eq
-        for index, item in enumerate(equipment_file.equipment):
-            if item.id in kb.equipment:
-                c.add(f"duplicate equipment id {item.id!r}", located, "equipment", index, "id")
-            kb.equipment[item.id] = item
-            _check_sources(c, kb, located, item.sources, "equipment", index, "sources")
-
-    # One entity per file: exercises, ladders, programs.
-    entity_tables: list[tuple[str, type[BaseModel], dict[str, Any]]] = [
-        ("exercises", Exercise, kb.exercises),
-        ("ladders", Ladder, kb.ladders),
-        ("programs", Program, kb.programs),
-    ]
-    for folder, model, table in entity_tables:
-        for path in _entity_files(root, folder):
-            loaded_entity = c.load(path, model)
-            if loaded_entity is None:
-                continue
-            entity, located = loaded_entity
-            entity_id = getattr(entity, "id")  # noqa: B009 - every entity model has an id
-            if entity_id != path.stem:
-                c.add(f"id {entity_id!r} does not match the file name {path.name!r}", located, "id")
-            if entity_id in table:
-                c.add(f"duplicate {folder[:-1]} id {entity_id!r}", located, "id")
-            table[entity_id] = entity
-            located_by_id[(folder, entity_id)] = located
-
+    located_by_id: _Locations = {}
+    # In this order: facts name their documents, defaults must not reuse a fact's id, and
+    # everything after cites the sources (facts and defaults) read before it.
+    _load_documents(c, kb)
+    _load_facts(c, kb, located_by_id)
+    _load_defaults(c, kb)
+    _load_equipment(c, kb)
+    _load_entities(c, kb, "exercises", Exercise, kb.exercises, located_by_id)
+    _load_entities(c, kb, "ladders", Ladder, kb.ladders, located_by_id)
+    _load_entities(c, kb, "programs", Program, kb.programs, located_by_id)
     _cross_check(c, kb, located_by_id)
     if c.problems:
         raise InputError(c.problems)
@@ -282,84 +320,93 @@ def _walk_sources(
                     yield from _walk_sources(item, (*path, name, index))
 
 
-def _cross_check(
-    c: _Collector,
-    kb: KnowledgeBase,
-    located_by_id: dict[tuple[str, str], LocatedData],
+def _check_exercise_ref(
+    c: _Collector, kb: KnowledgeBase, ref: str, located: LocatedData, *path: str | int
 ) -> None:
-    def check_exercise(ref: str, located: LocatedData, *path: str | int) -> None:
-        if ref not in kb.exercises:
-            c.add(f"unknown exercise {ref!r}", located, *path)
+    if ref not in kb.exercises:
+        c.add(f"unknown exercise {ref!r}", located, *path)
 
-    def check_equipment(ref: str, located: LocatedData, *path: str | int) -> None:
-        if ref not in kb.equipment:
-            c.add(f"unknown equipment {ref!r}", located, *path)
 
+def _check_equipment_ref(
+    c: _Collector, kb: KnowledgeBase, ref: str, located: LocatedData, *path: str | int
+) -> None:
+    if ref not in kb.equipment:
+        c.add(f"unknown equipment {ref!r}", located, *path)
+
+
+def _check_entity_sources(c: _Collector, kb: KnowledgeBase, located_by_id: _Locations) -> None:
+    """Every ``sources`` list anywhere in an exercise, a ladder or a program names a source."""
+    tables: dict[str, dict[str, Any]] = {
+        "exercises": kb.exercises,
+        "ladders": kb.ladders,
+        "programs": kb.programs,
+    }
     for (folder, entity_id), located in located_by_id.items():
         if folder == "fact":
             continue
-        tables: dict[str, dict[str, Any]] = {
-            "exercises": kb.exercises,
-            "ladders": kb.ladders,
-            "programs": kb.programs,
-        }
         entity: BaseModel = tables[folder][entity_id]
         for sources, path in _walk_sources(entity, ()):
             _check_sources(c, kb, located, sources, *path)
 
+
+def _check_exercise(
+    c: _Collector, kb: KnowledgeBase, exercise_id: str, exercise: Exercise, located: LocatedData
+) -> None:
+    for relation in ("regressions", "progressions", "alternatives"):
+        for index, ref in enumerate(getattr(exercise, relation)):
+            _check_exercise_ref(c, kb, ref, located, relation, index)
+            if ref == exercise_id:
+                c.add("an exercise cannot refer to itself", located, relation, index)
+    for option_index, option in enumerate(exercise.equipment):
+        for index, ref in enumerate(option):
+            _check_equipment_ref(c, kb, ref, located, "equipment", option_index, index)
+
+
+def _check_ladder(c: _Collector, kb: KnowledgeBase, ladder: Ladder, located: LocatedData) -> None:
+    for index, stage in enumerate(ladder.stages):
+        if stage.number != index + 1:
+            c.add(
+                f"stages must be numbered 1, 2, 3 ... in order; found {stage.number} "
+                f"at position {index + 1}",
+                located,
+                "stages",
+                index,
+                "number",
+            )
+        _check_exercise_ref(c, kb, stage.exercise, located, "stages", index, "exercise")
+    exercises = [stage.exercise for stage in ladder.stages]
+    if len(set(exercises)) != len(exercises):
+        c.add("a ladder lists the same exercise at two stages", located, "stages")
+    for index, ref in enumerate(ladder.alternative_final):
+        _check_exercise_ref(c, kb, ref, located, "alternative_final", index)
+
+
+def _check_program(
+    c: _Collector, kb: KnowledgeBase, program: Program, located: LocatedData
+) -> None:
+    if program.document not in kb.documents:
+        c.add(f"unknown document {program.document!r}", located, "document")
+    for index, ref in enumerate(program.equipment):
+        _check_equipment_ref(c, kb, ref, located, "equipment", index)
+    variant_ids = [variant.id for variant in program.variants]
+    if len(set(variant_ids)) != len(variant_ids):
+        c.add("duplicate variant ids", located, "variants")
+    for v_index, variant in enumerate(program.variants):
+        for b_index, block in enumerate(variant.blocks):
+            for e_index, item in enumerate(block.exercises):
+                where = ("variants", v_index, "blocks", b_index, "exercises", e_index, "exercise")
+                _check_exercise_ref(c, kb, item.exercise, located, *where)
+
+
+def _cross_check(c: _Collector, kb: KnowledgeBase, located_by_id: _Locations) -> None:
+    """The references between the files: sources, exercises, equipment, documents."""
+    _check_entity_sources(c, kb, located_by_id)
     for exercise_id, exercise in kb.exercises.items():
-        located = located_by_id[("exercises", exercise_id)]
-        for relation in ("regressions", "progressions", "alternatives"):
-            for index, ref in enumerate(getattr(exercise, relation)):
-                check_exercise(ref, located, relation, index)
-                if ref == exercise_id:
-                    c.add("an exercise cannot refer to itself", located, relation, index)
-        for option_index, option in enumerate(exercise.equipment):
-            for index, ref in enumerate(option):
-                check_equipment(ref, located, "equipment", option_index, index)
-
+        _check_exercise(c, kb, exercise_id, exercise, located_by_id[("exercises", exercise_id)])
     for ladder_id, ladder in kb.ladders.items():
-        located = located_by_id[("ladders", ladder_id)]
-        for index, stage in enumerate(ladder.stages):
-            if stage.number != index + 1:
-                c.add(
-                    f"stages must be numbered 1, 2, 3 ... in order; found {stage.number} "
-                    f"at position {index + 1}",
-                    located,
-                    "stages",
-                    index,
-                    "number",
-                )
-            check_exercise(stage.exercise, located, "stages", index, "exercise")
-        exercises = [stage.exercise for stage in ladder.stages]
-        if len(set(exercises)) != len(exercises):
-            c.add("a ladder lists the same exercise at two stages", located, "stages")
-        for index, ref in enumerate(ladder.alternative_final):
-            check_exercise(ref, located, "alternative_final", index)
-
+        _check_ladder(c, kb, ladder, located_by_id[("ladders", ladder_id)])
     for program_id, program in kb.programs.items():
-        located = located_by_id[("programs", program_id)]
-        if program.document not in kb.documents:
-            c.add(f"unknown document {program.document!r}", located, "document")
-        for index, ref in enumerate(program.equipment):
-            check_equipment(ref, located, "equipment", index)
-        variant_ids = [variant.id for variant in program.variants]
-        if len(set(variant_ids)) != len(variant_ids):
-            c.add("duplicate variant ids", located, "variants")
-        for v_index, variant in enumerate(program.variants):
-            for b_index, block in enumerate(variant.blocks):
-                for e_index, item in enumerate(block.exercises):
-                    check_exercise(
-                        item.exercise,
-                        located,
-                        "variants",
-                        v_index,
-                        "blocks",
-                        b_index,
-                        "exercises",
-                        e_index,
-                        "exercise",
-                    )
+        _check_program(c, kb, program, located_by_id[("programs", program_id)])
 
 
 @lru_cache(maxsize=8)
