@@ -13,13 +13,14 @@ from engine.activities.gpx import parse_gpx
 from engine.activities.kinds import ImportSettings, infer_kind, pace_variation_pct
 from engine.activities.model import Activity, ActivityFileError, Lap
 from engine.activities.tcx import parse_tcx
+from engine.rulebook.engine_settings import EngineSettings
 
 DATA = Path(__file__).parent / "data" / "activities"
 
 
 @pytest.fixture(scope="module")
 def settings(evaluator) -> ImportSettings:
-    return ImportSettings.from_settings(evaluator.ruleset.settings)
+    return evaluator.ruleset.engine_settings.activity_import
 
 
 def test_strava_gpx_easy_run() -> None:
@@ -175,8 +176,8 @@ def test_other_sports(settings: ImportSettings, sport: str, kind: str) -> None:
 def test_a_missing_setting_is_named(evaluator) -> None:
     values = dict(evaluator.ruleset.settings)
     del values["activity_import.long_run_min_km"]
-    with pytest.raises(ValueError, match=r"activity_import\.long_run_min_km"):
-        ImportSettings.from_settings(values)
+    with pytest.raises(ValueError, match=r"setting activity_import\.long_run_min_km is missing"):
+        EngineSettings.from_settings(values)
 
 
 def test_each_gpx_track_is_an_activity() -> None:

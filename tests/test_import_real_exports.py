@@ -36,7 +36,7 @@ DAY = TODAY - dt.timedelta(days=2)
 
 @pytest.fixture(scope="module")
 def settings(evaluator) -> ImportSettings:
-    return ImportSettings.from_settings(evaluator.ruleset.settings)
+    return evaluator.ruleset.engine_settings.activity_import
 
 
 @pytest.fixture

@@ -142,7 +142,7 @@ def test_each_activity_is_its_own_transaction(db_url: str, tmp_path: Path, evalu
         with pytest.raises(RuntimeError, match="disk full"):
             import_activities(
                 store,
-                evaluator.ruleset.settings,
+                evaluator.ruleset.engine_settings.activity_import,
                 "ana",
                 files,
                 dt.UTC,
@@ -162,7 +162,12 @@ def test_an_activity_in_the_future_is_refused(tmp_path: Path, evaluator) -> None
     path = tmp_path / "future.fit"
     path.write_bytes(build_fit(START, long_run_laps(5)))
     report = import_activities(
-        store, evaluator.ruleset.settings, "ana", [path], dt.UTC, today=dt.date(2026, 11, 19)
+        store,
+        evaluator.ruleset.engine_settings.activity_import,
+        "ana",
+        [path],
+        dt.UTC,
+        today=dt.date(2026, 11, 19),
     )
     assert report.summary() == "0 imported, 0 already there, 1 refused"
     assert "in the future" in (report.refused[0].reason or "")
@@ -179,7 +184,7 @@ def test_an_untyped_track_is_read_as_the_settings_sport(tmp_path: Path, evaluato
     gpx.write_text(data.read_text().replace("<type>running</type>", ""))
     fit = tmp_path / "watch.fit"
     fit.write_bytes(build_fit(dt.datetime(2026, 11, 24, 6, 30, tzinfo=dt.UTC), long_run_laps(8)))
-    settings = evaluator.ruleset.settings
+    settings = evaluator.ruleset.engine_settings.activity_import
     first = import_activities(store, settings, "ana", [gpx], dt.UTC, today=dt.date(2026, 11, 30))
     second = import_activities(store, settings, "ana", [fit], dt.UTC, today=dt.date(2026, 11, 30))
     assert first.summary() == "1 imported, 0 already there, 0 refused"

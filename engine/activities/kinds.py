@@ -8,47 +8,31 @@ but give no length, and say nothing about reading intervals from a watch file.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from engine.activities.model import Activity, Lap, Sport
 from engine.contract.models import SessionKind
 
-SETTINGS_PREFIX = "activity_import."
-
 
 class ImportSettings(BaseModel):
-    """The ``activity_import.*`` settings, checked once when an import starts."""
+    """The ``activity_import.*`` settings: a group of the engine's typed settings
+    (:class:`engine.rulebook.engine_settings.EngineSettings`), checked when the rule directory
+    is loaded, with the file and line of a bad one."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # strict: a quoted number in the settings file is a mistake to report, not to coerce.
+    model_config = ConfigDict(frozen=True, strict=True, extra="ignore")
 
-    long_run_min_minutes: float = Field(gt=0)
-    long_run_min_km: float = Field(gt=0)
-    quality_min_work_laps: int = Field(ge=1)
-    quality_pace_variation_pct: float = Field(gt=0)
-    pace_variation_min_laps: int = Field(ge=2)
-    untyped_sport: Sport
-    same_activity_window_s: int = Field(ge=0)
-    max_file_mb: float = Field(gt=0)
-
-    @classmethod
-    def from_settings(cls, settings: Mapping[str, Any]) -> ImportSettings:
-        """From the rule set's settings; a missing or bad one is an error naming the key."""
-        values = {
-            key[len(SETTINGS_PREFIX) :]: value
-            for key, value in settings.items()
-            if key.startswith(SETTINGS_PREFIX)
-        }
-        try:
-            return cls.model_validate(values)
-        except ValidationError as error:
-            problems = "; ".join(
-                f"{SETTINGS_PREFIX}{'.'.join(str(p) for p in item['loc'])}: {item['msg']}"
-                for item in error.errors()
-            )
-            raise ValueError(f"rules/settings.yaml: {problems}") from error
+    long_run_min_minutes: float = Field(gt=0, description="an imported long run's moving time")
+    long_run_min_km: float = Field(gt=0, description="an imported long run's distance")
+    quality_min_work_laps: int = Field(ge=1, description="the work laps of a quality run")
+    quality_pace_variation_pct: float = Field(
+        gt=0, description="the lap-pace variation of a quality run"
+    )
+    pace_variation_min_laps: int = Field(ge=2, description="the laps a pace variation needs")
+    untyped_sport: Sport = Field(description="the sport of a file that names none")
+    same_activity_window_s: int = Field(ge=0, description="one activity recorded twice")
+    max_file_mb: float = Field(gt=0, description="the largest activity file read")
 
 
 def _paced(laps: tuple[Lap, ...]) -> list[float]:

@@ -10,7 +10,7 @@ the same run exported in another format: same sport, same start) is reported, no
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -172,7 +172,7 @@ def _read(path: Path, settings: ImportSettings) -> bytes:
 
 def import_activities(
     store: Store,
-    rule_settings: Mapping[str, Any],
+    settings: ImportSettings,
     athlete_id: str,
     files: Sequence[Path],
     timezone: dt.tzinfo | None,
@@ -182,10 +182,6 @@ def import_activities(
 ) -> ImportReport:
     """Import every file; ``kind`` overrides the inferred kind for all of them. Each file (and
     each member of a zip) stands alone: a bad one is refused by name and the rest go on."""
-    try:
-        settings = ImportSettings.from_settings(rule_settings)
-    except ValueError as error:
-        raise InputError([Problem(str(error))]) from error
     try:
         store.get_athlete(athlete_id)
     except StoreError as error:

@@ -131,7 +131,7 @@ def import_command(
 
         report = import_activities(
             context.store(),
-            context.evaluator().ruleset.settings,
+            context.settings().activity_import,
             athlete_id,
             files,
             timezone,

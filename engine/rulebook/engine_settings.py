@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Literal, cast, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from engine.activities.kinds import ImportSettings
 
 
 class _Group(BaseModel):
@@ -152,6 +154,7 @@ class EngineSettings(BaseModel):
     stress: StressSettings
     fallback: FallbackSettings
     run: RunSettings
+    activity_import: ImportSettings
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> EngineSettings:
@@ -169,10 +172,12 @@ class EngineSettings(BaseModel):
 
 @dataclass(frozen=True)
 class EngineSetting:
-    """One declared setting: the Python type its value must have and what it is used for."""
+    """One declared setting: the Python type its value must have, its bounds (``gt=0``...)
+    and what it is used for."""
 
     kind: Any
     used_for: str
+    bounds: tuple[Any, ...] = ()
 
     def problem(self, value: Any) -> str | None:
         """Why ``value`` does not fit, or None."""
@@ -180,10 +185,19 @@ class EngineSetting:
             TypeAdapter(self.kind).validate_python(value, strict=True)
         except ValidationError:
             return f"must be {_describe(self.kind)}, not {value!r}"
+        if self.bounds:
+            try:
+                bounded = cast(Any, Annotated[self.kind, *self.bounds])
+                TypeAdapter(bounded).validate_python(value, strict=True)
+            except ValidationError as error:
+                message = error.errors()[0]["msg"].removeprefix("Input should be ")
+                return f"must be {message}, not {value!r}"
         return None
 
 
 def _describe(kind: Any) -> str:
+    if get_origin(kind) is Literal:
+        return "one of " + ", ".join(str(option) for option in get_args(kind))
     names = {int: "a whole number", float: "a number", bool: "true or false", str: "text"}
     return names.get(kind, "a list of names" if kind == list[str] else str(kind))
 
@@ -192,10 +206,12 @@ def _declared() -> dict[str, EngineSetting]:
     declared: dict[str, EngineSetting] = {}
     for group, group_field in EngineSettings.model_fields.items():
         model = group_field.annotation
-        if not (isinstance(model, type) and issubclass(model, _Group)):
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
             raise TypeError(f"EngineSettings.{group} must be a settings group")
         for name, field in model.model_fields.items():
-            declared[f"{group}.{name}"] = EngineSetting(field.annotation, field.description or "")
+            declared[f"{group}.{name}"] = EngineSetting(
+                field.annotation, field.description or "", tuple(field.metadata)
+            )
     return declared
 
 

@@ -434,8 +434,6 @@ class RuleChecker:
         used = {key for loaded in self.ruleset.rules for key in loaded.spec.setting_keys()}
         # Settings the engine's features and planner read directly.
         used |= set(ENGINE_SETTINGS)
-        # Read by the activity import (engine.activities.kinds.ImportSettings).
-        used |= {key for key in self.ruleset.settings if key.startswith("activity_import.")}
         for key in sorted(set(self.ruleset.settings) - used):
             self.warn(
                 None,
