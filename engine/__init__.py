@@ -33,6 +33,7 @@ _EXPORTS: dict[str, str] = {
     "Session": "engine.contract.models",
     "LoadChange": "engine.contract.models",
     "Progression": "engine.contract.models",
+    "RunstrongError": "engine.contract.errors",
     "UserError": "engine.contract.errors",
     "InputError": "engine.contract.errors",
     "EngineError": "engine.contract.errors",
@@ -52,6 +53,7 @@ __all__ = [
     "Problem",
     "Progression",
     "Recommendation",
+    "RunstrongError",
     "Session",
     "SessionLog",
     "UserError",
@@ -63,7 +65,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from engine.api import evaluate, evaluator, request_from
-    from engine.contract.errors import EngineError, InputError, Problem, UserError
+    from engine.contract.errors import EngineError, InputError, Problem, RunstrongError, UserError
     from engine.contract.models import (
         AthleteProfile,
         CheckIn,

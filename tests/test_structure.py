@@ -12,6 +12,34 @@ def test_one_class_for_an_unavailable_database() -> None:
     assert app_errors.DatabaseUnavailable is storage_errors.DatabaseUnavailable
 
 
+def test_every_error_runstrong_raises_on_purpose_is_one_hierarchy() -> None:
+    """A caller catches RunstrongError for anything runstrong refuses, and UserError for what
+    the person can fix (the CLI's exit 2): every exception class the engine defines, bar the
+    web app's own control flow and the parsers' private signals, is under the root."""
+    import ast
+    import importlib
+    from pathlib import Path
+
+    from engine.contract.errors import RunstrongError, UserError
+    from engine.storage.errors import StoreError
+
+    assert issubclass(StoreError, UserError)
+    root = Path(__file__).resolve().parent.parent / "engine"
+    # Raised and caught inside one module or the web layer, never reaching a caller.
+    internal = {"LoginRequired", "_TooLarge", "_Refused", "QuickReadFailed", "Violation"}
+    outside = []
+    for path in root.rglob("*.py"):
+        module = ".".join(path.relative_to(root.parent).with_suffix("").parts)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ClassDef) or node.name in internal:
+                continue
+            cls = getattr(importlib.import_module(module), node.name, None)
+            if isinstance(cls, type) and issubclass(cls, BaseException):
+                if not issubclass(cls, RunstrongError):
+                    outside.append(f"{module}.{node.name}")
+    assert outside == []
+
+
 def _package_imports() -> dict[str, set[str]]:
     """Which of runstrong's packages each package imports (engine.X -> engine.Y), read from
     the source with ast, lazy imports inside functions included."""

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from engine.contract.errors import UserError
+
 # The sports runstrong tells apart; every format's own names map onto these.
 Sport = Literal["running", "cycling", "swimming", "strength", "other", "unknown"]
 FileFormat = Literal["fit", "gpx", "tcx"]
@@ -18,7 +20,7 @@ LapIntensity = Literal["work", "rest", "warmup", "cooldown", "unknown"]
 NonNegFloat = Annotated[float, Field(ge=0)]
 
 
-class ActivityFileError(ValueError):
+class ActivityFileError(UserError, ValueError):
     """A file that cannot be imported; the message says why (the caller adds the file name)."""
 
 

@@ -30,7 +30,7 @@ from engine.app.today import today_athlete_card
 from engine.app.triage import TriagePage, triage
 from engine.app.week import WeekPlan, plan_week
 from engine.app.words import Namer
-from engine.contract.errors import InputError, Problem
+from engine.contract.errors import InputError, Problem, UserError
 from engine.contract.models import CheckIn, PlannedRun, SessionLog
 from engine.core.evaluator import Evaluator
 from engine.storage.accounts import AccountStore
@@ -41,7 +41,7 @@ from engine.storage.store import AlreadyExists, NotFound, Store, StoredLog, Stor
 __all__ = ["AlreadyDecided", "AlreadyExists", "Forbidden", "NotFound", "ReviewEvent", "StoreError"]
 
 
-class Forbidden(Exception):
+class Forbidden(UserError):
     """The principal is known but may not do this (an athlete deciding, say)."""
 
 

@@ -28,7 +28,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from engine.app.passwords import HashGate, OpenGate, check_new_password
 from engine.app.throttle import LoginThrottle, Throttled
-from engine.contract.errors import InputError, Problem
+from engine.contract.errors import InputError, Problem, UserError
 from engine.storage.accounts import AccountStore, TokenRecord, UserRecord
 from engine.storage.store import Store
 
@@ -68,7 +68,7 @@ class AccessSettings:
     hashing_retry_after_s: int = 5
 
 
-class AccessDenied(Exception):
+class AccessDenied(UserError):
     """Wrong credentials, or a throttled login; the message is safe to show."""
 
 

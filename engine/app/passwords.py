@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from engine.contract.errors import InputError, Problem
+from engine.contract.errors import InputError, Problem, RunstrongError
 
 COMMON_PASSWORDS = Path(__file__).resolve().parent / "data" / "common-passwords.txt.gz"
 
@@ -55,7 +55,7 @@ def check_new_password(
         raise InputError(problems)
 
 
-class HashingBusy(Exception):
+class HashingBusy(RunstrongError):
     """Too many password hashes running and waiting; try again after ``retry_after_s``."""
 
     def __init__(self, retry_after_s: int) -> None:

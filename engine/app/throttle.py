@@ -23,6 +23,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from engine.contract.errors import UserError
 from engine.storage.throttle import ThrottleStore
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def _key(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
 
 
-class Throttled(Exception):
+class Throttled(UserError):
     def __init__(self, retry_after_s: int) -> None:
         super().__init__(f"too many failed logins; try again in {retry_after_s} s")
         self.retry_after_s = retry_after_s

@@ -20,6 +20,8 @@ import recurring_ical_events
 from icalendar import Calendar as ICalendar
 from icalendar import Component
 
+from engine.contract.errors import UserError
+
 _FOLDED = re.compile(rb"\r?\n[ \t]")
 _RULE_LINE = re.compile(rb"(?im)^(RRULE|EXRULE)([;:][^\r\n]*)")
 _PLAIN_PARTS = {"FREQ", "BYDAY", "WKST", "INTERVAL"}
@@ -75,7 +77,7 @@ def is_plain_weekly(event: Component, first_day: dt.date, today: dt.date) -> boo
     return first_day <= today
 
 
-class TooManyOccurrences(ValueError):
+class TooManyOccurrences(UserError, ValueError):
     """A repeat with more dates before the horizon than any training plan has."""
 
 

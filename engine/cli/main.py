@@ -134,11 +134,8 @@ class RunstrongGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as error:
-            # A refusal from the app layer (a store error) is bad input too; imported only on
-            # this path so that --help and --version never import storage.
-            from engine.app.errors import StoreError
-
-            if not isinstance(error, UserError | StoreError):
+            # Bad input and the store's refusals are both UserError: plain words, exit 2.
+            if not isinstance(error, UserError):
                 click.echo(report_bug(error, ctx.command_path, ctx.args), err=True)
                 ctx.exit(EXIT_BUG)
             fail_input(str(error))

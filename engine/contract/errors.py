@@ -25,8 +25,14 @@ class Problem:
         return f"{prefix}: {self.message}" if prefix else self.message
 
 
-class UserError(Exception):
-    """A problem the person running runstrong can fix (bad input, a missing athlete ...).
+class RunstrongError(Exception):
+    """The root of every error runstrong raises on purpose: a caller of the Python API can
+    catch this one class. Anything else that escapes is a bug."""
+
+
+class UserError(RunstrongError):
+    """A problem the person running runstrong can fix (bad input, a missing athlete, a store
+    refusal such as a duplicate check-in or a missing database ...).
 
     The command line reports it in plain words with exit status 2; every other exception that
     reaches it is a bug. Subclass this for any error a user is expected to meet.
@@ -43,7 +49,7 @@ class InputError(UserError):
         return "\n".join(str(problem) for problem in self.problems)
 
 
-class EngineError(RuntimeError):
+class EngineError(RunstrongError, RuntimeError):
     """The engine itself failed (a rule action raised, durable_rules reported an error)."""
 
 

@@ -1,13 +1,15 @@
 """What the store refuses, and why: every error names the record or the database.
 
-All are :class:`StoreError`, so a command that reports a ``StoreError`` as bad input (exit 2)
-reports a missing, damaged, read-only or full database the same way, in one line.
+All are :class:`StoreError`, a :class:`~engine.contract.errors.UserError`: a command reports
+a missing, damaged, read-only or full database as it reports bad input (exit 2), in one line.
 """
 
 from __future__ import annotations
 
+from engine.contract.errors import UserError
 
-class StoreError(Exception):
+
+class StoreError(UserError):
     """A request the store refuses; the message says why and names the record."""
 
 
