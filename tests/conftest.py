@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,11 +19,34 @@ from engine.contract.models import EvaluationRequest
 from engine.core.evaluator import Evaluator
 from engine.evaluation.evaluators import get_evaluator
 from engine.knowledge.base import KnowledgeBase, default_knowledge_base
+from engine.loading import owner_cache
 from engine.loading.paths import knowledge_base_dir, rules_dir
 from engine.ruletools.cases import merge
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
+_CACHE_DIR = pytest.StashKey[tuple[str, str | None]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The owner cache of loaded rules in a directory of this test process's own (each xdist
+    worker has one), never the user's: a run must not read what another checkout, version or
+    concurrent run wrote, nor leave its files there. Set in the environment, so the
+    subprocesses the tests start use it too."""
+    directory = tempfile.mkdtemp(prefix="runstrong-test-cache-")  # 0700, as the cache requires
+    config.stash[_CACHE_DIR] = (directory, os.environ.get(owner_cache.CACHE_ENV))
+    os.environ[owner_cache.CACHE_ENV] = directory
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    directory, before = config.stash.get(_CACHE_DIR, (None, None))
+    if directory is None:
+        return
+    shutil.rmtree(directory, ignore_errors=True)
+    if before is None:
+        os.environ.pop(owner_cache.CACHE_ENV, None)
+    else:
+        os.environ[owner_cache.CACHE_ENV] = before
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """Writers that race on one row, run in spawned processes by ``test_races``: each opens the
-database, waits at the barrier, then makes its one write and reports how it went."""
+database, waits at the barrier (without a time limit: see workers.py), then makes its one
+write and reports how it went."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ def approve(url: str, recommendation_id: int, reviewer: str, barrier: Any, resul
     try:
         store = Store.open(url)
         reviews = ReviewStore(store)
-        barrier.wait(60)
+        barrier.wait()
         try:
             reviews.decide(recommendation_id, Decision(action="approve", reviewer=reviewer))
             results.put(("ok", reviewer))
@@ -33,7 +34,7 @@ def edit(url: str, log_id: int, duration: int, barrier: Any, results: Any) -> No
         store = Store.open(url)
         current = store.get_log(log_id).log
         log = SessionLog.model_validate({**current.model_dump(), "duration_min": duration})
-        barrier.wait(60)
+        barrier.wait()
         try:
             new_id = store.edit_log(log_id, log)
             results.put(("ok", new_id))

@@ -2,6 +2,10 @@
 the tests kill (``python -m tests.storage.workers URL ATHLETE FIRST_DAY COUNT [--replace]``).
 
 Each check-in goes through the real use case, :func:`engine.app.checkin.check_in`.
+
+The barrier is waited on without a time limit: on a loaded machine the other process may take
+long to start. The test breaks the barrier when a process dies and fails when nothing moves
+for minutes (tests/progress.py), so a worker never waits forever.
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ def concurrent_checkins(
 ) -> None:
     """Set up, wait for the other process at the barrier, then check in ``count`` days."""
     try:
-        ids = _checkins(url, athlete_id, first_day, count, lambda: barrier.wait(60))
+        ids = _checkins(url, athlete_id, first_day, count, barrier.wait)
         results.put((athlete_id, "ok", ids))
     except BaseException as error:
         results.put((athlete_id, "error", repr(error)))
@@ -150,7 +154,7 @@ def racing_checkins(
         base = _base()
         store = Store.open(url)
         evaluator = get_evaluator()
-        barrier.wait(60)
+        barrier.wait()
         outcomes = []
         for offset in range(count):
             day = first_day + dt.timedelta(days=offset)
@@ -172,7 +176,7 @@ def open_at_once(url: str, barrier: Any, results: Any) -> None:
     from engine.storage.db import current_revision
 
     try:
-        barrier.wait(60)
+        barrier.wait()
         store = Store.open(url, create=True)
         results.put(("ok", current_revision(store.engine)))
         store.engine.dispose()
