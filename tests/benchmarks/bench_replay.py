@@ -116,7 +116,8 @@ class Athlete:
         self.pull = rng.random() < 0.3
         programs = []
         if self.program == "heavy_lifting_for_runners":
-            programs.append({"id": self.program, "week": rng.randint(1, 4)})
+            # Its variants are numbered weeks 1 to 3: a later week is refused as input.
+            programs.append({"id": self.program, "week": rng.randint(1, 3)})
         elif self.program:
             programs.append({"id": self.program, "week": 1})
         if self.pull:
