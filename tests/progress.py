@@ -14,8 +14,11 @@ Linux only (it reads ``/proc``), as is CI.
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TypeVar
 
@@ -43,13 +46,6 @@ def _stat(path: str) -> tuple[str, int] | None:
 def proc_stat(pid: int) -> str:
     """What to watch for a process (all its threads)."""
     return f"/proc/{pid}/stat"
-
-
-def thread_stat() -> str:
-    """What to watch for the calling thread of this process alone."""
-    import threading
-
-    return f"/proc/self/task/{threading.get_native_id()}/stat"
 
 
 def children(pid: int | None = None, *, recursive: bool = False) -> list[int]:
@@ -95,25 +91,78 @@ def wait_until(
     raises :class:`Stalled`, saying ``what`` it waited for, the processes' states and
     ``describe()``.
     """
-    seen: tuple[object, dict[str, tuple[str, int] | None]] | None = None
-    last_move = time.monotonic()
+    check = _StallCheck(what, watch, progress, describe, stall_s)
     while True:
         result = done()
         if result:
             return result
-        stats = {path: _stat(path) for path in watch()}
-        now = (progress(), stats)
+        check()
+        time.sleep(poll_s)
+
+
+class _StallCheck:
+    """Called now and then: raises :class:`Stalled` once nothing has moved for ``stall_s``."""
+
+    def __init__(
+        self,
+        what: str,
+        watch: Callable[[], Iterable[str]],
+        progress: Callable[[], object],
+        describe: Callable[[], str],
+        stall_s: float,
+    ) -> None:
+        self.what, self.watch, self.progress, self.describe = what, watch, progress, describe
+        self.stall_s = stall_s
+        self.seen: object = None
+        self.last_move = time.monotonic()
+
+    def __call__(self) -> None:
+        stats = {path: _stat(path) for path in self.watch()}
+        now = (self.progress(), stats)
         running = any(stat is not None and stat[0] in "RD" for stat in stats.values())
-        if running or now != seen:
-            seen = now
-            last_move = time.monotonic()
-        elif time.monotonic() - last_move > stall_s:
+        if running or now != self.seen:
+            self.seen = now
+            self.last_move = time.monotonic()
+        elif time.monotonic() - self.last_move > self.stall_s:
             states = ", ".join(
                 f"{path}: {'gone' if stat is None else f'state {stat[0]}, {stat[1]} CPU ticks'}"
                 for path, stat in stats.items()
             )
             raise Stalled(
-                f"{what}: no progress for {stall_s:.0f} s (no CPU used, nothing changed), as in"
-                f" a deadlock. Processes: {states or 'none'}. {describe()}"
+                f"{self.what}: no progress for {self.stall_s:.0f} s (no CPU used, nothing"
+                f" changed), as in a deadlock. Processes: {states or 'none'}. {self.describe()}"
             )
-        time.sleep(poll_s)
+
+
+@contextmanager
+def stall_alarm(
+    what: str, pids: Callable[[], Iterable[int]], stall_s: float = STALL_S
+) -> Iterator[None]:
+    """For a call that blocks this thread until other processes are done (a process pool):
+    once a second SIGALRM looks at the processes ``pids`` names, and once they have not moved
+    for ``stall_s`` seconds it kills them and raises :class:`Stalled` in the blocked call.
+    (Never this process itself: the check's own CPU time would look like progress.) Interval
+    timers are not inherited by forked children, so only this process gets the alarm."""
+    if threading.current_thread() is not threading.main_thread():  # signals need the main one
+        yield
+        return
+    check = _StallCheck(
+        what, lambda: [proc_stat(pid) for pid in pids()], lambda: None, lambda: "", stall_s
+    )
+
+    def on_alarm(signum: int, frame: object) -> None:
+        try:
+            check()
+        except Stalled:
+            for pid in pids():  # so the pool breaks and the blocked call can return
+                with suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            raise
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, 1.0, 1.0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

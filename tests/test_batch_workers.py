@@ -1,4 +1,9 @@
-"""A JSON Lines batch on every core: the same lines, problems and order as on one."""
+"""A JSON Lines batch on every core: the same lines, problems and order as on one.
+
+The batch on worker processes runs under a stall alarm (tests/progress.py) rather than a time
+limit: however slow a loaded machine makes it, it may finish, and a pool that deadlocks fails
+the test once its processes have not moved for minutes.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from engine.app import batch_workers
 from engine.app.batch import evaluate_lines
 from engine.evaluation.evaluators import get_evaluator
 from engine.loading.paths import rules_dir
+from tests.progress import children, stall_alarm
 
 BASE = rules_dir() / "fixtures" / "base_request.yaml"
 
@@ -42,10 +48,11 @@ def test_workers_give_what_one_process_gives(workers: int, monkeypatch) -> None:
         )
         for result in evaluate_lines(text, "b.jsonl", evaluator)
     ]
-    got = [
-        (output.line, output.json, output.problems)
-        for output in batch_workers.evaluate_lines_on_cores(text, "b.jsonl", evaluator, workers)
-    ]
+    with stall_alarm(f"the batch on {workers} worker processes", children):
+        got = [
+            (output.line, output.json, output.problems)
+            for output in batch_workers.evaluate_lines_on_cores(text, "b.jsonl", evaluator, workers)
+        ]
     assert got == expected
     assert [line for line, json_text, _ in got if json_text is None] == [5, 10]
     bad = {line: problems for line, json_text, problems in got if json_text is None}

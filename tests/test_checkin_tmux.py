@@ -1,6 +1,7 @@
 """The interactive check-in as a person meets it: in a real terminal (tmux), typing answers.
 
-Skipped only when tmux is not installed (.ci/run installs it).
+Skipped only when tmux is not installed (.ci/run installs it). Each wait for the screen lasts
+as long as the command makes progress (tests/progress.py), not a fixed time.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +19,9 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli.main import cli
+from tests.progress import children, proc_stat, wait_until
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-WAIT_S = 60.0
 
 
 class Terminal:
@@ -30,6 +30,7 @@ class Terminal:
     def __init__(self, socket: str, command: str) -> None:
         self.socket = socket
         self._tmux("new-session", "-d", "-x", "200", "-y", "50", "-s", "t", command)
+        self.pid = int(self._tmux("display-message", "-p", "-t", "t", "#{pane_pid}"))
 
     def _tmux(self, *args: str) -> str:
         done = subprocess.run(
@@ -41,13 +42,27 @@ class Terminal:
         return self._tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", "t")
 
     def wait_for(self, text: str) -> str:
-        deadline = time.monotonic() + WAIT_S
-        while time.monotonic() < deadline:
+        """Wait until the screen shows ``text``, for as long as the pane's processes use CPU or
+        the screen changes; a text that never comes fails once all is still (the command
+        waiting for an answer) for the stall window."""
+        shown = ""
+
+        def appeared() -> bool:
+            nonlocal shown
             shown = self.screen()
-            if text in shown:
-                return shown
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
+            return text in shown
+
+        wait_until(
+            appeared,
+            what=f"{text!r} on the screen",
+            watch=lambda: [
+                proc_stat(pid) for pid in [self.pid, *children(self.pid, recursive=True)]
+            ],
+            progress=lambda: shown,
+            describe=lambda: f"The screen shows:\n{shown}",
+            poll_s=0.1,
+        )
+        return shown
 
     def type(self, answer: str) -> None:
         self._tmux("send-keys", "-t", "t", "-l", answer)

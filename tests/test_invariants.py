@@ -145,6 +145,7 @@ def broken_rules(rules_copy: Path) -> Path:
     return rules_copy
 
 
+@pytest.mark.slow  # a long search (600 generated requests) and hypothesis's shrinking
 def test_broken_hiit_cap_yields_a_minimal_counterexample(
     broken_rules: Path, evaluator: Evaluator, shipped
 ) -> None:
@@ -169,6 +170,7 @@ def test_broken_hiit_cap_yields_a_minimal_counterexample(
     assert not request.upcoming and not request.checkin.pain
 
 
+@pytest.mark.slow  # `rules check` twice over the rule cases and generated requests
 def test_rules_check_command_on_broken_rules(broken_rules: Path) -> None:
     runner = CliRunner()
     args = ["--rules", str(broken_rules), "--examples", "40"]

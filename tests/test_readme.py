@@ -101,6 +101,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow  # every command of the tour and docs/commands.md, `rules check` included
 def test_every_readme_command_runs_on_the_demo_database(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,12 +11,17 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.progress import proc_stat, wait_until
 from tests.storage.test_safety import _one_line_error, runstrong
+
+
+def _state(pid: int) -> str:
+    """The process's state letter (proc(5)): T when stopped by a signal."""
+    return Path(proc_stat(pid)).read_text().rsplit(")", 1)[1].split()[0]
 
 
 @pytest.fixture
@@ -78,14 +83,18 @@ def test_a_backup_killed_by_a_signal_then_another(filled: Path, tmp_path: Path) 
     repo = Path(__file__).resolve().parents[2]
     process = subprocess.Popen([sys.executable, "-c", script], cwd=repo)
     try:
-        deadline = time.monotonic() + 30
-        while not list(tmp_path.glob(".backup.db.*.partial")) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        # Until it has stopped itself inside the copy, the lock held (or ended, which fails
+        # below), for as long as it makes progress: a loaded machine may take a while.
+        wait_until(
+            lambda: process.poll() is not None or _state(process.pid) == "T",
+            what="the backup stopping inside SQLite's copy",
+            watch=lambda: [proc_stat(process.pid)],
+        )
+        assert process.poll() is None, f"the backup ended (exit {process.returncode})"
         assert list(tmp_path.glob(".backup.db.*.partial"))
-        time.sleep(0.5)  # stopped inside the copy, the lock held
     finally:
         os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+        process.wait()
     result = runstrong("db", "backup", str(target), "--db", str(filled))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir() if "backup" in p.name) == ["backup.db"]

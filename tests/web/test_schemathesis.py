@@ -30,6 +30,7 @@ def api_world(
     return template
 
 
+@pytest.mark.slow  # hypothesis generates requests for every operation of the API
 def test_api_conforms_to_its_openapi_document(api_world: World) -> None:
     # schemathesis's own pytest plugin does not run on pytest 9 yet, so each operation's
     # hypothesis strategy is driven here.

@@ -71,6 +71,7 @@ def served_db(tmp_path: Path, world: World) -> str:
     return f"sqlite:///{target}"
 
 
+@pytest.mark.slow  # thirty logins with the real argon2 costs (64 MiB each)
 def test_thirty_concurrent_logins_stay_under_the_memory_bound(served_db: str):
     """The bound: the server's resting size plus ``max_concurrent_hashes`` argon2 hashes
     (64 MiB each) plus 64 MiB for everything else. Without the gate, 30 hashes at once would
@@ -142,6 +143,7 @@ def test_a_20_mb_anonymous_body_gets_413_without_growing_the_server(served_db: s
     assert after - before < 16 * MIB
 
 
+@pytest.mark.slow  # three server processes, one after the other
 def test_the_throttle_holds_across_two_workers_and_a_restart(served_db: str):
     limit = AccessSettings().max_failed_logins
     with serving(served_db, "--workers", "2") as (base, _process):
