@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,6 +18,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+
+from tests.progress import proc_stat, wait_until
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -74,18 +75,26 @@ def serving(db_url: str, *extra: str) -> Iterator[tuple[str, subprocess.Popen[by
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
+
+        def answers() -> bool:
+            try:
+                with urllib.request.urlopen(f"{base}/login", timeout=2):
+                    return True
+            except (urllib.error.URLError, ConnectionError):
+                if process.poll() is None:
+                    return False
+                log.seek(0)
+                output = log.read().decode(errors="replace")
+                raise RuntimeError(f"runstrong serve did not start:\n{output}") from None
+
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/login", timeout=2):
-                        break
-                except (urllib.error.URLError, ConnectionError):
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        log.seek(0)
-                        output = log.read().decode(errors="replace")
-                        raise RuntimeError(f"runstrong serve did not start:\n{output}") from None
-                    time.sleep(0.2)
+            # However long a loaded machine takes to start it, while it makes progress.
+            wait_until(
+                answers,
+                what="runstrong serve answering",
+                watch=lambda: [proc_stat(process.pid)],
+                poll_s=0.2,
+            )
             yield base, process
         finally:
             process.terminate()
