@@ -532,3 +532,20 @@ def test_workers_get_the_compiled_rule_sets_and_parse_nothing(
         run._WORKER = None
     expected = Replayer(base, head).compare_chunk(chunk)
     assert (count, records) == expected and records
+
+
+def test_the_typed_settings_reads_are_watched_by_key() -> None:
+    """The features and the planner read the typed settings; a replay must still see which
+    changed setting they read, or it would reuse the base's facts when the head's differ."""
+    from engine.ruletools.replay.shortcuts import WatchedSettings
+
+    ruleset = get_evaluator().ruleset
+    watched = WatchedSettings(ruleset.settings, frozenset({"hiit.work_s", "run.long_run_note"}))
+    typed = watched.typed(ruleset.engine_settings)
+    assert typed.hiit.rounds == ruleset.engine_settings.hiit.rounds
+    assert watched.read == set()  # hiit.rounds is not a changed setting
+    assert typed.hiit.work_s == ruleset.engine_settings.hiit.work_s
+    assert watched.read == {"hiit.work_s"}
+    # A group's method reads its fields out of sight: all of them count as read.
+    assert typed.run.session("easy_run") == ruleset.engine_settings.run.session("easy_run")
+    assert watched.read == {"hiit.work_s", "run.long_run_note"}

@@ -296,8 +296,12 @@ class Replayer:
         self.watched: WatchedSettings | None = None
         if self.settings:
             self.watched = WatchedSettings(base.ruleset.settings, frozenset(self.settings))
+            typed = self.watched.typed(base.ruleset.engine_settings)
             base = dataclasses.replace(
-                base, ruleset=dataclasses.replace(base.ruleset, settings=self.watched)
+                base,
+                ruleset=dataclasses.replace(
+                    base.ruleset, settings=self.watched, engine_settings=typed
+                ),
             )
         self.base = base
         self.head = head

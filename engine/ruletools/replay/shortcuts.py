@@ -1,7 +1,9 @@
 """The exact shortcuts that let a replay skip work, and the checks that keep them exact.
 
-- :class:`WatchedSettings` notes which changed settings the features or the planner read; when
-  none was read, the head's facts (or plan) are the base's.
+- :class:`WatchedSettings` notes which changed settings the features or the planner read (by
+  key, or as attributes of the typed :class:`~engine.rulebook.engine_settings.EngineSettings`
+  through :meth:`WatchedSettings.typed`); when none was read, the head's facts (or plan) are
+  the base's.
 - Probe engines hold only the rules that differ between the rule sets; when they match the
   same facts and conclude the same over everything the base run knew, the head run would
   repeat the base run (see :func:`probes_for`).
@@ -14,13 +16,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
+
+from pydantic import BaseModel
 
 from engine.core.evaluator import Evaluator
 from engine.core.runtime import Firing, RuleEngine, conclusion_facts
 from engine.rulebook.compiler import RULESET_NAME, SENTINEL_RULE, CompiledRuleSet
+from engine.rulebook.engine_settings import EngineSettings
 
 
 class WatchedSettings(dict[str, Any]):
@@ -70,6 +75,40 @@ class WatchedSettings(dict[str, Any]):
     def copy(self) -> dict[str, Any]:
         self._note_all()
         return dict(super().items())
+
+    def typed(self, settings: EngineSettings) -> EngineSettings:
+        """``settings`` as the engine's code reads them, each attribute read noted here under
+        its key (``settings.hiit.work_s`` notes ``hiit.work_s``)."""
+        return cast(EngineSettings, _WatchedGroups(settings, self._note))
+
+
+class _WatchedGroups:
+    """Stands in for :class:`EngineSettings`: each group it hands out notes its reads."""
+
+    def __init__(self, settings: EngineSettings, note: Callable[[str], None]) -> None:
+        self._settings = settings
+        self._note = note
+
+    def __getattr__(self, group: str) -> Any:
+        return _WatchedGroup(getattr(self._settings, group), group, self._note)
+
+
+class _WatchedGroup:
+    """One settings group whose field reads are noted as ``group.field``. A method of the
+    group (``run.session(kind)``) reads the fields itself, out of sight: calling one counts as
+    reading every field of the group."""
+
+    def __init__(self, group: BaseModel, prefix: str, note: Callable[[str], None]) -> None:
+        self._group = group
+        self._prefix = prefix
+        self._note = note
+
+    def __getattr__(self, name: str) -> Any:
+        fields = type(self._group).model_fields
+        value = getattr(self._group, name)
+        for read in [name] if name in fields else list(fields) if callable(value) else []:
+            self._note(f"{self._prefix}.{read}")
+        return value
 
 
 def compiled_rule(evaluator: Evaluator, rule: str) -> tuple[Any, ...]:
