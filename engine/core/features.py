@@ -13,34 +13,30 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from engine.contract.models import EvaluationRequest, ExerciseLog, SessionLog
+from engine.contract.models import EvaluationRequest, SessionLog
 from engine.core.classification import (
     classifier_for,
     recorded_recovery,
     recovery_failed,
 )
-from engine.core.loads import load_steps
+from engine.core.practice_facts import exercise_facts, ladder_facts, tri
 from engine.core.rotation import rotation_ranks, rotation_reason
 from engine.core.running_load import running_load
-from engine.core.strength import OneRepMax, logged_sets, one_rep_maxes
+from engine.core.strength import OneRepMax, one_rep_maxes
 from engine.knowledge.base import KnowledgeBase
 from engine.rulebook.engine_settings import EngineSettings
 from engine.rulebook.facts import (
     NO_UPCOMING_HOURS,
     AthleteFact,
     CheckinFact,
-    ExerciseFact,
     FactModel,
     HistoryFact,
-    LadderFact,
     PainFact,
     ProgramFact,
-    TriState,
 )
 
 QUALITY_KINDS = frozenset({"quality_run", "long_run"})
@@ -117,19 +113,6 @@ def _at(value: dt.date | dt.datetime, session_hour: int) -> dt.datetime:
 
 def _hours(delta: dt.timedelta) -> int:
     return int(delta.total_seconds() // 3600)
-
-
-def _tri(value: bool | None) -> TriState:
-    if value is None:
-        return "unknown"
-    return "yes" if value else "no"
-
-
-def _all_tri(values: Iterable[bool | None]) -> TriState:
-    known = [value for value in values if value is not None]
-    if not known:
-        return "unknown"
-    return "yes" if all(known) else "no"
 
 
 def _rated(session: SessionLog) -> bool:
@@ -357,9 +340,9 @@ class FeatureBuilder:
             quality_runs_counted_last_7_days=sum(
                 1 for session in last7 if session.kind == "quality_run" and self.is_hiit(session)
             ),
-            last_hiit_hr_back_to_normal=_tri(last_hiit.hr_back_to_normal if last_hiit else None),
-            last_hiit_slept_well_after=_tri(last_hiit.slept_well_after if last_hiit else None),
-            last_hiit_recovered_between_intervals=_tri(
+            last_hiit_hr_back_to_normal=tri(last_hiit.hr_back_to_normal if last_hiit else None),
+            last_hiit_slept_well_after=tri(last_hiit.slept_well_after if last_hiit else None),
+            last_hiit_recovered_between_intervals=tri(
                 last_hiit.recovered_between_intervals if last_hiit else None
             ),
             last_hiit_recovery_failed=bool(last_hiit and recovery_failed(last_hiit)),
@@ -439,7 +422,7 @@ class FeatureBuilder:
             "recent_clean": (
                 "unknown"
                 if len(recent) < window
-                else _tri(all(_clean(session) for session in recent))
+                else tri(all(_clean(session) for session in recent))
             ),
             "missing_one_rep_max": self.missing_one_rep_max(program_id),
         }
@@ -482,159 +465,6 @@ class FeatureBuilder:
             if self.kb.exercises[entry.exercise].load == "external"
         )
 
-    def ladders(self) -> list[LadderFact]:
-        facts = []
-        window = self.settings.ladder.recent_window_days
-        sessions_for_gate = self.settings.ladder.sessions_for_gate
-        default_min_weeks = self.settings.ladder.default_min_weeks
-        for ladder_id, position in sorted(self.request.athlete.ladders.items()):
-            ladder = self.kb.ladders.get(ladder_id)
-            if ladder is None:
-                continue
-            stages = [stage.exercise for stage in ladder.stages]
-            # An alternative final stage (the double swing) sits at the last position.
-            index = stages.index(position.stage) if position.stage in stages else len(stages) - 1
-            stage = ladder.stages[index]
-            is_final = index == len(stages) - 1
-            logs = [
-                item
-                for session in self.history
-                if self.within_days(session, window) and session.date >= position.since
-                for item in session.exercises
-                if item.id == position.stage
-            ]
-            # Only rated logs (posture and ease both answered) are evidence for the gate; a
-            # rounded spine in any log still counts against it (posture_lost_recently).
-            rated = [
-                item
-                for item in logs
-                if item.posture_held is not None and item.felt_easy is not None
-            ]
-            recent = rated[-sessions_for_gate:]
-            weeks_on_stage = max(0, (self.today - position.since).days // 7)
-            min_weeks = stage.weeks.min or default_min_weeks
-            this_week = sum(
-                1
-                for session in self.this_week_sessions
-                if any(item.id == position.stage for item in session.exercises)
-            )
-            min_per_week = stage.frequency.min_per_week or 0 if stage.frequency else 0
-            facts.append(
-                LadderFact(
-                    ladder=ladder_id,
-                    stage=position.stage,
-                    stage_number=index + 1,
-                    stage_count=len(stages),
-                    is_final=is_final,
-                    next_stage="" if is_final else stages[index + 1],
-                    previous_stage="" if index == 0 else stages[index - 1],
-                    weeks_on_stage=weeks_on_stage,
-                    min_weeks=min_weeks,
-                    max_weeks=stage.weeks.max or min_weeks,
-                    min_weeks_met=weeks_on_stage >= min_weeks,
-                    recent_sessions=len(rated),
-                    recent_posture_held=_all_tri(item.posture_held for item in recent),
-                    recent_felt_easy=_all_tri(item.felt_easy for item in recent),
-                    posture_lost_recently=any(item.posture_held is False for item in logs),
-                    sessions_this_week=this_week,
-                    min_per_week=min_per_week,
-                    below_weekly_frequency=this_week < min_per_week,
-                    has_assistance=bool(position.assistance),
-                )
-            )
-        return facts
-
-    def exercises(self) -> list[ExerciseFact]:
-        """Program exercises logged recently, with how the last session of each went, and
-        how the previous variation has gone since (for the fallback's return)."""
-        window = self.settings.ladder.recent_window_days
-        ladder_stages = {
-            stage.exercise for ladder in self.kb.ladders.values() for stage in ladder.stages
-        }
-        recent = [s for s in self.history if s.program and self.within_days(s, window)]
-        latest: dict[str, tuple[SessionLog, ExerciseLog]] = {}
-        for session in recent:
-            for item in session.exercises:
-                if item.id in ladder_stages:
-                    continue  # ladder stages have their own gate (LadderFact)
-                latest[item.id] = (session, item)
-        facts = []
-        for exercise_id in sorted(latest):
-            session, item = latest[exercise_id]
-            exercise = self.kb.exercises.get(exercise_id)
-            previous = exercise.regressions[0] if exercise and exercise.regressions else ""
-            reps_min, reps_max = self._dose_reps(session.program or "", exercise_id)
-            missed = item.reps < reps_min
-            # Clean sessions of the previous variation since this exercise was last logged,
-            # in any session (the warm-up of a mobility day counts too).
-            since = [
-                log
-                for later in self.history
-                if later.date > session.date and self.within_days(later, window)
-                for log in later.exercises
-                if log.id == previous
-            ]
-            facts.append(
-                ExerciseFact(
-                    exercise=exercise_id,
-                    program=session.program or "",
-                    last_posture_held=_tri(item.posture_held),
-                    last_felt_easy=_tri(item.felt_easy),
-                    last_ready=_tri(item.ready_to_progress),
-                    last_reps_missed=missed,
-                    last_not_ready=(
-                        item.ready_to_progress is False or item.posture_held is False or missed
-                    ),
-                    previous_variation=previous,
-                    previous_variation_clean_sessions=sum(
-                        1
-                        for log in since
-                        if log.posture_held and log.ready_to_progress is not False
-                    ),
-                    **self._load_progression(exercise_id, item, reps_min, reps_max),
-                )
-            )
-        return facts
-
-    def _load_progression(
-        self, exercise_id: str, last: ExerciseLog, reps_min: int, reps_max: int
-    ) -> dict[str, Any]:
-        """The double-progression features of one exercise (see ExerciseFact)."""
-        exercise = self.kb.exercises.get(exercise_id)
-        if exercise is None or exercise.load != "external" or not last.load_kg:
-            return {}
-        misses = 0
-        for _, item in reversed(logged_sets(self.history, exercise_id)):
-            if item.posture_held is False or item.reps < reps_min:
-                misses += 1
-            else:
-                break
-        down, up = load_steps(exercise, last.load_kg, self.request.athlete, self.lightest_bar_kg)
-        return {
-            "last_load_kg": float(last.load_kg),
-            "last_rated": last.posture_held is not None and last.felt_easy is not None,
-            "last_reps_at_top": reps_max > 0 and last.reps >= reps_max,
-            "misses_in_a_row": misses,
-            "load_down_kg": down or 0.0,
-            "load_up_kg": up or 0.0,
-        }
-
-    def _dose_reps(self, program_id: str, exercise_id: str) -> tuple[int, int]:
-        """The reps the program prescribes for the exercise, low and high ends ((0, 0) if it
-        prescribes none): the bottom is "reps short", the top opens a load step."""
-        program = self.kb.programs.get(program_id)
-        if program is None:
-            return 0, 0
-        for variant in program.variants:
-            for block in variant.blocks:
-                for entry in block.exercises:
-                    if entry.exercise == exercise_id and entry.dose and entry.dose.reps:
-                        reps = entry.dose.reps
-                        if isinstance(reps, list):
-                            return int(reps[0]), int(reps[1])
-                        return int(reps), int(reps)
-        return 0, 0
-
     def build(self) -> FactBundle:
         facts: list[tuple[str, FactModel]] = [
             ("athlete", self.athlete()),
@@ -643,8 +473,8 @@ class FeatureBuilder:
         ]
         facts.extend(("pain", fact) for fact in self.pains())
         facts.extend(("program", fact) for fact in self.programs())
-        facts.extend(("ladder", fact) for fact in self.ladders())
-        facts.extend(("exercise", fact) for fact in self.exercises())
+        facts.extend(("ladder", fact) for fact in ladder_facts(self))
+        facts.extend(("exercise", fact) for fact in exercise_facts(self))
         return FactBundle(facts, self.one_rep_maxes)
 
 
