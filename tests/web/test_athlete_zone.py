@@ -109,7 +109,9 @@ def test_the_coach_may_correct_a_past_day_and_it_is_audited(client: TestClient, 
         "/api/athletes/ben/checkins", json=_body(yesterday), headers=bearer(world, "kim")
     )
     assert made.status_code == 201, made.text
-    assert made.json()["recommendation"]["athlete"] == "ben"  # the coach sees the reasons
+    # The answer is the card; the coach reads the reasons by its id.
+    reasons = client.get(f"/api/recommendations/{made.json()['id']}", headers=bearer(world, "kim"))
+    assert reasons.json()["recommendation"]["athlete"] == "ben"
     events = AccountStore(world.store).events("ben")
     assert events == [
         (
