@@ -260,93 +260,11 @@ class FeatureBuilder:
         return facts
 
     def history_fact(self) -> HistoryFact:
-        last7 = self.last_7_days
-        hiit_sessions = [session for session in self.history if self.is_hiit(session)]
-        last_intense = hiit_sessions[-1] if hiit_sessions else None
-        # Recovery is judged on the intense sessions that recorded it: a quality run or a
-        # conditioning circuit logged since, with no recovery flags, is no evidence that the
-        # athlete now recovers well, so it must not erase a failed HIIT's signals.
-        flagged = [session for session in hiit_sessions if recorded_recovery(session)]
-        last_hiit = flagged[-1] if flagged else None
-        failures = 0
-        for session in reversed(flagged):
-            if recovery_failed(session):
-                failures += 1
-            else:
-                break
-        lower = [session for session in self.history if self.is_lower_body_strength(session)]
-        loaded_lower = [
-            session
-            for session in self.history
-            if self.classifier.is_loaded_lower_body_strength(session)
-        ]
-        quality_past = [session for session in self.history if session.kind in QUALITY_KINDS]
-        upcoming_quality = self.quality_ahead
-        planned = self.request.checkin.planned
-        # A quality run planned for today counts whatever its time, even one before the
-        # assumed session hour (which upcoming_quality leaves out).
-        quality_today = planned in QUALITY_KINDS or any(
-            run.kind in QUALITY_KINDS and _at(run.date, self.session_hour).date() == self.today
-            for run in self.request.upcoming
-        )
-        next_kind: str
-        if upcoming_quality:
-            next_when, next_kind = upcoming_quality[0]
-            hours_to_next = _hours(next_when - self.now)
-        else:
-            next_when, next_kind, hours_to_next = None, "none", NO_UPCOMING_HOURS
         return HistoryFact(
-            hiit_last_7_days=sum(1 for session in last7 if self.is_hiit(session)),
-            strength_last_7_days=sum(1 for session in last7 if session.kind == "strength"),
-            lower_body_strength_last_7_days=sum(
-                1 for session in last7 if self.is_lower_body_strength(session)
-            ),
-            lower_body_strength_this_week=sum(
-                1 for session in self.this_week_sessions if self.is_lower_body_strength(session)
-            ),
-            rhythmic_cardio_last_7_days=sum(
-                1 for session in last7 if session.kind in RHYTHMIC_CARDIO_KINDS
-            ),
-            sessions_last_7_days=sum(1 for session in last7 if session.kind != "rest"),
-            days_since_last_session=min(
-                (
-                    (self.today - session.date).days
-                    for session in self.history
-                    if session.kind != "rest"
-                ),
-                default=NO_SESSION_DAYS,
-            ),
-            hours_since_last_lower_body=(
-                _hours(self.now - _at(lower[-1].date, self.session_hour))
-                if lower
-                else NO_SESSION_HOURS
-            ),
-            hours_since_last_loaded_lower_body=(
-                _hours(self.now - _at(loaded_lower[-1].date, self.session_hour))
-                if loaded_lower
-                else NO_SESSION_HOURS
-            ),
-            hours_since_last_quality=(
-                _hours(self.now - _at(quality_past[-1].date, self.session_hour))
-                if quality_past
-                else NO_SESSION_HOURS
-            ),
-            hours_to_next_quality=hours_to_next,
-            next_quality_kind=next_kind,
-            quality_today=quality_today,
-            days_since_last_hiit=(
-                (self.today - last_intense.date).days if last_intense else NO_SESSION_DAYS
-            ),
-            quality_runs_counted_last_7_days=sum(
-                1 for session in last7 if session.kind == "quality_run" and self.is_hiit(session)
-            ),
-            last_hiit_hr_back_to_normal=tri(last_hiit.hr_back_to_normal if last_hiit else None),
-            last_hiit_slept_well_after=tri(last_hiit.slept_well_after if last_hiit else None),
-            last_hiit_recovered_between_intervals=tri(
-                last_hiit.recovered_between_intervals if last_hiit else None
-            ),
-            last_hiit_recovery_failed=bool(last_hiit and recovery_failed(last_hiit)),
-            hiit_recovery_failures_in_a_row=failures,
+            **self._counts_last_7_days(),
+            **self._hours_since_last(),
+            **self._quality_ahead_fields(),
+            **self._hiit_recovery(),
             consecutive_heavy_weeks=self.consecutive_heavy_weeks(),
             heavy_this_week=any(self.is_heavy(session) for session in self.this_week_sessions),
             **running_load(self.history, self.today),
@@ -359,6 +277,104 @@ class FeatureBuilder:
                 0,
             ),
         )
+
+    def _counts_last_7_days(self) -> dict[str, Any]:
+        """How many sessions of each kind in the last 7 days (and this ISO week's legs)."""
+        last7 = self.last_7_days
+        return {
+            "hiit_last_7_days": sum(1 for session in last7 if self.is_hiit(session)),
+            "strength_last_7_days": sum(1 for session in last7 if session.kind == "strength"),
+            "lower_body_strength_last_7_days": sum(
+                1 for session in last7 if self.is_lower_body_strength(session)
+            ),
+            "lower_body_strength_this_week": sum(
+                1 for session in self.this_week_sessions if self.is_lower_body_strength(session)
+            ),
+            "rhythmic_cardio_last_7_days": sum(
+                1 for session in last7 if session.kind in RHYTHMIC_CARDIO_KINDS
+            ),
+            "sessions_last_7_days": sum(1 for session in last7 if session.kind != "rest"),
+            "quality_runs_counted_last_7_days": sum(
+                1 for session in last7 if session.kind == "quality_run" and self.is_hiit(session)
+            ),
+        }
+
+    def _hours_since(self, sessions: list[SessionLog]) -> int:
+        """Hours since the last of ``sessions`` (history order), or the no-session sentinel."""
+        if not sessions:
+            return NO_SESSION_HOURS
+        return _hours(self.now - _at(sessions[-1].date, self.session_hour))
+
+    def _hours_since_last(self) -> dict[str, Any]:
+        """How long since the last session of each kind the spacing rules read."""
+        classifier = self.classifier
+        return {
+            "days_since_last_session": min(
+                (
+                    (self.today - session.date).days
+                    for session in self.history
+                    if session.kind != "rest"
+                ),
+                default=NO_SESSION_DAYS,
+            ),
+            "hours_since_last_lower_body": self._hours_since(
+                [session for session in self.history if self.is_lower_body_strength(session)]
+            ),
+            "hours_since_last_loaded_lower_body": self._hours_since(
+                [s for s in self.history if classifier.is_loaded_lower_body_strength(s)]
+            ),
+            "hours_since_last_quality": self._hours_since(
+                [session for session in self.history if session.kind in QUALITY_KINDS]
+            ),
+        }
+
+    def _quality_ahead_fields(self) -> dict[str, Any]:
+        """The next quality or long run, and whether one falls today."""
+        planned = self.request.checkin.planned
+        # A quality run planned for today counts whatever its time, even one before the
+        # assumed session hour (which quality_ahead leaves out).
+        quality_today = planned in QUALITY_KINDS or any(
+            run.kind in QUALITY_KINDS and _at(run.date, self.session_hour).date() == self.today
+            for run in self.request.upcoming
+        )
+        if not self.quality_ahead:
+            return {
+                "hours_to_next_quality": NO_UPCOMING_HOURS,
+                "next_quality_kind": "none",
+                "quality_today": quality_today,
+            }
+        next_when, next_kind = self.quality_ahead[0]
+        return {
+            "hours_to_next_quality": _hours(next_when - self.now),
+            "next_quality_kind": next_kind,
+            "quality_today": quality_today,
+        }
+
+    def _hiit_recovery(self) -> dict[str, Any]:
+        """The last intense session, and how the athlete recovered from those that said."""
+        hiit_sessions = [session for session in self.history if self.is_hiit(session)]
+        # Recovery is judged on the intense sessions that recorded it: a quality run or a
+        # conditioning circuit logged since, with no recovery flags, is no evidence that the
+        # athlete now recovers well, so it must not erase a failed HIIT's signals.
+        flagged = [session for session in hiit_sessions if recorded_recovery(session)]
+        failures = 0
+        for session in reversed(flagged):
+            if not recovery_failed(session):
+                break
+            failures += 1
+        last = flagged[-1] if flagged else None
+        return {
+            "days_since_last_hiit": (
+                (self.today - hiit_sessions[-1].date).days if hiit_sessions else NO_SESSION_DAYS
+            ),
+            "last_hiit_hr_back_to_normal": tri(last.hr_back_to_normal if last else None),
+            "last_hiit_slept_well_after": tri(last.slept_well_after if last else None),
+            "last_hiit_recovered_between_intervals": tri(
+                last.recovered_between_intervals if last else None
+            ),
+            "last_hiit_recovery_failed": bool(last and recovery_failed(last)),
+            "hiit_recovery_failures_in_a_row": failures,
+        }
 
     def consecutive_heavy_weeks(self) -> int:
         """Heavy ISO weeks in a row, counting back from last week."""
