@@ -108,3 +108,32 @@ def test_key_follows_every_source_file(tmp_path: Path) -> None:
 def test_version_without_tests_is_the_same() -> None:
     kb = load_knowledge_base()
     assert load_ruleset(None, kb, tests=False).version == load_ruleset(None, kb).version
+
+
+def test_card_words_come_from_the_cache_as_plain_data(cache: Path, tmp_path: Path) -> None:
+    """``today`` words its card from two cached dicts of strings, without unpickling the
+    knowledge base or the rule set: the same names and sentences as a fresh load, and an edited
+    rule's sentence is seen at once (the key covers the sources)."""
+    from engine.app import card_loading
+    from engine.app.athlete_card import card_words
+    from engine.app.words import Namer
+
+    card_loading._words.cache_clear()
+    kb, ruleset = load_sources()
+    fresh = card_words(kb, ruleset)
+    card_loading.words_for()  # a miss: loaded, then cached
+    assert list(cache.glob("words-*.pickle"))
+    card_loading._words.cache_clear()
+    cached = card_loading.words_for()
+    assert not isinstance(cached.namer, Namer)  # built from the cached dicts alone
+    assert dict(cached.tells) == dict(fresh.tells) and cached.tells
+    ids = [*kb.exercises, *kb.ladders, *kb.programs, *kb.equipment, "low_back", "easy_run"]
+    assert [cached.namer.name(i) for i in ids] == [fresh.namer.name(i) for i in ids]
+
+    rules = tmp_path / "rules"
+    shutil.copytree(rules_dir(), rules)
+    rule_id, told = next(iter(fresh.tells.items()))
+    edited = next(path for path in rules.rglob("*.yaml") if told in path.read_text())
+    edited.write_text(edited.read_text().replace(told, told + " Edited."))
+    assert card_loading.words_for(rules).tells[rule_id] == told + " Edited."
+    card_loading._words.cache_clear()

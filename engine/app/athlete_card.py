@@ -15,12 +15,12 @@ import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from engine.app.session_lines import hiit_lines, rest_text
-from engine.app.words import Namer, area_words, intensity_words, kind_words
+from engine.app.words import Namer, Names, area_words, intensity_words, kind_words
 from engine.contract.formatting import fmt_value
 from engine.contract.models import (
     LoadChange,
@@ -30,8 +30,10 @@ from engine.contract.models import (
     Session,
     SessionBlock,
 )
-from engine.knowledge.base import KnowledgeBase
-from engine.rulebook.ruleset import RuleSet
+
+if TYPE_CHECKING:  # a card worded from the cached words (today) needs neither class
+    from engine.knowledge.base import KnowledgeBase
+    from engine.rulebook.ruleset import RuleSet
 
 # What each review status means to the athlete.
 STATUS_TEXT = {
@@ -93,7 +95,7 @@ class CardWords:
     """What a card needs besides the recommendation: names for ids, and each rule's
     athlete-facing sentence (rule id -> text with ``{alias.field}`` placeholders)."""
 
-    namer: Namer
+    namer: Names
     tells: Mapping[str, str]
 
 
@@ -232,7 +234,7 @@ def _session_texts(session: Session) -> Iterator[str]:
 # --- exercises and loads -----------------------------------------------------------------------
 
 
-def _block(block: SessionBlock, namer: Namer) -> CardBlock:
+def _block(block: SessionBlock, namer: Names) -> CardBlock:
     return CardBlock(
         name=namer.plain(block.name),
         rounds=block.rounds,
@@ -242,7 +244,7 @@ def _block(block: SessionBlock, namer: Namer) -> CardBlock:
     )
 
 
-def _exercise(item: PrescribedExercise, namer: Namer) -> CardExercise:
+def _exercise(item: PrescribedExercise, namer: Names) -> CardExercise:
     return CardExercise(
         name=item.name,
         dose=dose_text(item),
@@ -292,7 +294,7 @@ def load_change_text(change: LoadChange) -> str:
     return f"{change.name}: {move}, {change.reason}{confirm}"
 
 
-def ladder_text(move: Progression, namer: Namer) -> str:
+def ladder_text(move: Progression, namer: Names) -> str:
     ladder = namer.name(move.ladder)
     reason = namer.plain(move.reason)
     if move.action == "hold":

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from engine.contract.formatting import fmt_value
-from engine.knowledge.base import KnowledgeBase
+
+if TYPE_CHECKING:  # the card's names come cached as plain data: no knowledge-base classes
+    from engine.knowledge.base import KnowledgeBase
 
 # Session kinds as the athlete says them (the engine's vocabulary is SESSION_KINDS).
 KIND_WORDS: Mapping[str, str] = {
@@ -79,18 +82,24 @@ def intensity_words(intensity: str) -> str:
     return INTENSITY_WORDS.get(intensity, intensity)
 
 
-class Namer:
-    """Knowledge-base ids (exercises, ladders, programs, equipment) and engine vocabulary as
-    the names a person reads."""
+def kb_names(kb: KnowledgeBase) -> dict[str, str]:
+    """The knowledge base's names for its ids (equipment, programs, ladders, exercises)."""
+    names: dict[str, str] = {}
+    for table in (kb.equipment, kb.programs, kb.ladders, kb.exercises):
+        names.update({key: entry.name for key, entry in table.items()})
+    return names
 
-    def __init__(self, kb: KnowledgeBase) -> None:
-        names: dict[str, str] = {}
-        for table in (kb.equipment, kb.programs, kb.ladders, kb.exercises):
-            names.update({key: entry.name for key, entry in table.items()})
-        names.update({kind: words.lower() for kind, words in KIND_WORDS.items()})
-        names.update(_AREA_WORDS)
-        self._names = names
-        self.kb = kb
+
+class Names:
+    """Knowledge-base ids (exercises, ladders, programs, equipment) and engine vocabulary as
+    the names a person reads, from the knowledge base's names as plain data (:func:`kb_names`),
+    so that a card can be worded from a cache without the knowledge-base classes."""
+
+    def __init__(self, names: Mapping[str, str]) -> None:
+        merged = dict(names)
+        merged.update({kind: words.lower() for kind, words in KIND_WORDS.items()})
+        merged.update(_AREA_WORDS)
+        self._names = merged
 
     def name(self, entity_id: str) -> str:
         """The name of an id; an id nobody named reads as words ("knee_drive": "knee drive")."""
@@ -113,6 +122,14 @@ class Namer:
             return str(int(value))
         text = str(value)
         return self.name(text) if _SNAKE.fullmatch(text) or text in self._names else text
+
+
+class Namer(Names):
+    """:class:`Names` with the knowledge base at hand, for the views that read more of it."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        super().__init__(kb_names(kb))
+        self.kb = kb
 
 
 def concluded_words(text: str) -> str:

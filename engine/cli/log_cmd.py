@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from engine.app.athlete_zone import athlete_today
-from engine.app.card_loading import words_for
+from engine.app.card_loading import namer_for
 from engine.app.done import Corrections, done_as_recommended, rate_logged
 from engine.app.log import delete_log, edit_log, get_log, list_logs, log_session
 from engine.cli.context import app, database_option
@@ -213,7 +213,7 @@ def _log_as_recommended(
     log_id, log = done_as_recommended(
         context.store(), context.evaluator().kb, athlete_id, day, corrections, again
     )
-    click.echo(as_recommended_text(athlete_id, log_id, log, words_for(context.rules_dir).namer))
+    click.echo(as_recommended_text(athlete_id, log_id, log, namer_for(context.rules_dir)))
 
 
 @log_command.command("list")
@@ -234,7 +234,7 @@ def log_list(
         return
     if not logs:
         click.echo(f"no sessions logged for {athlete_id}")
-    namer = words_for(app(ctx).rules_dir).namer
+    namer = namer_for(app(ctx).rules_dir)
     for item in logs:
         click.echo(log_line(item, namer))
 
@@ -285,7 +285,7 @@ def log_show(ctx: click.Context, first: str, second: str | None, output_format: 
     if output_format == "json":
         echo_json(log_json(stored))
     else:
-        click.echo(log_detail_text(stored, words_for(app(ctx).rules_dir).namer))
+        click.echo(log_detail_text(stored, namer_for(app(ctx).rules_dir)))
 
 
 @log_command.command("edit")

@@ -21,8 +21,6 @@ from pydantic import BaseModel, ValidationError
 from engine.contract.errors import InputError, Problem
 from engine.contract.limits import MAX_LOAD_KG, MAX_REPS, MAX_SETS
 from engine.contract.models import SESSION_KINDS
-from engine.loading.inputs import load_text, read_text
-from engine.loading.yamlio import problems_from_validation
 
 _WHOLE = re.compile(r"[0-9]+", re.ASCII)
 _DECIMAL = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
@@ -244,6 +242,10 @@ def parse_dose(value: str) -> tuple[str, dict[str, Any]]:
 
 def load_mapping(source: str) -> dict[str, Any]:
     """A YAML or JSON mapping from a file (or - for stdin); InputError names file and line."""
+    # The readers import the YAML parser, which the commands that only parse flags (today,
+    # review list) should not pay for.
+    from engine.loading.inputs import load_text, read_text
+
     text, name = read_text(source)
     located = load_text(text, name)  # JSON as JSON, YAML as YAML
     if not isinstance(located.data, dict):
@@ -265,4 +267,6 @@ def validated(model: type[ModelT], data: dict[str, Any], context: Any = None) ->
     try:
         return model.model_validate(data, context=context)
     except ValidationError as error:
+        from engine.loading.yamlio import problems_from_validation  # see load_mapping
+
         raise InputError(problems_from_validation(error, None)) from error

@@ -12,14 +12,17 @@ from __future__ import annotations
 import hashlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pydantic
 
 import engine
-from engine.knowledge.base import KnowledgeBase, load_knowledge_base
 from engine.loading import owner_cache
 from engine.loading.paths import knowledge_base_dir, resolved, rules_dir
-from engine.rulebook.ruleset import RuleSet, load_ruleset
+
+if TYPE_CHECKING:  # imported on use: the cached card words (today) need only the key
+    from engine.knowledge.base import KnowledgeBase
+    from engine.rulebook.ruleset import RuleSet
 
 # One file per variant: with the rule cases (the rule tools) and without (evaluation).
 PREFIXES = {True: "tools-", False: "eval-"}
@@ -49,6 +52,13 @@ def sources_key(rules_root: Path, kb_root: Path) -> str:
     return hasher.hexdigest()
 
 
+def default_roots(
+    rules_root: Path | None = None, kb_root: Path | None = None
+) -> tuple[Path, Path]:
+    """The rule and knowledge-base directories to load (the bundled ones by default)."""
+    return resolved(rules_root or rules_dir()), resolved(kb_root or knowledge_base_dir())
+
+
 def load_sources(
     rules_root: Path | None = None, kb_root: Path | None = None, *, tests: bool = False
 ) -> tuple[KnowledgeBase, RuleSet]:
@@ -59,8 +69,10 @@ def load_sources(
     Only a rule set that loaded without problems is cached; an edited file changes the key, so a
     rule author's edits are always loaded and checked.
     """
-    rules = resolved(rules_root or rules_dir())
-    kb_path = resolved(kb_root or knowledge_base_dir())
+    from engine.knowledge.base import KnowledgeBase, load_knowledge_base
+    from engine.rulebook.ruleset import RuleSet, load_ruleset
+
+    rules, kb_path = default_roots(rules_root, kb_root)
     name = PREFIXES[tests] + sources_key(rules, kb_path)
     cached = owner_cache.read(name)
     if (

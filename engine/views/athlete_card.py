@@ -4,9 +4,12 @@ plan, loads, ladders and where the coach's review stands. With ``--why`` the coa
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from engine.app.athlete_card import AthleteCard, CardBlock
-from engine.contract.models import Recommendation
-from engine.views.cards import trace_lines
+
+if TYPE_CHECKING:
+    from engine.contract.models import Recommendation
 
 WHY_HEADER = "--- why: the rules behind this card (for you and your coach) ---"
 
@@ -55,5 +58,9 @@ def card_text(card: AthleteCard, why: Recommendation | None = None) -> str:
     if card.coach_note:
         lines.append(f"Coach's note: {card.coach_note}")
     if why is not None:
+        # The trace's wording reads the features' and facts' vocabulary, which the card alone
+        # does not need: imported for --why only.
+        from engine.views.cards import trace_lines
+
         lines += ["", WHY_HEADER, *trace_lines(why)]
     return "\n".join(lines)
