@@ -34,9 +34,9 @@ def test_every_error_runstrong_raises_on_purpose_is_one_hierarchy() -> None:
             if not isinstance(node, ast.ClassDef) or node.name in internal:
                 continue
             cls = getattr(importlib.import_module(module), node.name, None)
-            if isinstance(cls, type) and issubclass(cls, BaseException):
-                if not issubclass(cls, RunstrongError):
-                    outside.append(f"{module}.{node.name}")
+            is_error = isinstance(cls, type) and issubclass(cls, BaseException)
+            if is_error and not issubclass(cls, RunstrongError):
+                outside.append(f"{module}.{node.name}")
     assert outside == []
 
 
