@@ -7,9 +7,9 @@ import datetime as dt
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from engine.calendar.expand import kind_on, run_gap_days, runs_between, week_lookahead_days
+from engine.calendar.expand import kind_on, runs_between, week_lookahead_days
 from engine.calendar.spec import parse_once, parse_skip, parse_weekly
 from engine.contract.calendar import Calendar, CalendarEntry
 from engine.contract.errors import InputError, Problem
@@ -21,7 +21,6 @@ from engine.storage.store import Store
 if TYPE_CHECKING:
     from engine.calendar.titles import TitleRule
     from engine.core.evaluator import Evaluator
-    from engine.rulebook.engine_settings import EngineSettings
 
 # ICS files from running apps are small; anything far larger is not a training plan.
 MAX_ICS_BYTES = 5_000_000
@@ -133,33 +132,3 @@ def upcoming_runs(
 
 def planned_kind(store: Store, athlete_id: str, day: dt.date) -> str | None:
     return kind_on(rows.entries(store, athlete_id), day)
-
-
-def _run_key(run: PlannedRun | dict[str, Any]) -> tuple[str, str]:
-    data = run.model_dump(mode="json") if isinstance(run, PlannedRun) else run
-    return str(data.get("date")), str(data.get("kind"))
-
-
-def runs_moved(
-    entries: list[CalendarEntry],
-    settings: EngineSettings,
-    day: dt.date,
-    evaluated_with: list[Any],
-) -> list[str]:
-    """How the calendar's runs around ``day`` now differ from those the recommendation was
-    evaluated with (a moved long run): empty when they agree or the athlete keeps no calendar.
-    The entries are read by the caller: the review queue reads a page's at once."""
-    if not entries:
-        return []
-    # Only the runs the scheduling rules read: a strength day moved later in the week does not
-    # make an approved recommendation stale.
-    end = day + dt.timedelta(days=run_gap_days(settings))
-    now = {_run_key(run) for run in runs_between(entries, day, end) if run.kind != "strength"}
-    then = {
-        key
-        for key in map(_run_key, evaluated_with)
-        if key[1] != "strength" and key[0][:10] <= end.isoformat()
-    }
-    changes = [f"{kind} {when} added" for when, kind in sorted(now - then)]
-    changes += [f"{kind} {when} gone" for when, kind in sorted(then - now)]
-    return changes

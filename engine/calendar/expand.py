@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from engine.contract.calendar import WEEKDAYS, CalendarEntry
 from engine.contract.models import PlannedRun
-from engine.rulebook.engine_settings import EngineSettings
+
+if TYPE_CHECKING:  # the review queue reads the gap from its cached settings, not this class
+    from engine.rulebook.engine_settings import EngineSettings
 
 # The days after a Monday that are still in its ISO week (calendar arithmetic, not coaching).
 REST_OF_WEEK_DAYS = 6
@@ -67,3 +70,34 @@ def kind_on(entries: Iterable[CalendarEntry], day: dt.date) -> str | None:
     """The day's planned kind from the calendar: its first run, or None."""
     runs = runs_between(entries, day, day)
     return runs[0].kind if runs else None
+
+
+def _run_key(run: PlannedRun | dict[str, Any]) -> tuple[str, str]:
+    data = run.model_dump(mode="json") if isinstance(run, PlannedRun) else run
+    return str(data.get("date")), str(data.get("kind"))
+
+
+def runs_moved(
+    entries: list[CalendarEntry],
+    gap_days: int,
+    day: dt.date,
+    evaluated_with: list[Any],
+) -> list[str]:
+    """How the calendar's runs around ``day`` now differ from those the recommendation was
+    evaluated with (a moved long run): empty when they agree or the athlete keeps no calendar.
+    The entries are read by the caller: the review queue reads a page's at once; ``gap_days``
+    is :func:`run_gap_days` of the engine's settings."""
+    if not entries:
+        return []
+    # Only the runs the scheduling rules read: a strength day moved later in the week does not
+    # make an approved recommendation stale.
+    end = day + dt.timedelta(days=gap_days)
+    now = {_run_key(run) for run in runs_between(entries, day, end) if run.kind != "strength"}
+    then = {
+        key
+        for key in map(_run_key, evaluated_with)
+        if key[1] != "strength" and key[0][:10] <= end.isoformat()
+    }
+    changes = [f"{kind} {when} added" for when, kind in sorted(now - then)]
+    changes += [f"{kind} {when} gone" for when, kind in sorted(then - now)]
+    return changes

@@ -1,31 +1,20 @@
-"""``runstrong review``: the coach's queue, the reasons, and approve / amend / reject."""
+"""``runstrong review``: the coach's queue, the reasons, and approve / amend / reject.
+
+``review list`` is a morning command: on an SQLite file it reads the queue without
+SQLAlchemy (engine.storage.sqlite_triage), so this module imports the store, the decisions and
+their views only in the commands that use them.
+"""
 
 from __future__ import annotations
 
 import click
 
-from engine.app.review import (
-    REASON_CODES,
-    Amendment,
-    amend,
-    approve,
-    reject,
-    rule_stats,
-)
-from engine.app.review_view import review_detail, review_events
-from engine.app.triage import TRIAGE_FLAGS, TRIAGE_STATUSES, triage
+from engine.app.triage import TRIAGE_FLAGS, TRIAGE_STATUSES, database_triage
 from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, format_option
 from engine.cli.parsing import ASCII_INT, parse_date, parse_dose
-from engine.contract.models import SESSION_KINDS, Session
-from engine.loading.inputs import load_document
-from engine.views.review import (
-    decided_text,
-    event_line,
-    review_detail_text,
-    stats_json,
-    stats_text,
-)
+from engine.contract.models import SESSION_KINDS
+from engine.storage.review_codes import REASON_CODES
 from engine.views.triage import triage_json, triage_text
 
 
@@ -97,9 +86,11 @@ def review_list(
     output_format: str,
 ) -> None:
     """The review queue as a triage: counts, then today's and tomorrow's, attention first."""
-    page = triage(
-        app(ctx).store(),
-        app(ctx).settings(),
+    context = app(ctx)
+    page = database_triage(
+        context.db_url,
+        context.store,
+        context.rules_dir,
         status,
         flag,
         athlete_id=athlete_id,
@@ -121,6 +112,9 @@ def review_list(
 @click.pass_context
 def review_show(ctx: click.Context, recommendation_id: int, output_format: str) -> None:
     """Everything behind one recommendation: check-in, features, rules, sources, decisions."""
+    from engine.app.review_view import review_detail
+    from engine.views.review import review_detail_text
+
     context = app(ctx)
     evaluator = context.evaluator()
     detail = review_detail(context.store(), evaluator.kb, recommendation_id)
@@ -160,6 +154,9 @@ def review_approve(
 ) -> None:
     """Approve one or several recommendations, each with its own audit event (a proposed
     ladder advance then takes effect)."""
+    from engine.app.review import approve
+    from engine.views.review import decided_text
+
     store = app(ctx).store()
     for recommendation_id in dict.fromkeys(recommendation_ids):
         click.echo(decided_text(approve(store, recommendation_id, reviewer, note, force)))
@@ -190,6 +187,9 @@ def review_reject(
     force: bool,
 ) -> None:
     """Reject a recommendation with a coded reason."""
+    from engine.app.review import reject
+    from engine.views.review import decided_text
+
     decided = reject(app(ctx).store(), recommendation_id, reviewer, reason_code, note, force)
     click.echo(decided_text(decided))
 
@@ -241,6 +241,11 @@ def review_amend(
 ) -> None:
     """Change a recommendation's session; it is checked against the knowledge base and the
     athlete's equipment."""
+    from engine.app.review import Amendment, amend
+    from engine.contract.models import Session
+    from engine.loading.inputs import load_document
+    from engine.views.review import decided_text
+
     context = app(ctx)
     amendment = Amendment(kind=kind, intensity=intensity, drop=list(drop), override=override)
     for value in swap:
@@ -264,6 +269,9 @@ def review_amend(
 @click.pass_context
 def review_log(ctx: click.Context, recommendation_id: int, output_format: str) -> None:
     """The audit trail of one recommendation: who decided what, when, and why."""
+    from engine.app.review_view import review_events
+    from engine.views.review import event_line
+
     events = review_events(app(ctx).store(), recommendation_id)
     if output_format == "json":
         echo_json([event.model_dump(mode="json", by_alias=True) for event in events])
@@ -290,6 +298,9 @@ Example:
 @click.pass_context
 def review_stats(ctx: click.Context, since: str | None, output_format: str) -> None:
     """How the recommendations each rule shaped were judged."""
+    from engine.app.review import rule_stats
+    from engine.views.review import stats_json, stats_text
+
     stats = rule_stats(app(ctx).store(), parse_date(since, "--since") if since else None)
     if output_format == "json":
         echo_json(stats_json(stats))

@@ -52,9 +52,7 @@ def sources_key(rules_root: Path, kb_root: Path) -> str:
     return hasher.hexdigest()
 
 
-def default_roots(
-    rules_root: Path | None = None, kb_root: Path | None = None
-) -> tuple[Path, Path]:
+def default_roots(rules_root: Path | None = None, kb_root: Path | None = None) -> tuple[Path, Path]:
     """The rule and knowledge-base directories to load (the bundled ones by default)."""
     return resolved(rules_root or rules_dir()), resolved(kb_root or knowledge_base_dir())
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.contract.calendar import CalendarEntry
+from engine.storage.calendar_values import calendar_entry
 from engine.storage.row_ids import MAX_ROW_ID
 from engine.storage.schema import (
     AthleteRow,
@@ -21,17 +21,29 @@ from engine.storage.store import NotFound, Store
 
 
 def _entry(row: CalendarEntryRow) -> CalendarEntry:
-    return CalendarEntry.model_validate(
-        {
-            "id": row.id,
-            "rule": row.rule,
-            "weekday": row.weekday,
-            "date": row.date,
-            "kind": row.kind,
-            "at": dt.time.fromisoformat(row.at) if row.at else None,
-            "source": row.source,
-        },
-        strict=False,
+    return calendar_entry(row.id, row.rule, row.weekday, row.date, row.kind, row.at, row.source)
+
+
+def calendar_statement() -> Select[*tuple[Any, ...]]:
+    """The live entries of ``:athletes`` (a page of the review queue's), oldest first, each
+    row the athlete and :func:`~engine.storage.calendar_values.calendar_entry`'s values. The
+    quick reader of the queue runs it as SQLAlchemy compiled it (engine.storage.triage_sql)."""
+    return (
+        select(
+            CalendarEntryRow.athlete_id,
+            CalendarEntryRow.id,
+            CalendarEntryRow.rule,
+            CalendarEntryRow.weekday,
+            CalendarEntryRow.date,
+            CalendarEntryRow.kind,
+            CalendarEntryRow.at,
+            CalendarEntryRow.source,
+        )
+        .where(
+            CalendarEntryRow.athlete_id.in_(bindparam("athletes", expanding=True)),
+            CalendarEntryRow.removed_at.is_(None),
+        )
+        .order_by(CalendarEntryRow.id)
     )
 
 
@@ -101,16 +113,8 @@ def entries_of(store: Store, athlete_ids: list[str]) -> dict[str, list[CalendarE
     if not athlete_ids:
         return found
     with store.reading() as session:
-        rows = session.scalars(
-            select(CalendarEntryRow)
-            .where(
-                CalendarEntryRow.athlete_id.in_(athlete_ids),
-                CalendarEntryRow.removed_at.is_(None),
-            )
-            .order_by(CalendarEntryRow.id)
-        )
-        for row in rows:
-            found[row.athlete_id].append(_entry(row))
+        for athlete_id, *values in session.execute(calendar_statement(), {"athletes": athlete_ids}):
+            found[athlete_id].append(calendar_entry(*values))
     return found
 
 

@@ -17,10 +17,11 @@ from sqlalchemy import select
 
 from engine.contract.models import AthleteProfile, Session
 from engine.storage.recommendations import mark_firings, recommendation_row
+from engine.storage.review_codes import REASON_CODES
 from engine.storage.schema import ReviewEventRow
 from engine.storage.store import Store, StoreError
 
-REASON_CODES = ("athlete_context", "disagree_with_rule", "data_error", "other")
+__all__ = ["REASON_CODES", "AlreadyDecided", "Decision", "ReviewEvent", "ReviewStore"]
 DECISIONS = {"approve": "approved", "amend": "amended", "reject": "rejected"}
 
 

@@ -181,3 +181,58 @@ def test_import_days_stores_a_batch_whole_or_not_at_all(store, evaluator, profil
     with pytest.raises(AlreadyExists):
         import_days(store, "cy", again)
     assert row_counts(store.engine) == before
+
+
+QUICK_PAGES = [
+    {"status": "pending"},
+    {"status": "lapsed", "limit": 3},
+    {"status": "lapsed", "limit": 3, "offset": 3},
+    {"status": "all", "limit": 5, "offset": 5},
+    {"status": "all", "flag": "pain", "limit": 100},
+    {"status": "lapsed", "flag": "attention"},
+    {"status": "rejected"},
+    {"status": "all", "flag": "readiness", "athlete_id": "ana"},
+    {"status": "all", "since": DAYS[1], "until": DAYS[3]},
+    {"status": "all", "athletes": ["bo"], "limit": 4, "offset": 2},
+    {"status": "lapsed", "athletes": ["bo", "ana"], "flag": "ladder"},
+]
+
+
+@pytest.mark.parametrize("options", QUICK_PAGES)
+def test_the_quick_reader_lists_the_same_page_as_the_store(db_url, store, filled, options) -> None:
+    """``review list`` on an SQLite file runs the store's own statements, as SQLAlchemy
+    compiled them and the store cached them, through sqlite3: the same page, counts, JSON and
+    text, with athletes in two time zones (one of them lapsed a day earlier) and a calendar."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the quick reader reads SQLite files only")
+    from engine.app.calendar import add
+    from engine.app.triage import scope_for, triage_settings
+    from engine.storage.sqlite_triage import open_triage_reads
+    from engine.storage.triage import remember_statements
+    from engine.views.triage import triage_json, triage_text
+
+    with store.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE athletes SET timezone = 'Pacific/Kiritimati' WHERE id = 'ana'")
+        )
+    add(store, "bo", ["sat:long_run"], [], [], DAYS[0])
+    settings = triage_settings()
+    scope_options = {
+        key: options[key] for key in ("athletes", "athlete_id", "since", "until") if key in options
+    }
+    by_store = triage(store, settings, now=NOW, **options)
+    scope = scope_for(
+        store, settings, now=NOW, **{"athletes": None, "athlete_id": None, **scope_options}
+    )
+    # The server's zone, and ana's unless the page is bo's alone.
+    assert len(scope.today) == (1 if options.get("athletes") == ["bo"] else 2)
+    remember_statements(store, scope, options["status"], options.get("flag"))
+    quick = open_triage_reads(db_url)
+    assert quick is not None
+    try:
+        by_quick = triage(quick, settings, now=NOW, **options)
+    finally:
+        quick.close()
+    assert by_quick == by_store
+    assert triage_json(by_quick) == triage_json(by_store)
+    assert triage_text(by_quick) == triage_text(by_store)
