@@ -517,9 +517,9 @@ def test_workers_get_the_compiled_rule_sets_and_parse_nothing(
     def no_loading(*args: object, **kwargs: object) -> None:
         raise AssertionError("a replay worker loaded rules or a knowledge base")
 
+    # rule_sources imports these on use, so patching them where they live covers it too.
     monkeypatch.setattr("engine.rulebook.ruleset.load_ruleset", no_loading)
-    monkeypatch.setattr("engine.evaluation.rule_sources.load_ruleset", no_loading)
-    monkeypatch.setattr("engine.evaluation.rule_sources.load_knowledge_base", no_loading)
+    monkeypatch.setattr("engine.knowledge.base.load_knowledge_base", no_loading)
     monkeypatch.setattr("engine.rulebook.compiler.compile_ruleset", no_loading)
     run._init_worker(*given)
     chunk = [(ref, text) for ref, _, _, text in stored]

@@ -2,8 +2,8 @@
 sources are unchanged (:mod:`engine.loading.owner_cache`).
 
 The cache key is a sha256 over runstrong's version, Python's and pydantic's versions, the code
-that defines the loaded objects (``engine/contract``, ``knowledge``, ``loading``, ``rulebook``),
-and the path and bytes of every file of the two directories. Hashing them reads about 1 MB: a
+that defines the loaded objects (``engine/activities``, ``contract``, ``knowledge``, ``loading``,
+``rulebook``), and the path and bytes of every file of the two directories. Hashing them reads about 1 MB: a
 few milliseconds, against the parse and the checks it saves.
 """
 
@@ -26,8 +26,9 @@ if TYPE_CHECKING:  # imported on use: the cached card words (today) need only th
 
 # One file per variant: with the rule cases (the rule tools) and without (evaluation).
 PREFIXES = {True: "tools-", False: "eval-"}
-# The packages whose classes are pickled, or whose code decides what a load yields.
-CODE_PACKAGES = ("contract", "knowledge", "loading", "rulebook")
+# The packages whose classes are pickled, or whose code decides what a load yields (the typed
+# engine settings hold the activity import's settings group, engine.activities.kinds).
+CODE_PACKAGES = ("activities", "contract", "knowledge", "loading", "rulebook")
 
 
 def _hash_tree(hasher: hashlib._Hash, root: Path, pattern: str) -> None:
