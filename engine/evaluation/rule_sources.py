@@ -2,9 +2,9 @@
 sources are unchanged (:mod:`engine.loading.owner_cache`).
 
 The cache key is a sha256 over runstrong's version, Python's and pydantic's versions, the code
-that defines the loaded objects (``engine/activities``, ``contract``, ``knowledge``, ``loading``,
-``rulebook``), and the path and bytes of every file of the two directories. Hashing them reads about 1 MB: a
-few milliseconds, against the parse and the checks it saves.
+that defines the loaded objects (``engine/activities``, ``contract``, ``knowledge``,
+``loading``, ``rulebook``), and the path and bytes of every file of the two directories.
+Hashing them reads about 1 MB: a few milliseconds, against the parse and the checks it saves.
 """
 
 from __future__ import annotations
