@@ -17,12 +17,14 @@ from engine.cli import main as main_module
 from engine.cli.crash import EXIT_BUG, durable_repair_command
 from engine.cli.main import COMMANDS, cli
 from engine.contract.errors import PATTERN_WORDS
+from engine.loading.owner_cache import CACHE_ENV
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _modules_after(*args: str) -> set[str]:
-    """The modules a fresh interpreter has imported after running ``runstrong ARGS``."""
+def _modules_after(*args: str, cache_dir: Path | None = None) -> set[str]:
+    """The modules a fresh interpreter has imported after running ``runstrong ARGS``, with
+    its per-user cache in CACHE_DIR when given."""
     code = (
         "import sys, json\n"
         "from engine.cli.main import cli\n"
@@ -32,8 +34,11 @@ def _modules_after(*args: str) -> set[str]:
         "    pass\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
+    env = dict(os.environ)
+    if cache_dir is not None:
+        env[CACHE_ENV] = str(cache_dir)
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO, env=env
     ).stdout
     return set(json.loads(out.strip().splitlines()[-1]))
 
@@ -72,11 +77,14 @@ def test_reading_commands_need_neither_the_rule_engine_nor_alembic(
     rule engine, no hypothesis, no calendar parser, no Alembic on an up-to-date schema."""
     db = f"sqlite:///{tmp_path / 'demo.db'}"
     assert CliRunner().invoke(cli, ["--db", db, "demo"]).exit_code == 0
-    first = _modules_after("--db", db, *command)
-    # The first run fills the per-user cache (the card's words, the queue's compiled
-    # statements and settings) through the store; the next runs read it.
-    assert "sqlalchemy" in first or command[0] == "today"
-    modules = _modules_after("--db", db, *command)
+    # An empty cache of its own, so that the first run here is a first run whatever ran before.
+    cache = tmp_path / "cache"
+    first = _modules_after("--db", db, *command, cache_dir=cache)
+    # The first run fills the per-user cache, the next runs read it: the card's words from the
+    # loaded knowledge base, the queue's compiled statements and settings through the store.
+    filled_from = "engine.knowledge" if command[0] == "today" else "sqlalchemy"
+    assert any(name == filled_from or name.startswith(filled_from + ".") for name in first)
+    modules = _modules_after("--db", db, *command, cache_dir=cache)
     for heavy in ("durable", "alembic", "hypothesis", "icalendar", "yaml"):
         assert not {name for name in modules if name.split(".")[0] == heavy or name == heavy}, heavy
     assert "engine.core.evaluator" not in modules
@@ -204,3 +212,18 @@ def test_every_pattern_in_a_published_schema_has_plain_words() -> None:
     patterns |= _patterns(InvariantFile.model_json_schema())
     missing = patterns - set(PATTERN_WORDS)
     assert not missing
+
+
+@pytest.mark.parametrize(("before", "after"), [(None, "__all__"), ("", ""), ("logfire", "logfire")])
+def test_the_command_skips_pydantics_plugin_search_unless_asked(
+    before: str | None, after: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = main_module.PLUGIN_SEARCH[0]
+    if before is None:
+        monkeypatch.delenv(name, raising=False)
+    else:
+        monkeypatch.setenv(name, before)
+    seen: list[str | None] = []
+    monkeypatch.setattr(main_module, "cli", lambda **_: seen.append(os.environ.get(name)))
+    main_module.main()
+    assert seen == [after]

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from engine.app.session_lines import hiit_lines, rest_text
 from engine.app.words import Namer, Names, area_words, intensity_words, kind_words
@@ -48,7 +48,15 @@ _RULE_ID = re.compile(r"\bRS\d+\b")
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
 
 
-class CardExercise(BaseModel):
+class _CardModel(BaseModel):
+    """A part of the card. The card is built by this module from a validated recommendation,
+    so it is constructed without validation (``model_construct``), and its schema is built
+    only when a card is serialised (the JSON views): ``today``'s text never pays for it."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class CardExercise(_CardModel):
     name: str
     dose: str = ""
     # Kilograms and where they came from, or how to choose a load by effort.
@@ -56,7 +64,7 @@ class CardExercise(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
-class CardBlock(BaseModel):
+class CardBlock(_CardModel):
     name: str
     rounds: int
     rest: str = ""
@@ -64,7 +72,7 @@ class CardBlock(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
-class AthleteCard(BaseModel):
+class AthleteCard(_CardModel):
     """The day's session as the athlete reads it: the JSON of ``today --format json``,
     ``checkin --format json`` and the API's athlete views."""
 
@@ -124,7 +132,7 @@ def athlete_card(
     session = review.amended_session or recommendation.session
     features = recommendation.features
     planned = features.get("checkin", {}).get("planned")
-    return AthleteCard(
+    return AthleteCard.model_construct(
         athlete=recommendation.athlete,
         date=recommendation.date,
         id=review.id,
@@ -235,7 +243,7 @@ def _session_texts(session: Session) -> Iterator[str]:
 
 
 def _block(block: SessionBlock, namer: Names) -> CardBlock:
-    return CardBlock(
+    return CardBlock.model_construct(
         name=namer.plain(block.name),
         rounds=block.rounds,
         rest=rest_text(block),
@@ -245,7 +253,7 @@ def _block(block: SessionBlock, namer: Names) -> CardBlock:
 
 
 def _exercise(item: PrescribedExercise, namer: Names) -> CardExercise:
-    return CardExercise(
+    return CardExercise.model_construct(
         name=item.name,
         dose=dose_text(item),
         load=load_text(item),

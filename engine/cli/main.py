@@ -13,6 +13,7 @@ logged, with its own exit status.
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Any
 
 import click
@@ -162,5 +163,12 @@ def cli(ctx: click.Context, db_url: str | None) -> None:
     ctx.obj = AppContext(db_url=db_url)
 
 
+# The command uses no pydantic plugins, and looking for them reads the entry points of every
+# installed distribution when the first model is validated: ~0.01 s of each command's start-up
+# (tests/benchmarks/bench_startup.py). Setting the variable, even to "", turns the search back on.
+PLUGIN_SEARCH = ("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+
 def main() -> None:
+    os.environ.setdefault(*PLUGIN_SEARCH)
     cli(prog_name="runstrong")

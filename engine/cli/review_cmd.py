@@ -14,7 +14,7 @@ from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, format_option
 from engine.cli.parsing import ASCII_INT, parse_date, parse_dose
 from engine.contract.models import SESSION_KINDS
-from engine.storage.review_codes import REASON_CODES
+from engine.contract.review_codes import REASON_CODES
 from engine.views.triage import triage_json, triage_text
 
 

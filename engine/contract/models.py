@@ -14,10 +14,8 @@ validation context carries the loaded knowledge base:
 :func:`engine.loading.inputs.parse_documents` does.
 """
 
-from __future__ import annotations
-
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -355,7 +353,7 @@ class EvaluationRequest(Contract):
     upcoming: list[PlannedRun] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _history_not_after_checkin(self) -> EvaluationRequest:
+    def _history_not_after_checkin(self) -> Self:
         for index, session in enumerate(self.history):
             if session.date > self.checkin.date:
                 raise ValueError(

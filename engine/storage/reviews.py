@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_serializer
 from sqlalchemy import select
 
 from engine.contract.models import AthleteProfile, Session
+from engine.contract.review_codes import REASON_CODES
 from engine.storage.recommendations import mark_firings, recommendation_row
-from engine.storage.review_codes import REASON_CODES
 from engine.storage.schema import ReviewEventRow
 from engine.storage.store import Store, StoreError
 

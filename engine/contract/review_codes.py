@@ -1,4 +1,4 @@
-"""The coach's reason codes for a rejection, in a module of their own so that the review
+"""The coach's reason codes for a rejection: part of the contract, so that the review
 commands can offer them (``review reject --reason``) without importing the store."""
 
 from __future__ import annotations
