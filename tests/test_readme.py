@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -144,3 +145,73 @@ def test_the_readmes_python_example_runs(workdir: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Heavy lifting for runners" in done.stdout
+
+
+def benchmark_commands() -> list[str]:
+    """The ``python tests/benchmarks/...`` commands of the docs pages (environment settings
+    in front of a command left out)."""
+    found = []
+    for page in sorted((REPO / "docs").glob("*.md")):
+        for command in _sh_commands(page.read_text()):
+            words = shlex.split(command, comments=True)
+            while words and "=" in words[0] and not words[0].startswith("-"):
+                words.pop(0)
+            if words[:1] == ["python"] and words[1].startswith("tests/benchmarks/"):
+                found.append(shlex.join(words))
+    return found
+
+
+def test_the_benchmarks_page_shows_how_each_figure_was_made() -> None:
+    assert {shlex.split(command)[1] for command in benchmark_commands()} >= {
+        f"tests/benchmarks/bench_{name}.py"
+        for name in ("startup", "evaluate", "replay", "review", "scale", "serve_load")
+    }
+
+
+@pytest.mark.parametrize("command", benchmark_commands())
+def test_every_benchmark_command_names_a_script_and_its_options(command: str) -> None:
+    """Running them takes minutes: each script's --help must list every option used."""
+    words = shlex.split(command)
+    script = REPO / words[1]
+    assert script.is_file(), command
+    shown = subprocess.run(
+        [sys.executable, str(script), "--help"], capture_output=True, text=True, cwd=REPO
+    )
+    assert shown.returncode == 0, shown.stderr
+    for word in words[2:]:
+        if word.startswith("--"):
+            assert word.split("=")[0] in shown.stdout, f"{command}: {word}"
+
+
+def _slug(heading: str) -> str:
+    """A heading's anchor as GitHub makes it."""
+    kept = "".join(c for c in heading.strip().lower() if c.isalnum() or c in " -_")
+    return kept.replace(" ", "-")
+
+
+def _anchors(page: Path) -> set[str]:
+    return {
+        _slug(line.lstrip("#"))
+        for line in page.read_text().splitlines()
+        if line.startswith("#") and not line.startswith("#!")
+    }
+
+
+def test_every_link_between_the_docs_pages_resolves() -> None:
+    pages = [
+        REPO / "README.md",
+        REPO / "rules" / "README.md",
+        *sorted((REPO / "docs").glob("*.md")),
+    ]
+    broken = []
+    for page in pages:
+        for target in re.findall(r"\]\(([^)\s]+)\)", page.read_text()):
+            if target.startswith(("http://", "https://", "mailto:")):
+                continue
+            path, _, anchor = target.partition("#")
+            linked = (page.parent / path).resolve() if path else page
+            if not linked.exists():
+                broken.append(f"{page.relative_to(REPO)}: {target} (no such file)")
+            elif anchor and linked.suffix == ".md" and anchor not in _anchors(linked):
+                broken.append(f"{page.relative_to(REPO)}: {target} (no such heading)")
+    assert broken == []
