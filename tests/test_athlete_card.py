@@ -63,6 +63,15 @@ def test_knee_pain_names_the_swap_and_its_reason_without_ids() -> None:
     assert not re.search(r"\bRS\d+\b|\b[a-z]+(?:_[a-z0-9]+)+\b", text), text
 
 
+def test_the_first_line_names_the_intensity_only_where_the_title_does_not() -> None:
+    rest, _ = _card(checkin={"planned": "rest"})
+    strength, _ = _card()
+    assert rest.intensity == "rest" and "rest" in rest.title.lower()
+    assert card_text(rest).splitlines()[0].endswith(rest.title)
+    first = card_text(strength).splitlines()[0]
+    assert first.endswith(f"{strength.title} ({strength.intensity})")
+
+
 def test_a_plan_kept_has_no_reasons() -> None:
     card, _ = _card()
     assert card.session == "Strength" and card.changes == []

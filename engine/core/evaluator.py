@@ -97,7 +97,13 @@ class Evaluator:
                         f"{describe_conclusion(fact_type, fields)} ({REPEATED} {first})"
                         for fact_type, fields, first in firing.repeated
                     ],
-                    not_on_card=list(dict.fromkeys(plan.not_on_card.get(firing.rule, []))),
+                    not_on_card=list(
+                        dict.fromkeys(
+                            why
+                            for conclusion in firing.conclusions
+                            for why in plan.not_on_card.get(id(conclusion), ())
+                        )
+                    ),
                 )
             )
         return Recommendation(

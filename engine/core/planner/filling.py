@@ -14,7 +14,9 @@ from engine.core.planner.prescriptions import (
 )
 from engine.core.planner.progressions import settled_progressions
 from engine.core.planner.substitutions import substitute, substitute_slot
+from engine.core.runtime import Conclusion
 from engine.knowledge.schema import Block, Dose, Program, ProgramVariant
+from engine.rulebook.facts import IncludeFact
 
 # Sessions that short ladder practice may go before (strength first, then the easy cardio).
 EASY_CARDIO = frozenset({"easy_run", "cross_training"})
@@ -127,9 +129,9 @@ def include_blocks(
     notes: list[str] = []
     made: dict[tuple[str, str], list[SessionBlock]] = {}
 
-    def not_today(rule: str, why: str) -> None:
-        notes.append(f"Not today: {why} ({rule})")
-        ctx.did_not_apply(rule, why)
+    def not_today(conclusion: Conclusion[IncludeFact], why: str) -> None:
+        notes.append(f"Not today: {why} ({conclusion.rule})")
+        ctx.did_not_apply(conclusion, why)
 
     for conclusion in ctx.conclusions.includes:
         fact = conclusion.fact
@@ -139,15 +141,15 @@ def include_blocks(
                 if fact.reason:
                     block.notes.append(f"{fact.reason} ({conclusion.rule})")
             if not made[key]:
-                not_today(conclusion.rule, fact.ref)
+                not_today(conclusion, fact.ref)
             continue
         made[key] = []
         before_cardio = session_kind in EASY_CARDIO and fact.what == "ladder"
         if session_kind not in {"strength", "mobility"} and not before_cardio:
-            not_today(conclusion.rule, f"{fact.ref} on {day_of(session_kind)}")
+            not_today(conclusion, f"{fact.ref} on {day_of(session_kind)}")
             continue
         if fact.role != "warm_up" and session_kind not in {"strength", *EASY_CARDIO}:
-            not_today(conclusion.rule, f"{fact.ref} on {day_of(session_kind)}")
+            not_today(conclusion, f"{fact.ref} on {day_of(session_kind)}")
             continue
         if fact.what == "program" and fact.ref == session_program:
             if fact.reason:
@@ -170,7 +172,7 @@ def include_blocks(
                 blocks = [SessionBlock(name=exercise.name, role="accessory", exercises=[item])]
         if not blocks:
             reason = ctx.dropped.get(fact.ref, "its exercises are ruled out today")
-            not_today(conclusion.rule, f"{fact.ref}, {reason}")
+            not_today(conclusion, f"{fact.ref}, {reason}")
         made[key] = blocks
         for block in blocks:
             if fact.reason:

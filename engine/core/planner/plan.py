@@ -36,8 +36,9 @@ class PlanResult:
     warnings: list[Warning_]
     constraints: list[Constraint]
     alternatives: list[Alternative]
-    # Rule id -> what it included that the card does not hold, and why.
-    not_on_card: dict[str, list[str]]
+    # What a conclusion asked for that the card does not hold, and why, by the conclusion's
+    # identity (see PlanContext.not_on_card): the firings that hold the conclusions outlive it.
+    not_on_card: dict[int, list[str]]
 
 
 class Planner:
@@ -100,13 +101,13 @@ def mark_what_did_not_apply(ctx: PlanContext) -> None:
     for prescription in ctx.conclusions.prescriptions:
         target = prescription.fact.target
         if target != HIIT_TARGET and target not in ctx.present_targets:
-            ctx.did_not_apply(prescription.rule, f"{target} is not in today's session")
+            ctx.did_not_apply(prescription, f"{target} is not in today's session")
     settled = settled_progressions(ctx.conclusions)
     for decision in ctx.conclusions.progressions:
         winner = settled[decision.fact.ladder]
         # The same action by another rule stands (the card gives the first rule's reason).
         if winner.fact.action != decision.fact.action:
             ctx.did_not_apply(
-                decision.rule,
+                decision,
                 f"{decision.fact.ladder}: {winner.rule}'s {winner.fact.action} decides instead",
             )
