@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import click
@@ -87,15 +88,7 @@ def checkin_command(
     store = context.store()
     evaluator = context.evaluator()
     now = athlete_today(store, athlete_id)  # the athlete's date, in their time zone
-    data: dict[str, Any] = {}
-    upcoming_runs: list[dict[str, Any]] = []
-    # Runs given with the check-in replace the calendar's for this day; none given: calendar.
-    runs_given = bool(upcoming)
-    if source:
-        data = load_mapping(source)
-        runs_given = runs_given or "upcoming" in data
-        upcoming_runs = list(data.pop("upcoming", []) or [])
-    flags = {
+    answers = {
         "recovery_pct": recovery,
         "slept_well": slept_well,
         "soreness": soreness,
@@ -103,27 +96,19 @@ def checkin_command(
         "planned": planned,
         "note": note,
     }
-    data.update({key: value for key, value in flags.items() if value is not None})
-    if day:
-        data["date"] = parse_date(day, "--date").isoformat()
+    data, upcoming_runs, runs_given = _given(source, answers, day, pains, upcoming)
     data.setdefault("date", now.isoformat())
-    if pains:
-        data["pain"] = [parse_pain(value) for value in pains]
-    upcoming_runs += [parse_upcoming(value) for value in upcoming]
     missing = [key for key in REQUIRED_FLAGS if key not in data]
     if missing and not interactive():
         fail_input(f"missing {', '.join(REQUIRED_FLAGS[key] for key in missing)} (or give --file)")
     when = parse_date(str(data["date"]), "--date")
     if not replace and has_checked_in(store, athlete_id, when):
-        # Asked before the questions, so nobody answers them all only to be refused.
-        if not interactive():
-            fail_input(f"{athlete_id} already checked in on {when}; use --replace to replace it")
-        if not ask_yes_no(f"{athlete_id} already checked in on {when}. Replace today's check-in?"):
+        if not _replace_asked(athlete_id, when):
             click.echo(f"kept the check-in of {when}")
             return
         replace = True
     if missing:
-        ask_planned = planned is None and "planned" not in data
+        ask_planned = "planned" not in data
         calendar_plan = planned_kind(store, athlete_id, when) if ask_planned else None
         data.update(ask_checkin(data, ask_planned, calendar_plan))
     checkin = validated(CheckIn, data)
@@ -137,11 +122,44 @@ def checkin_command(
         replace=replace,
         today=now,
     )
-    review = Review(result.recommendation_id, result.status)
-    card = athlete_card(result.recommendation, card_words(evaluator.kb, evaluator.ruleset), review)
+    card = athlete_card(
+        result.recommendation,
+        card_words(evaluator.kb, evaluator.ruleset),
+        Review(result.recommendation_id, result.status),
+    )
     if output_format == "json" and why:  # the recommendation with its trace
         click.echo(result.recommendation.model_dump_json(by_alias=True, indent=2))
     elif output_format == "json":
         echo_json(card.model_dump(mode="json"))
     else:
         click.echo(card_text(card, result.recommendation if why else None))
+
+
+def _given(
+    source: str | None,
+    answers: dict[str, Any],
+    day: str | None,
+    pains: tuple[str, ...],
+    upcoming: tuple[str, ...],
+) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
+    """The check-in as the file and the flags give it (flags win), the upcoming runs, and
+    whether any were given: runs given with the check-in replace the calendar's for the day;
+    none given, the calendar's count."""
+    data: dict[str, Any] = load_mapping(source) if source else {}
+    runs_given = bool(upcoming) or "upcoming" in data
+    runs: list[dict[str, Any]] = list(data.pop("upcoming", []) or [])
+    data.update({key: value for key, value in answers.items() if value is not None})
+    if day:
+        data["date"] = parse_date(day, "--date").isoformat()
+    if pains:
+        data["pain"] = [parse_pain(value) for value in pains]
+    runs += [parse_upcoming(value) for value in upcoming]
+    return data, runs, runs_given
+
+
+def _replace_asked(athlete_id: str, when: dt.date) -> bool:
+    """Whether to replace the day's check-in, asked before the questions so that nobody
+    answers them all only to be refused; without a terminal, refused with how to replace."""
+    if not interactive():
+        fail_input(f"{athlete_id} already checked in on {when}; use --replace to replace it")
+    return ask_yes_no(f"{athlete_id} already checked in on {when}. Replace today's check-in?")
