@@ -114,6 +114,27 @@ def test_opening_a_bad_database_raises_instead_of_exiting(run) -> None:
     assert "cannot open the database" in result.stderr and result.stdout == ""
 
 
+def test_a_store_closes_its_connections(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'x.db'}", create=True) as store:
+        store.list_athletes()
+        assert store.engine.pool.checkedin() == 1  # pooled, open
+    assert store.engine.pool.checkedin() == 0
+
+
+def test_a_command_closes_the_store_it_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine.storage.store import Store
+
+    closed: list[Store] = []
+    close = Store.close
+    monkeypatch.setattr(Store, "close", lambda self: (closed.append(self), close(self)))
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    added = CliRunner().invoke(cli, ["--db", db, "athlete", "add", "ana", "--level", "beginner"])
+    assert added.exit_code == 0
+    assert len(closed) == 1 and closed[0].engine.pool.checkedin() == 0
+
+
 def test_one_dose_formatter_everywhere() -> None:
     item = PrescribedExercise(id="goblet_squat", name="Goblet squat", sets=3, reps=10, load_kg=16)
     assert fmt_dose(item) == "3 x 10, 16 kg"

@@ -44,6 +44,10 @@ class AppContext:
             from engine.app.database import open_store
 
             self._store = open_store(self.db_url, create=self.create)
+            # Closed with the command: click closes the root context when the command ends.
+            current = click.get_current_context(silent=True)
+            if current is not None:
+                current.find_root().call_on_close(self._store.close)
             for warning in self._store.warnings:
                 click.echo(f"warning: {warning}", err=True)
         return self._store

@@ -60,6 +60,18 @@ class StoreBase:
         database = connect(url, create=create)
         return cls(database.engine, database.label, database.read_only_reason, database.warnings)
 
+    def close(self) -> None:
+        """Close the database's pooled connections. The store opens new ones if used again;
+        a long-lived process (a test run, a script using the API) should not leave them to
+        the garbage collector, which on Python 3.13 warns for each SQLite file left open."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     @property
     def read_only(self) -> bool:
         return bool(self.read_only_reason)
