@@ -53,10 +53,38 @@ def running_server(db_url: str) -> Iterator[str]:
         yield base
 
 
+# What uvicorn logs once it holds its port, and when another process took the port first.
+LISTENING = "Uvicorn running on http://127.0.0.1:{port} "
+PORT_TAKEN = "address already in use"
+START_ATTEMPTS = 3
+
+
+class PortTaken(RuntimeError):
+    """The port found free was taken by another process before the server bound it."""
+
+
 @contextmanager
 def serving(db_url: str, *extra: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """``runstrong serve [EXTRA...]`` in a child process; yields its base URL and process."""
-    port = _free_port()
+    """``runstrong serve [EXTRA...]`` in a child process; yields its base URL and process.
+
+    The port is one the kernel just gave out as free, so another process can take it before
+    the server binds it: then the server is started again on another port. The server is
+    ready once its own log says it listens and it answers, so a test never talks to a
+    server of another test's that happens to hold the port."""
+    for attempt in range(START_ATTEMPTS):
+        try:
+            with _serving_on(_free_port(), db_url, *extra) as served:
+                yield served
+            return
+        except PortTaken:
+            if attempt == START_ATTEMPTS - 1:
+                raise
+
+
+@contextmanager
+def _serving_on(
+    port: int, db_url: str, *extra: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     command = [
         sys.executable,
         "-c",
@@ -76,16 +104,23 @@ def serving(db_url: str, *extra: str) -> Iterator[tuple[str, subprocess.Popen[by
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
 
+        def output() -> str:
+            log.seek(0)
+            return log.read().decode(errors="replace")
+
         def answers() -> bool:
+            said = output()
+            if PORT_TAKEN in said:
+                raise PortTaken(said)
+            if process.poll() is not None:
+                raise RuntimeError(f"runstrong serve did not start:\n{said}")
+            if LISTENING.format(port=port) not in said:
+                return False
             try:
                 with urllib.request.urlopen(f"{base}/login", timeout=2):
                     return True
             except (urllib.error.URLError, ConnectionError):
-                if process.poll() is None:
-                    return False
-                log.seek(0)
-                output = log.read().decode(errors="replace")
-                raise RuntimeError(f"runstrong serve did not start:\n{output}") from None
+                return False
 
         try:
             # However long a loaded machine takes to start it, while it makes progress.

@@ -7,8 +7,10 @@ from __future__ import annotations
 import http.client
 import re
 import shutil
+import socket
 import threading
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -155,3 +157,22 @@ def test_the_throttle_holds_across_two_workers_and_a_restart(served_db: str):
     with serving(served_db) as (base, _process):
         status, _, text = _post_login(base, "sam", PASSWORD)
         assert status == 401 and "too many failed logins" in text.lower()
+
+
+def test_a_port_taken_before_the_server_binds_it_moves_the_server_to_another(
+    served_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.web import browser
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        taken = holder.getsockname()[1]
+        ports = iter([taken])
+        free = browser._free_port
+        monkeypatch.setattr(browser, "_free_port", lambda: next(ports, None) or free())
+        with serving(served_db) as (base, process):
+            assert process.poll() is None
+            assert not base.endswith(f":{taken}")
+            with urllib.request.urlopen(f"{base}/login", timeout=30) as answer:
+                assert answer.status == 200
