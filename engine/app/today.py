@@ -136,6 +136,15 @@ def today(store: Store, athlete_id: str, day: dt.date) -> TodayView:
     return as_athlete_sees_it(store, stored_today(store, athlete_id, day))
 
 
+def keep_for_today(recommendation: Recommendation) -> None:
+    """Let the next ``today`` in another process read this just-stored recommendation without
+    validating it again (see :mod:`engine.storage.validated_documents`)."""
+    from engine.storage.schema import document
+    from engine.storage.validated_documents import remember
+
+    remember(document(recommendation))
+
+
 def card_of(store: Store | DayReads, stored: StoredRecommendation, words: CardWords) -> AthleteCard:
     """The athlete's card of a stored recommendation: the coach's session when amended, the
     review status and the coach's note."""

@@ -11,6 +11,7 @@ from engine.app.athlete_card import Review, athlete_card, card_words
 from engine.app.athlete_zone import athlete_today
 from engine.app.calendar import planned_kind
 from engine.app.checkin import check_in, has_checked_in
+from engine.app.today import keep_for_today
 from engine.cli.context import app, database_option
 from engine.cli.options import echo_json, fail_input, format_option
 from engine.cli.parsing import (
@@ -122,6 +123,7 @@ def checkin_command(
         replace=replace,
         today=now,
     )
+    keep_for_today(result.recommendation)
     card = athlete_card(
         result.recommendation,
         card_words(evaluator.kb, evaluator.ruleset),

@@ -9,7 +9,7 @@ from click.core import ParameterSource
 
 from engine.app.athlete_card import card_words
 from engine.app.demo import DEMO_WEEKS, create_demo
-from engine.app.today import card_of, todays_recommendation
+from engine.app.today import card_of, keep_for_today, todays_recommendation
 from engine.cli.context import app, database_option
 from engine.cli.options import fail_input
 from engine.views.athlete_card import card_lines
@@ -51,6 +51,7 @@ def demo_command(ctx: click.Context) -> None:
         fail_input(f"no recommendation stored for {athlete_id} on {today}")
         return
     evaluator = context.evaluator()
+    keep_for_today(stored.recommendation)  # the next step it suggests is ``today``
     card = card_of(store, stored, card_words(evaluator.kb, evaluator.ruleset))
     # The card without the review line: running the demo again replaces today's check-in.
     click.echo("\n".join(card_lines(card)))

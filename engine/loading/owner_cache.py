@@ -76,9 +76,9 @@ def read(name: str) -> object | None:
         return value
 
 
-def write(name: str, value: object, prefix: str) -> None:
+def write(name: str, value: object, prefix: str, keep: int = KEEP) -> None:
     """Cache ``value`` under ``name``; of the files whose names start with ``prefix`` (the same
-    data built from other sources) only the :data:`KEEP` newest stay. Best effort: a cache that
+    data built from other sources) only the ``keep`` newest stay. Best effort: a cache that
     cannot be written (read-only home, full disk) only costs the next process the load."""
     directory = cache_dir()
     if directory is None:
@@ -98,7 +98,7 @@ def write(name: str, value: object, prefix: str) -> None:
         versions = sorted(
             directory.glob(prefix + "*" + SUFFIX), key=lambda path: path.stat().st_mtime_ns
         )
-        for old in versions[:-KEEP]:
+        for old in versions[:-keep]:
             if old.name != name + SUFFIX:
                 old.unlink(missing_ok=True)
     except (OSError, pickle.PicklingError):

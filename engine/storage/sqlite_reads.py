@@ -30,11 +30,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.contract.models import Recommendation, Session
+from engine.contract.models import Session
 from engine.storage.errors import NotFound
 from engine.storage.location import HEAD_REVISION, VERSION_TABLE, resolve_url, sqlite_file
 from engine.storage.records import StoredRecommendation, no_athlete
 from engine.storage.row_ids import MAX_ROW_ID
+from engine.storage.validated_documents import validated
 
 BUSY_TIMEOUT_S = 15.0  # as the store waits for a writer (db.SQLITE_BUSY_TIMEOUT_MS)
 
@@ -126,7 +127,7 @@ class SqliteReads:
                 date=dt.date.fromisoformat(date),
                 status=str(status),
                 rules_version=str(version),
-                recommendation=Recommendation.model_validate(_json(recommendation)),
+                recommendation=validated(_json(recommendation)),
                 request=_json(request),
                 created_at=dt.datetime.fromisoformat(created),
             )
