@@ -22,7 +22,7 @@ from engine.loading.owner_cache import CACHE_ENV
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _modules_after(*args: str, cache_dir: Path | None = None) -> set[str]:
+def modules_after(*args: str, cache_dir: Path | None = None) -> set[str]:
     """The modules a fresh interpreter has imported after running ``runstrong ARGS``, with
     its per-user cache in CACHE_DIR when given."""
     code = (
@@ -45,7 +45,7 @@ def _modules_after(*args: str, cache_dir: Path | None = None) -> set[str]:
 
 @pytest.mark.parametrize("args", [("--help",), ("--version",), ("-V",)])
 def test_help_and_version_import_no_storage_engine_or_models(args: tuple[str, ...]) -> None:
-    modules = _modules_after(*args)
+    modules = modules_after(*args)
     heavy = {
         "sqlalchemy",
         "alembic",
@@ -64,7 +64,7 @@ def test_help_and_version_import_no_storage_engine_or_models(args: tuple[str, ..
 
 
 def test_evaluate_does_not_import_storage() -> None:
-    modules = _modules_after("evaluate", "--input", str(REPO / "rules/fixtures/base_request.yaml"))
+    modules = modules_after("evaluate", "--input", str(REPO / "rules/fixtures/base_request.yaml"))
     assert "engine.core.evaluator" in modules
     assert not {name for name in modules if name.startswith(("engine.storage", "sqlalchemy"))}
 
@@ -79,12 +79,12 @@ def test_reading_commands_need_neither_the_rule_engine_nor_alembic(
     assert CliRunner().invoke(cli, ["--db", db, "demo"]).exit_code == 0
     # An empty cache of its own, so that the first run here is a first run whatever ran before.
     cache = tmp_path / "cache"
-    first = _modules_after("--db", db, *command, cache_dir=cache)
+    first = modules_after("--db", db, *command, cache_dir=cache)
     # The first run fills the per-user cache, the next runs read it: the card's words from the
     # loaded knowledge base, the queue's compiled statements and settings through the store.
     filled_from = "engine.knowledge" if command[0] == "today" else "sqlalchemy"
     assert any(name == filled_from or name.startswith(filled_from + ".") for name in first)
-    modules = _modules_after("--db", db, *command, cache_dir=cache)
+    modules = modules_after("--db", db, *command, cache_dir=cache)
     for heavy in ("durable", "alembic", "hypothesis", "icalendar", "yaml"):
         assert not {name for name in modules if name.split(".")[0] == heavy or name == heavy}, heavy
     assert "engine.core.evaluator" not in modules

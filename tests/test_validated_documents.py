@@ -22,6 +22,7 @@ from engine.loading.paths import rules_dir
 from engine.storage import validated_documents
 from engine.storage.schema import document
 from engine.storage.validated_documents import cache_name, remember, validated
+from tests.test_cli_shell import modules_after
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -105,18 +106,6 @@ def test_after_a_checkin_today_builds_no_validator(tmp_path: Path) -> None:
             env=env,
         )
         assert done.returncode == 0, done.stderr
-    code = (
-        "import sys, json\n"
-        "from engine.cli.main import cli\n"
-        "try:\n"
-        f"    cli(['--db', {db!r}, 'today', 'demo-runner'], prog_name='runstrong')\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(json.dumps(sorted(sys.modules)))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env, check=True
-    ).stdout
-    modules = set(json.loads(out.strip().splitlines()[-1]))
-    assert "recommendation #" in out
+    modules = modules_after("--db", db, "today", "demo-runner", cache_dir=tmp_path / "cache")
+    assert "engine.storage.validated_documents" in modules  # the quick reader read the card
     assert "pydantic.plugin._loader" not in modules
