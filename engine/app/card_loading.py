@@ -32,9 +32,7 @@ _EXTRACTING_CODE = ("words.py", "athlete_card.py", "card_loading.py")
 
 def _words_key(rules_root: Path | None) -> str:
     hasher = hashlib.sha256(sources_key(*default_roots(rules_root)).encode())
-    here = Path(__file__).resolve().parent
-    for name in _EXTRACTING_CODE:
-        hasher.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+    owner_cache.hash_files(hasher, Path(__file__).resolve().parent, _EXTRACTING_CODE)
     return PREFIX + hasher.hexdigest()
 
 

@@ -31,25 +31,15 @@ PREFIXES = {True: "tools-", False: "eval-"}
 CODE_PACKAGES = ("activities", "contract", "knowledge", "loading", "rulebook")
 
 
-def _hash_tree(hasher: hashlib._Hash, root: Path, pattern: str) -> None:
-    hasher.update(str(root).encode() + b"\0")
-    for path in sorted(root.rglob(pattern)):
-        if path.is_file():
-            hasher.update(path.relative_to(root).as_posix().encode() + b"\0")
-            hasher.update(path.read_bytes())
-            hasher.update(b"\0")
-
-
 def sources_key(rules_root: Path, kb_root: Path) -> str:
     """What the loaded objects depend on, as one hash."""
     hasher = hashlib.sha256()
-    for part in (engine.__version__, sys.version, pydantic.VERSION):
-        hasher.update(part.encode() + b"\0")
+    owner_cache.hash_parts(hasher, (engine.__version__, sys.version, pydantic.VERSION))
     code = Path(engine.__file__).resolve().parent
     for package in CODE_PACKAGES:
-        _hash_tree(hasher, code / package, "*.py")
-    _hash_tree(hasher, kb_root, "*")
-    _hash_tree(hasher, rules_root, "*")
+        owner_cache.hash_tree(hasher, code / package, "*.py")
+    owner_cache.hash_tree(hasher, kb_root, "*")
+    owner_cache.hash_tree(hasher, rules_root, "*")
     return hasher.hexdigest()
 
 

@@ -20,7 +20,12 @@ import os
 import pickle
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import hashlib
 
 CACHE_ENV = "RUNSTRONG_CACHE_DIR"  # another directory, held to the same checks (tests use it)
 OFF_ENV = "RUNSTRONG_NO_CACHE"  # any non-empty value: no cache at all
@@ -28,6 +33,28 @@ SUFFIX = ".pickle"
 # Versions kept per prefix: a rule author alternating between a copy and the bundled rules (two
 # keys) must not make each command throw away the other's file.
 KEEP = 8
+
+
+def hash_parts(hasher: hashlib._Hash, parts: Iterable[str]) -> None:
+    """Add strings a cached value depends on (versions, revisions) to its key."""
+    for part in parts:
+        hasher.update(part.encode() + b"\0")
+
+
+def hash_files(hasher: hashlib._Hash, root: Path, names: Iterable[str]) -> None:
+    """Add the name and bytes of each named file of ``root`` to a cache key."""
+    for name in names:
+        hasher.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
+
+
+def hash_tree(hasher: hashlib._Hash, root: Path, pattern: str) -> None:
+    """Add ``root`` and the path and bytes of every file under it matching ``pattern``."""
+    hasher.update(str(root).encode() + b"\0")
+    for path in sorted(root.rglob(pattern)):
+        if path.is_file():
+            hasher.update(path.relative_to(root).as_posix().encode() + b"\0")
+            hasher.update(path.read_bytes())
+            hasher.update(b"\0")
 
 
 def cache_dir() -> Path | None:

@@ -81,11 +81,10 @@ CALENDAR_KEY = "calendar"
 def statements_key() -> str:
     """The cache name of the compiled statements: what they depend on, as one hash."""
     hasher = hashlib.sha256()
-    for part in (engine.__version__, sys.version, sqlite3.sqlite_version, HEAD_REVISION):
-        hasher.update(part.encode() + b"\0")
-    here = Path(__file__).resolve().parent
-    for name in _CODE:
-        hasher.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+    owner_cache.hash_parts(
+        hasher, (engine.__version__, sys.version, sqlite3.sqlite_version, HEAD_REVISION)
+    )
+    owner_cache.hash_files(hasher, Path(__file__).resolve().parent, _CODE)
     # SQLAlchemy's version (in its package's first file), without importing it.
     spec = importlib.util.find_spec("sqlalchemy")
     if spec is None or spec.origin is None:

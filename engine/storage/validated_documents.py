@@ -40,11 +40,8 @@ def _code_key() -> bytes:
     """What validation depends on besides the document: the contract's code and the versions
     of runstrong, pydantic and Python (a pickle is read back by the same ones)."""
     hasher = hashlib.sha256()
-    for part in (engine.__version__, pydantic.VERSION, sys.version):
-        hasher.update(part.encode() + b"\0")
-    contract = Path(engine.__file__).resolve().parent / "contract"
-    for path in sorted(contract.glob("*.py")):
-        hasher.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    owner_cache.hash_parts(hasher, (engine.__version__, pydantic.VERSION, sys.version))
+    owner_cache.hash_tree(hasher, Path(engine.__file__).resolve().parent / "contract", "*.py")
     return hasher.digest()
 
 
