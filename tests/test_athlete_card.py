@@ -70,6 +70,9 @@ def test_the_first_line_names_the_intensity_only_where_the_title_does_not() -> N
     assert card_text(rest).splitlines()[0].endswith(rest.title)
     first = card_text(strength).splitlines()[0]
     assert first.endswith(f"{strength.title} ({strength.intensity})")
+    # A word that only contains the intensity does not say it ("Slow flow" is not "low").
+    inside = strength.model_copy(update={"title": f"Un{strength.intensity} work"})
+    assert card_text(inside).splitlines()[0].endswith(f"({strength.intensity})")
 
 
 def test_a_plan_kept_has_no_reasons() -> None:

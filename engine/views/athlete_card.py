@@ -30,7 +30,7 @@ def _block_lines(block: CardBlock) -> list[str]:
 def card_lines(card: AthleteCard) -> list[str]:
     """The card's lines, without the review status (the week prints one card per day)."""
     # "Rest day", not "Rest day (rest)": the intensity only where the title does not say it.
-    said = card.intensity.lower() in card.title.lower()
+    said = card.intensity.lower() in card.title.lower().split()
     lines = [f"{card.date:%A %d %B}: {card.title}" + ("" if said else f" ({card.intensity})")]
     if card.planned and card.planned != card.session:
         lines.append(f"You planned: {card.planned}")
