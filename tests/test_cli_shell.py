@@ -227,3 +227,20 @@ def test_the_command_skips_pydantics_plugin_search_unless_asked(
     monkeypatch.setattr(main_module, "cli", lambda **_: seen.append(os.environ.get(name)))
     main_module.main()
     assert seen == [after]
+
+
+def test_a_reader_that_stops_reading_is_not_a_bug(tmp_path: Path) -> None:
+    """``runstrong kb list exercises | head -1``: the pipe closes under the command."""
+    done = subprocess.Popen(
+        [sys.executable, "-m", "engine", "kb", "list", "exercises"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+        env={**os.environ, "XDG_STATE_HOME": str(tmp_path)},
+    )
+    assert done.stdout is not None and done.stderr is not None
+    done.stdout.close()
+    error = done.stderr.read().decode()
+    assert done.wait() == main_module.EXIT_PIPE_CLOSED
+    assert error == ""
+    assert not list(tmp_path.rglob("crash-*.log"))

@@ -16,6 +16,9 @@ from pathlib import Path
 # EX_SOFTWARE from sysexits.h: an internal error, distinct from bad input (2) and a failed
 # check (1).
 EXIT_BUG = 70
+# The reader of the output went away (``runstrong history ana | head``): 128 + SIGPIPE, as a
+# shell reports a command a closed pipe stopped.
+EXIT_PIPE_CLOSED = 141
 
 # durable_rules built without the define that Python 3.13 needs (see README, Install).
 DURABLE_REPAIR_ARGS = (

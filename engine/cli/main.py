@@ -12,15 +12,18 @@ logged, with its own exit status.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import os
+import sys
 from typing import Any
 
 import click
 
 from engine import __version__
 from engine.cli.context import DB_HELP
-from engine.cli.crash import EXIT_BUG, report_bug
+from engine.cli.crash import EXIT_BUG, EXIT_PIPE_CLOSED, report_bug
 from engine.cli.options import fail_input
 from engine.contract.errors import UserError
 
@@ -134,6 +137,12 @@ class RunstrongGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            # Not a bug: whoever read the output stopped reading. Python would report the
+            # failed flush at exit too, so what is left of the output goes nowhere.
+            with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_PIPE_CLOSED)
         except Exception as error:
             # Bad input and the store's refusals are both UserError: plain words, exit 2.
             if not isinstance(error, UserError):
