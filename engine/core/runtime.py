@@ -58,6 +58,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic
 
 import durable_rules_engine as dre
+import pydantic_core
 from typing_extensions import TypeVar
 
 from engine.contract.errors import EngineError
@@ -150,7 +151,7 @@ class _EvaluationLog:
     facts: dict[str, dict[str, Any]] = field(default_factory=dict)
     firings: list[Firing] = field(default_factory=list)
     # Each conclusion asserted so far, by its signature, with the rule that concluded it.
-    asserted: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = field(default_factory=dict)
+    asserted: dict[Signature, str] = field(default_factory=dict)
     matches: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
     sentinel_fired: bool = False
@@ -171,6 +172,14 @@ def fill_placeholders(text: str, matched: dict[str, dict[str, Any]]) -> str:
     return _PLACEHOLDER.sub(value, text)
 
 
+# A conclusion's identity: its type and its fields, sorted.
+Signature = tuple[str, tuple[tuple[str, Any], ...]]
+
+
+def signature_of(fact_type: str, fields: dict[str, Any]) -> Signature:
+    return fact_type, tuple(sorted(fields.items()))
+
+
 @dataclass(frozen=True)
 class _Template:
     """One conclusion of a rule, prepared once per ruleset instead of once per firing."""
@@ -184,7 +193,7 @@ class _Template:
     # The fields durable_rules tests on this type, or None when no rule matches it.
     sent: frozenset[str] | None
     # For a conclusion without per-firing fields: its identity, computed once.
-    signature: tuple[str, tuple[tuple[str, Any], ...]] | None
+    signature: Signature | None
 
     @classmethod
     def build(cls, template: CompiledConclusion, compiled: CompiledRuleSet) -> _Template:
@@ -208,7 +217,7 @@ class _Template:
             refs=tuple(refs),
             texts=tuple(texts),
             sent=sent,
-            signature=(template.fact_type, tuple(sorted(fields.items()))) if static else None,
+            signature=signature_of(template.fact_type, fields) if static else None,
         )
 
     def fill(self, matched: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -239,14 +248,23 @@ class _Action:
 
     def matched_values(self, alias: str, fact: dict[str, Any]) -> dict[str, Any]:
         fact_type = str(fact.get("type", ""))
-        values = {name: fact[name] for name in self.shown(alias, fact_type) if name in fact}
-        return {"fact": fact_type, **values}
+        values: dict[str, Any] = {"fact": fact_type}
+        for name in self.shown(alias, fact_type):
+            if name in fact:
+                values[name] = fact[name]
+        return values
 
 
-# The JSON codec of every call into durable_rules, made once: ``json.dumps``/``json.loads``
-# build an encoder for each call that passes an option, and add two calls of their own.
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-_DECODE = json.JSONDecoder().decode
+# The JSON codec of every call into durable_rules: pydantic-core's (Rust, already a dependency)
+# encodes a payload ~4x and decodes a message ~2x faster than the standard library here
+# (tests/benchmarks/bench_evaluate.py --codecs prints both side by side), and JSON is a tenth
+# of a replay's CPU time. Facts hold only JSON's own types, so both give the same document
+# (up to spacing and how an exponent is written, which durable_rules' parser reads alike).
+def _encode(facts: list[dict[str, Any]]) -> str:
+    return pydantic_core.to_json(facts).decode()
+
+
+_DECODE = pydantic_core.from_json
 # At most this many distinct validated conclusions are kept per engine (see ``_validated``).
 _MODEL_CACHE_SIZE = 4096
 
@@ -289,7 +307,7 @@ class RuleEngine:
         return out
 
     def _assert(self, facts: list[dict[str, Any]], state: list[int]) -> None:
-        code, offset = dre.assert_facts(self._handle, _ENCODE(facts))
+        code, offset = dre.assert_facts(self._handle, _encode(facts))
         if code == _OBSERVED:
             raise EngineError("a fact was asserted twice in one evaluation (duplicate fact id)")
         state[0] = offset
@@ -299,7 +317,7 @@ class RuleEngine:
     ) -> list[dict[str, Any]]:
         """Record one firing; return the conclusions to assert into durable_rules."""
         rule = action.rule
-        ids = tuple(str(message[alias]["id"]) for alias in rule.aliases)
+        ids = tuple([str(message[alias]["id"]) for alias in rule.aliases])
         # durable_rules expands an OR (any_of) into one activation per branch that holds; the
         # same facts matched twice are one firing.
         match_key = (rule.id, ids)
@@ -313,7 +331,7 @@ class RuleEngine:
         firing_number = len(log.firings)
         for template in action.templates:
             fields = template.fill(matched) if template.signature is None else template.fields
-            signature = template.signature or (template.fact_type, tuple(sorted(fields.items())))
+            signature = template.signature or signature_of(template.fact_type, fields)
             if signature in log.asserted:
                 # Already concluded: asserting again would make chained rules repeat.
                 repeated.append((template.fact_type, dict(fields), log.asserted[signature]))
@@ -342,16 +360,11 @@ class RuleEngine:
         )
         return sent
 
-    def _validated(
-        self,
-        signature: tuple[str, tuple[tuple[str, Any], ...]],
-        fact_type: str,
-        fields: dict[str, Any],
-    ) -> FactModel:
+    def _validated(self, signature: Signature, fact_type: str, fields: dict[str, Any]) -> FactModel:
         """The conclusion as its typed model, validated the first time it is concluded (an
         invalid one raises every time: it is never cached). The key holds each value's type,
         since equal values of different types (1, 1.0, True) may validate differently."""
-        key = (signature, *(type(value) for _, value in signature[1]))
+        key = (signature, tuple([type(value) for _, value in signature[1]]))
         model = self._models.get(key)
         if model is None:
             model = CONCLUSION_FACTS[fact_type].model_validate(fields)

@@ -1,6 +1,8 @@
 """Benchmark: evaluation latency, JSON Lines batch throughput, and durable_rules' raw rate.
 
 Run:  python tests/benchmarks/bench_evaluate.py [--latency-runs N] [--batch N]
+      python tests/benchmarks/bench_evaluate.py --profile N   (a cProfile of N evaluations)
+      python tests/benchmarks/bench_evaluate.py --codecs      (the runtime's JSON codecs)
 
 Prints figures; it asserts nothing (machines here are shared and noisy, so speed targets are
 read from these figures, not enforced by timed tests). Target: a batch at >= 1,000
@@ -298,6 +300,68 @@ def print_floor(lines: list[str]) -> None:
     )
 
 
+def print_codecs(lines: list[str]) -> None:
+    """The runtime's JSON codec beside the standard library's, on the payloads and action
+    messages of real evaluations (recorded at the C extension), CPU beside wall."""
+    import durable_rules_engine as dre
+    import pydantic_core
+
+    evaluator = get_evaluator()
+    context = {"kb": evaluator.kb}
+    requests = [EvaluationRequest.model_validate_json(line, context=context) for line in lines]
+    payloads: list[Any] = []
+    messages: list[str] = []
+    originals = {name: getattr(dre, name) for name in _COUNTED}
+
+    def recorded(name: str) -> Any:
+        original = originals[name]
+
+        def call(*args: Any) -> Any:
+            if name == "assert_facts":
+                payloads.append(json.loads(args[1]))
+            result = original(*args)
+            if name == "start_action_for_state" and result:
+                messages.append(result[1])
+            elif name == "complete_and_start_action" and result:
+                messages.append(result)
+            return result
+
+        return call
+
+    try:
+        for name in _COUNTED:
+            setattr(dre, name, recorded(name))
+        for request in requests:
+            evaluator.fire(request)
+    finally:
+        for name, original in originals.items():
+            setattr(dre, name, original)
+    encoder = json.JSONEncoder(ensure_ascii=False).encode
+    decoder = json.JSONDecoder().decode
+    codecs = {
+        "json (standard library)": (encoder, decoder),
+        "pydantic_core": (
+            lambda facts: pydantic_core.to_json(facts).decode(),
+            pydantic_core.from_json,
+        ),
+    }
+    print(
+        f"JSON codecs on {len(payloads):,} payloads and {len(messages):,} action messages of "
+        f"{len(lines):,} evaluations (per evaluation, best of 3):"
+    )
+    for name, (encode, decode) in codecs.items():
+        best = (float("inf"), float("inf"))
+        for _ in range(3):
+            cpu, wall = time.process_time(), time.perf_counter()
+            for payload in payloads:
+                encode(payload)
+            for message in messages:
+                decode(message)
+            best = min(best, (time.process_time() - cpu, time.perf_counter() - wall))
+        per = [value / len(lines) * 1e6 for value in best]
+        print(f"  {name:<24} {per[0]:6.1f} us CPU, {per[1]:6.1f} us wall")
+
+
 def print_profile(lines: list[str]) -> None:
     """Where a batch evaluation's time goes: cProfile, by cumulative time, our code first."""
     import cProfile
@@ -327,7 +391,13 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=int, default=0, help="only print a cProfile of N batch evaluations"
     )
+    parser.add_argument(
+        "--codecs", action="store_true", help="only compare the JSON codecs, side by side"
+    )
     args = parser.parse_args()
+    if args.codecs:
+        print_codecs(batch_lines(args.floor_sample))
+        return
     if args.profile:
         print_profile(batch_lines(args.profile))
         return
