@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from engine.contract.models import ExerciseLog, SessionLog
 from engine.core.loads import load_steps
-from engine.core.strength import logged_sets
 from engine.rulebook.facts import ExerciseFact, LadderFact, TriState
 
 if TYPE_CHECKING:
@@ -157,7 +156,7 @@ def _load_progression(
     if exercise is None or exercise.load != "external" or not last.load_kg:
         return {}
     misses = 0
-    for _, item in reversed(logged_sets(features.history, exercise_id)):
+    for _, item in reversed(features.logged_sets.get(exercise_id, [])):
         if item.posture_held is False or item.reps < reps_min:
             misses += 1
         else:

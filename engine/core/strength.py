@@ -69,18 +69,25 @@ def estimate(item: ExerciseLog, settings: EngineSettings) -> float | None:
     return item.load_kg * (1 + (item.reps + reps_in_reserve(item, settings)) / divisor)
 
 
+def logged_sets_by_exercise(
+    history: Iterable[SessionLog],
+) -> dict[str, list[tuple[LoggedSet, ExerciseLog]]]:
+    """Every logged instance of each exercise with a load, oldest first, in one pass (the
+    features ask it of every exercise in the request)."""
+    found: dict[str, list[tuple[LoggedSet, ExerciseLog]]] = {}
+    for session in sorted(history, key=lambda log: log.date):
+        for item in session.exercises:
+            if item.load_kg:
+                logged = LoggedSet(session.date, int(item.sets), int(item.reps), item.load_kg)
+                found.setdefault(item.id, []).append((logged, item))
+    return found
+
+
 def logged_sets(
     history: Iterable[SessionLog], exercise_id: str
 ) -> list[tuple[LoggedSet, ExerciseLog]]:
     """Every logged instance of the exercise with a load, oldest first."""
-    found = []
-    for session in sorted(history, key=lambda log: log.date):
-        for item in session.exercises:
-            if item.id == exercise_id and item.load_kg:
-                found.append(
-                    (LoggedSet(session.date, int(item.sets), int(item.reps), item.load_kg), item)
-                )
-    return found
+    return logged_sets_by_exercise(history).get(exercise_id, [])
 
 
 def one_rep_maxes(
