@@ -86,7 +86,7 @@ def _rebuilt_for_kind(
     data["checkin"]["planned"] = kind
     replanned_request = EvaluationRequest.model_validate(data, context={"kb": evaluator.kb})
     bundle, firings = evaluator.fire(replanned_request)
-    replanned = evaluator.recommend(replanned_request, bundle, firings).session
+    replanned = evaluator.plan(replanned_request, bundle, firings).session
     if replanned.kind == kind:
         return replanned
     # Another kind won; build the best proposal of this kind that the rules made, as the

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from engine.contract.models import EvaluationRequest, RationaleEntry, Recommendation
 from engine.core.features import FactBundle, build_facts
-from engine.core.planner import Conclusions, Planner
+from engine.core.planner import Conclusions, Planner, PlanResult
 from engine.core.runtime import Firing, RuleEngine, engine_for
 from engine.knowledge.base import KnowledgeBase
 from engine.rulebook.compiler import CompiledRuleSet, compile_ruleset
@@ -63,20 +63,26 @@ class Evaluator:
         bundle, firings = self.fire(request)
         return self.recommend(request, bundle, firings)
 
-    def recommend(
+    def plan(
         self, request: EvaluationRequest, bundle: FactBundle, firings: list[Firing]
-    ) -> Recommendation:
-        features = bundle.features()
-        planner = Planner(
+    ) -> PlanResult:
+        """The session, HIIT decision, progressions and warnings the firings lead to, without
+        the trace (a replay compares plans; only a recommendation carries the trace)."""
+        history = bundle.history
+        return Planner(
             request,
             self.kb,
             self.ruleset.engine_settings,
             Conclusions.from_firings(firings),
-            hiit_last_7_days=int(features["history"]["hiit_last_7_days"]),
+            hiit_last_7_days=int(history["hiit_last_7_days"]),
             one_rep_maxes=bundle.one_rep_maxes,
-            quality_runs_counted=int(features["history"]["quality_runs_counted_last_7_days"]),
-        )
-        plan = planner.plan()
+            quality_runs_counted=int(history["quality_runs_counted_last_7_days"]),
+        ).plan()
+
+    def recommend(
+        self, request: EvaluationRequest, bundle: FactBundle, firings: list[Firing]
+    ) -> Recommendation:
+        plan = self.plan(request, bundle, firings)
         specs = self.ruleset.by_id
         rationale: list[RationaleEntry] = []
         for firing in firings:
@@ -118,5 +124,5 @@ class Evaluator:
             rules_version=self.ruleset.version,
             constraints=plan.constraints,
             alternatives=plan.alternatives,
-            features=features,
+            features=bundle.features(),
         )

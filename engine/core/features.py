@@ -83,6 +83,11 @@ class FactBundle:
             out.append({"id": f"{fact_type}.{index}", "type": fact_type, **data})
         return out
 
+    @property
+    def history(self) -> dict[str, Any]:
+        """The history fact's fields (every evaluation has exactly one)."""
+        return next(data for fact_type, data in self._dumped if fact_type == "history")
+
     def features(self) -> dict[str, Any]:
         """What a coach sees of the facts: one entry per single fact, lists for the rest."""
         out: dict[str, Any] = {}

@@ -11,13 +11,20 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import ValidationError
 
 from engine.contract.errors import EngineError
 from engine.contract.formatting import fmt_dose, fmt_value
-from engine.contract.models import EvaluationRequest, PrescribedExercise, Recommendation, Session
+from engine.contract.models import (
+    EvaluationRequest,
+    HiitDecision,
+    PrescribedExercise,
+    Progression,
+    Session,
+    Warning_,
+)
 from engine.core.evaluator import Evaluator
 from engine.core.features import FactBundle
 from engine.core.runtime import Conclusion, Firing
@@ -46,6 +53,20 @@ CATEGORIES: dict[str, str] = {
 }
 SETTING_PREFIX = "setting:"
 _TEXT_MAX = 120
+
+
+class Outcome(Protocol):
+    """What a replay compares of an evaluation: a recommendation, or the plan alone (the
+    replay skips the trace, which a :class:`Record` takes from the firings)."""
+
+    @property
+    def session(self) -> Session: ...
+    @property
+    def hiit(self) -> HiitDecision: ...
+    @property
+    def progressions(self) -> list[Progression]: ...
+    @property
+    def warnings(self) -> list[Warning_]: ...
 
 
 def _short(text: str) -> str:
@@ -95,7 +116,7 @@ def _notes(session: Session) -> list[str]:
     return out
 
 
-def _progressions(recommendation: Recommendation) -> dict[str, str]:
+def _progressions(recommendation: Outcome) -> dict[str, str]:
     return {
         item.ladder: f"{item.action} {item.from_}"
         + (f" -> {item.to}" if item.to != item.from_ else "")
@@ -106,20 +127,20 @@ def _progressions(recommendation: Recommendation) -> dict[str, str]:
 
 # One category's change as (before, after) text, or None when it did not change.
 _Change = tuple[str, str] | None
-_Check = Callable[[Recommendation, Recommendation], _Change]
+_Check = Callable[[Outcome, Outcome], _Change]
 
 
-def _session_kind(before: Recommendation, after: Recommendation) -> _Change:
+def _session_kind(before: Outcome, after: Outcome) -> _Change:
     b, a = before.session, after.session
     return None if b.kind == a.kind else (b.kind, a.kind)
 
 
-def _intensity(before: Recommendation, after: Recommendation) -> _Change:
+def _intensity(before: Outcome, after: Outcome) -> _Change:
     b, a = before.session, after.session
     return None if b.intensity == a.intensity else (b.intensity, a.intensity)
 
 
-def _program(before: Recommendation, after: Recommendation) -> _Change:
+def _program(before: Outcome, after: Outcome) -> _Change:
     b, a = before.session, after.session
     if (b.program, b.variant) == (a.program, a.variant):
         return None
@@ -129,14 +150,14 @@ def _program(before: Recommendation, after: Recommendation) -> _Change:
     )
 
 
-def _hiit_allowed(before: Recommendation, after: Recommendation) -> _Change:
+def _hiit_allowed(before: Outcome, after: Outcome) -> _Change:
     if before.hiit.allowed == after.hiit.allowed:
         return None
     yes_no = {True: "allowed", False: "not allowed"}
     return yes_no[before.hiit.allowed], yes_no[after.hiit.allowed]
 
 
-def _hiit_dose(before: Recommendation, after: Recommendation) -> _Change:
+def _hiit_dose(before: Outcome, after: Outcome) -> _Change:
     """Only when HIIT is allowed (or not) on both sides: a dose next to a changed decision
     says nothing more."""
     b, a = before.hiit, after.hiit
@@ -145,7 +166,7 @@ def _hiit_dose(before: Recommendation, after: Recommendation) -> _Change:
     return f"{b.work_s} s work / {b.rest_s} s rest", f"{a.work_s} s work / {a.rest_s} s rest"
 
 
-def _exercise_set(before: Recommendation, after: Recommendation) -> _Change:
+def _exercise_set(before: Outcome, after: Outcome) -> _Change:
     ex_b, ex_a = _exercises(before.session), _exercises(after.session)
     removed = [key for key in ex_b if key not in ex_a]
     added = [key for key in ex_a if key not in ex_b]
@@ -155,7 +176,7 @@ def _exercise_set(before: Recommendation, after: Recommendation) -> _Change:
 
 
 def _common_exercises(
-    before: Recommendation, after: Recommendation, text: Callable[[PrescribedExercise], str]
+    before: Outcome, after: Outcome, text: Callable[[PrescribedExercise], str]
 ) -> _Change:
     """The first exercise in both sessions whose ``text`` differs."""
     ex_b, ex_a = _exercises(before.session), _exercises(after.session)
@@ -163,11 +184,11 @@ def _common_exercises(
     return _first_difference((key, text(ex_b[key]), text(ex_a[key])) for key in common)
 
 
-def _loads(before: Recommendation, after: Recommendation) -> _Change:
+def _loads(before: Outcome, after: Outcome) -> _Change:
     return _common_exercises(before, after, _load)
 
 
-def _doses(before: Recommendation, after: Recommendation) -> _Change:
+def _doses(before: Outcome, after: Outcome) -> _Change:
     return _common_exercises(before, after, _dose)
 
 
@@ -182,7 +203,7 @@ def _details(before: Session, after: Session) -> tuple[str, str]:
     return _short(only_b or "-"), _short(only_a or "-")
 
 
-def _progression_changes(before: Recommendation, after: Recommendation) -> _Change:
+def _progression_changes(before: Outcome, after: Outcome) -> _Change:
     prog_b, prog_a = _progressions(before), _progressions(after)
     if prog_b == prog_a:
         return None
@@ -195,7 +216,7 @@ def _progression_changes(before: Recommendation, after: Recommendation) -> _Chan
     )
 
 
-def _warnings(before: Recommendation, after: Recommendation) -> _Change:
+def _warnings(before: Outcome, after: Outcome) -> _Change:
     warn_b = [item.code for item in before.warnings]
     warn_a = [item.code for item in after.warnings]
     if sorted(warn_b) == sorted(warn_a):
@@ -225,7 +246,7 @@ _SESSION_CATEGORIES = frozenset(
 
 
 def _changes(
-    checks: tuple[tuple[str, _Check], ...], before: Recommendation, after: Recommendation
+    checks: tuple[tuple[str, _Check], ...], before: Outcome, after: Outcome
 ) -> list[tuple[str, str, str]]:
     return [
         (category, *change)
@@ -234,9 +255,7 @@ def _changes(
     ]
 
 
-def diff_recommendations(
-    before: Recommendation, after: Recommendation
-) -> list[tuple[str, str, str]]:
+def diff_recommendations(before: Outcome, after: Outcome) -> list[tuple[str, str, str]]:
     """What differs between two recommendations for the same request: (category, before,
     after) for each category of :data:`CATEGORIES` that changed."""
     out = _changes(_SESSION_CHECKS, before, after)
@@ -359,12 +378,12 @@ class Replayer:
         same_firings = firings_b == firings_h
         if same_firings and shared and self.watched is None:
             return None
-        recommendation_b = self.base.recommend(request_b, bundle_b, firings_b)
+        plan_b = self.base.plan(request_b, bundle_b, firings_b)
         read |= self._read()
         if same_firings and shared and not read:
             return None  # the planner read no setting that differs: same plan
-        recommendation_h = self.head.recommend(request_h, bundle_h, firings_h)
-        changes = diff_recommendations(recommendation_b, recommendation_h)
+        plan_h = self.head.plan(request_h, bundle_h, firings_h)
+        changes = diff_recommendations(plan_b, plan_h)
         rules = responsible_rules(firings_b, firings_h)
         rules.extend(f"{SETTING_PREFIX}{key}" for key in sorted(read))
         if not self.same_kb:
