@@ -549,3 +549,6 @@ def test_the_typed_settings_reads_are_watched_by_key() -> None:
     # A group's method reads its fields out of sight: all of them count as read.
     assert typed.run.session("easy_run") == ruleset.engine_settings.run.session("easy_run")
     assert watched.read == {"hiit.work_s", "run.long_run_note"}
+    # A group holding no changed setting is the settings' own (reading it notes nothing).
+    assert typed.load is ruleset.engine_settings.load
+    assert typed.hiit is not ruleset.engine_settings.hiit

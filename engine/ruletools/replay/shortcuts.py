@@ -79,18 +79,29 @@ class WatchedSettings(dict[str, Any]):
     def typed(self, settings: EngineSettings) -> EngineSettings:
         """``settings`` as the engine's code reads them, each attribute read noted here under
         its key (``settings.hiit.work_s`` notes ``hiit.work_s``)."""
-        return cast(EngineSettings, _WatchedGroups(settings, self._note))
+        return cast(EngineSettings, _WatchedGroups(settings, self._note, self.watched))
 
 
 class _WatchedGroups:
-    """Stands in for :class:`EngineSettings`: each group it hands out notes its reads."""
+    """Stands in for :class:`EngineSettings`: each group that holds a watched setting notes its
+    reads; the others are handed out as they are (reading them notes nothing anyway)."""
 
-    def __init__(self, settings: EngineSettings, note: Callable[[str], None]) -> None:
+    def __init__(
+        self, settings: EngineSettings, note: Callable[[str], None], watched: frozenset[str]
+    ) -> None:
         self._settings = settings
         self._note = note
+        self._prefixes = {key.split(".", 1)[0] for key in watched if "." in key}
+        self._groups: dict[str, Any] = {}
 
     def __getattr__(self, group: str) -> Any:
-        return _WatchedGroup(getattr(self._settings, group), group, self._note)
+        found = self._groups.get(group)
+        if found is None:
+            found = getattr(self._settings, group)
+            if group in self._prefixes:
+                found = _WatchedGroup(found, group, self._note)
+            self._groups[group] = found
+        return found
 
 
 class _WatchedGroup:
@@ -100,14 +111,24 @@ class _WatchedGroup:
 
     def __init__(self, group: BaseModel, prefix: str, note: Callable[[str], None]) -> None:
         self._group = group
-        self._prefix = prefix
+        fields = list(type(group).model_fields)
+        # What reading each attribute notes, worked out on its first read.
+        self._reads: dict[str, list[str]] = {}
+        self._keys = [f"{prefix}.{name}" for name in fields]
+        self._fields = fields
         self._note = note
 
     def __getattr__(self, name: str) -> Any:
-        fields = type(self._group).model_fields
         value = getattr(self._group, name)
-        for read in [name] if name in fields else list(fields) if callable(value) else []:
-            self._note(f"{self._prefix}.{read}")
+        reads = self._reads.get(name)
+        if reads is None:
+            if name in self._fields:
+                reads = [self._keys[self._fields.index(name)]]
+            else:
+                reads = list(self._keys) if callable(value) else []
+            self._reads[name] = reads
+        for key in reads:
+            self._note(key)
         return value
 
 
