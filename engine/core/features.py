@@ -26,7 +26,7 @@ from engine.core.classification import (
 from engine.core.practice_facts import exercise_facts, ladder_facts, tri
 from engine.core.rotation import rotation_ranks, rotation_reason
 from engine.core.running_load import running_load
-from engine.core.strength import LoggedSet, OneRepMax, logged_sets_by_exercise, one_rep_maxes
+from engine.core.strength import OneRepMax, exercise_logs, one_rep_maxes
 from engine.knowledge.base import KnowledgeBase
 from engine.rulebook.engine_settings import EngineSettings
 from engine.rulebook.facts import (
@@ -469,9 +469,9 @@ class FeatureBuilder:
         return float(min(bars) if bars else self.settings.load.standard_bar_kg)
 
     @cached_property
-    def logged_sets(self) -> dict[str, list[tuple[LoggedSet, ExerciseLog]]]:
-        """Each exercise's logged sets with a load, oldest first."""
-        return logged_sets_by_exercise(self.history)
+    def exercise_logs(self) -> dict[str, list[tuple[SessionLog, ExerciseLog]]]:
+        """Each exercise's logs with their sessions, oldest first (the history, indexed)."""
+        return exercise_logs(self.history)
 
     @cached_property
     def one_rep_maxes(self) -> dict[str, OneRepMax]:

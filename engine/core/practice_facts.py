@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.contract.models import ExerciseLog, SessionLog
 from engine.core.loads import load_steps
+from engine.core.strength import loaded_sets
 from engine.rulebook.facts import ExerciseFact, LadderFact, TriState
 
 if TYPE_CHECKING:
@@ -52,10 +53,8 @@ def ladder_facts(features: FeatureBuilder) -> list[LadderFact]:
         is_final = index == len(stages) - 1
         logs = [
             item
-            for session in features.history
+            for session, item in features.exercise_logs.get(position.stage, ())
             if features.within_days(session, window) and session.date >= position.since
-            for item in session.exercises
-            if item.id == position.stage
         ]
         # Only rated logs (posture and ease both answered) are evidence for the gate; a
         # rounded spine in any log still counts against it (posture_lost_recently).
@@ -122,10 +121,8 @@ def exercise_facts(features: FeatureBuilder) -> list[ExerciseFact]:
         # in any session (the warm-up of a mobility day counts too).
         since = [
             log
-            for later in features.history
+            for later, log in features.exercise_logs.get(previous, ())
             if later.date > session.date and features.within_days(later, window)
-            for log in later.exercises
-            if log.id == previous
         ]
         facts.append(
             ExerciseFact(
@@ -156,7 +153,7 @@ def _load_progression(
     if exercise is None or exercise.load != "external" or not last.load_kg:
         return {}
     misses = 0
-    for _, item in reversed(features.logged_sets.get(exercise_id, [])):
+    for _, item in reversed(loaded_sets(features.exercise_logs.get(exercise_id, ()))):
         if item.posture_held is False or item.reps < reps_min:
             misses += 1
         else:

@@ -69,25 +69,32 @@ def estimate(item: ExerciseLog, settings: EngineSettings) -> float | None:
     return item.load_kg * (1 + (item.reps + reps_in_reserve(item, settings)) / divisor)
 
 
-def logged_sets_by_exercise(
-    history: Iterable[SessionLog],
-) -> dict[str, list[tuple[LoggedSet, ExerciseLog]]]:
-    """Every logged instance of each exercise with a load, oldest first, in one pass (the
-    features ask it of every exercise in the request)."""
-    found: dict[str, list[tuple[LoggedSet, ExerciseLog]]] = {}
+def exercise_logs(history: Iterable[SessionLog]) -> dict[str, list[tuple[SessionLog, ExerciseLog]]]:
+    """Every logged instance of each exercise with its session, oldest first: the history
+    indexed once, for the features that ask it of every exercise and ladder."""
+    found: dict[str, list[tuple[SessionLog, ExerciseLog]]] = {}
     for session in sorted(history, key=lambda log: log.date):
         for item in session.exercises:
-            if item.load_kg:
-                logged = LoggedSet(session.date, int(item.sets), int(item.reps), item.load_kg)
-                found.setdefault(item.id, []).append((logged, item))
+            found.setdefault(item.id, []).append((session, item))
     return found
+
+
+def loaded_sets(
+    logs: Iterable[tuple[SessionLog, ExerciseLog]],
+) -> list[tuple[LoggedSet, ExerciseLog]]:
+    """The logs (of one exercise, oldest first) that carried a load, as logged sets."""
+    return [
+        (LoggedSet(session.date, int(item.sets), int(item.reps), item.load_kg), item)
+        for session, item in logs
+        if item.load_kg
+    ]
 
 
 def logged_sets(
     history: Iterable[SessionLog], exercise_id: str
 ) -> list[tuple[LoggedSet, ExerciseLog]]:
     """Every logged instance of the exercise with a load, oldest first."""
-    return logged_sets_by_exercise(history).get(exercise_id, [])
+    return loaded_sets(exercise_logs(history).get(exercise_id, ()))
 
 
 def one_rep_maxes(
