@@ -94,7 +94,12 @@ def logged_sets(
     history: Iterable[SessionLog], exercise_id: str
 ) -> list[tuple[LoggedSet, ExerciseLog]]:
     """Every logged instance of the exercise with a load, oldest first."""
-    return loaded_sets(exercise_logs(history).get(exercise_id, ()))
+    return loaded_sets(
+        (session, item)
+        for session in sorted(history, key=lambda log: log.date)
+        for item in session.exercises
+        if item.id == exercise_id
+    )
 
 
 def one_rep_maxes(

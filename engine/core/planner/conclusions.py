@@ -25,6 +25,7 @@ class Conclusions:
     """Every conclusion of one evaluation, by type, in firing order."""
 
     by_type: dict[str, list[Conclusion[FactModel]]] = field(default_factory=dict)
+    _checked: set[str] = field(default_factory=set, repr=False, compare=False)
 
     @classmethod
     def from_firings(cls, firings: Iterable[Firing]) -> Conclusions:
@@ -36,8 +37,11 @@ class Conclusions:
 
     def _of(self, fact_type: str, model: type[F]) -> list[Conclusion[F]]:
         items = self.by_type.get(fact_type, [])
-        # The runtime validates each conclusion with the model of its type.
-        assert all(isinstance(item.fact, model) for item in items)
+        # The runtime validates each conclusion with the model of its type; checked once per
+        # type (the planner asks for the same lists many times per evaluation).
+        if fact_type not in self._checked:
+            assert all(isinstance(item.fact, model) for item in items)
+            self._checked.add(fact_type)
         return cast(list[Conclusion[F]], items)
 
     @property

@@ -23,6 +23,7 @@ class Constraints:
         self.athlete = athlete
         self.settings = settings
         self._by_kind: dict[str, list[Conclusion[ConstraintFact]]] = {}
+        self._reasons: dict[str, str | None] = {}
         for constraint in self.items:
             self._by_kind.setdefault(constraint.fact.kind, []).append(constraint)
         self.limits = Limits(
@@ -46,11 +47,16 @@ class Constraints:
         return broken.reason() if broken is not None else None
 
     def exercise_block_reason(self, exercise: Exercise) -> str | None:
-        """Why this exercise cannot be in today's session, or None."""
+        """Why this exercise cannot be in today's session, or None. Worked out once per
+        exercise: choosing and filling ask it of the same exercises again and again."""
+        if exercise.id in self._reasons:
+            return self._reasons[exercise.id]
+        reason: str | None = None
         broken = self.limits.exercise_breaches(exercise)
         if broken:
-            return broken[0].reason()
-        if exercise.equipment and not exercise.usable_with(self.athlete.equipment):
+            reason = broken[0].reason()
+        elif exercise.equipment and not exercise.usable_with(self.athlete.equipment):
             needed = " or ".join("+".join(option) for option in exercise.equipment)
-            return f"needs {needed}"
-        return None
+            reason = f"needs {needed}"
+        self._reasons[exercise.id] = reason
+        return reason
