@@ -478,6 +478,25 @@ def test_shortcuts_give_the_same_records_as_full_evaluation(edit, stored, tmp_pa
     assert changed > 0
 
 
+def test_a_replay_compares_the_plan_the_recommendation_carries(stored) -> None:
+    """A replay compares plans (no trace is built); each part it compares must be the very one
+    the recommendation of the same evaluation carries."""
+    from tests.benchmarks.bench_replay import synthetic_history
+
+    evaluator = get_evaluator()
+    requests = [request for *_, request in stored]
+    requests += [request for _, _, request in synthetic_history(300, athletes=30)]
+    for raw in requests:
+        request = EvaluationRequest.model_validate_json(raw, context={"kb": evaluator.kb})
+        bundle, firings = evaluator.fire(request)
+        plan = evaluator.plan(request, bundle, firings)
+        recommendation = evaluator.recommend(request, bundle, firings)
+        parts = ("session", "hiit", "progressions", "warnings", "load_changes", "constraints")
+        for part in (*parts, "alternatives"):
+            assert getattr(plan, part) == getattr(recommendation, part), part
+        assert diff_recommendations(plan, recommendation) == []
+
+
 def test_file_source_limit_and_blank_lines(tmp_path) -> None:
     path = tmp_path / "r.jsonl"
     path.write_text('{"a": 1}\n\n{"b": 2}\n{"c": 3}')

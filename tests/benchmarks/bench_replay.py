@@ -2,6 +2,8 @@
 
 Run:  python tests/benchmarks/bench_replay.py [--sizes 10000,50000,100000] [--workers N]
                                              [--single 10000] [--db] [--rule-edit] [--keep DIR]
+      python tests/benchmarks/bench_replay.py --sizes 20000 --parts 5000
+          (only: where the CPU time of a replay goes, part by part, over the last 5,000)
 
 1. Generates a synthetic history as a JSON Lines request file, streamed to a temporary file:
    varied athletes (level, equipment, bells, programs, ladders, coach or not) check in every
@@ -446,6 +448,46 @@ def show(label: str, figures: dict[str, Any]) -> None:
     )
 
 
+def print_parts(requests: Path, head: Path, last: int) -> None:
+    """Where a replay's CPU time goes: each part of comparing one check-in, timed one by one
+    over the last ``last`` requests of the file (the longest histories), in this process."""
+    from engine.contract.models import EvaluationRequest
+    from engine.ruletools.replay import Replayer, RuleSource
+
+    replayer = Replayer(
+        RuleSource("bundled rules").evaluator(), RuleSource("head", head).evaluator()
+    )
+    with requests.open("rb") as handle:
+        lines = deque(handle, maxlen=last)
+    spent: dict[str, float] = {}
+
+    def timed(part: str, work: Any, *args: Any) -> Any:
+        start = time.process_time()
+        result = work(*args)
+        spent[part] = spent.get(part, 0.0) + time.process_time() - start
+        return result
+
+    base, head_evaluator = replayer.base, replayer.head
+    parse = EvaluationRequest.model_validate_json
+    context = {"kb": base.kb}
+    for line in lines:
+        request = timed("request parsing", lambda raw: parse(raw, context=context), line)
+        bundle = timed("features", base.facts, request)
+        facts = timed("facts as dicts", bundle.as_dicts)
+        firings = timed("base run (durable_rules)", base.engine.run, facts)
+        # The probes of the rules that differ (a private step of Replayer.compare).
+        same = timed("probes", replayer._probes_agree, facts, firings)
+        timed("base plan", base.plan, request, bundle, firings)
+        if not same:
+            head_firings = timed("head run and plan", head_evaluator.engine.run, facts)
+            timed("head run and plan", head_evaluator.plan, request, bundle, head_firings)
+    total = sum(spent.values())
+    print(f"parts of a replay over the last {len(lines):,} check-ins, CPU per check-in:")
+    for part, seconds in spent.items():
+        print(f"  {part:<26} {seconds / len(lines) * 1000:6.3f} ms  {seconds / total:4.0%}")
+    print(f"  {'all':<26} {total / len(lines) * 1000:6.3f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,50000,100000")
@@ -460,6 +502,12 @@ def main() -> None:
         help=f"also replay the largest size with another head: {EDIT_LABELS['pain-rule']}",
     )
     parser.add_argument("--keep", help="write the data here and keep it")
+    parser.add_argument(
+        "--parts",
+        type=int,
+        default=0,
+        help="only time each part of a replay over the last N check-ins of the largest size",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--head", help=argparse.SUPPRESS)
     parser.add_argument("--requests", help=argparse.SUPPRESS)
@@ -488,6 +536,9 @@ def main() -> None:
             head_rules(heads[edit], edit)
         head = heads["readiness"]
         print(f"head rules: bundled rules with {EDIT_LABELS['readiness']}")
+        if args.parts:
+            print_parts(requests, head, args.parts)
+            return
         print(f"CPUs: {os.cpu_count()}")
         BARE_CPU[0] = bare_python_cpu()
         print(
