@@ -181,12 +181,17 @@ class FeatureBuilder:
         """A session with a set at or above the heavy % of the exercise's 1RM (entered or
         estimated: sets of about five or fewer near failure come out heavy)."""
         maxes = self.one_rep_maxes
-        threshold = self.settings.load.heavy_min_pct / 100
+        threshold = self._heavy_fraction
         for item in session.exercises:
             one_rm = maxes.get(item.id)
             if one_rm and item.load_kg is not None and item.load_kg >= threshold * one_rm.kg:
                 return True
         return False
+
+    @cached_property
+    def _heavy_fraction(self) -> float:
+        # Read on the first session asked about (a replay notes which settings were read).
+        return self.settings.load.heavy_min_pct / 100
 
     def within_days(self, session: SessionLog, days: int) -> bool:
         return 0 <= (self.today - session.date).days < days
@@ -477,7 +482,8 @@ class FeatureBuilder:
     def one_rep_maxes(self) -> dict[str, OneRepMax]:
         """The 1RM per exercise, entered or estimated from the logged sets."""
         request = self.request
-        return one_rep_maxes(request.athlete, request.history, self.today, self.settings, self.kb)
+        # The history already in date order: the estimate's own sort then only checks it.
+        return one_rep_maxes(request.athlete, self.history, self.today, self.settings, self.kb)
 
     def missing_one_rep_max(self, program_id: str) -> bool:
         program = self.kb.programs[program_id]

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from engine.contract.models import ExerciseLog, SessionLog
 from engine.core.loads import load_steps
-from engine.core.strength import loaded_sets
 from engine.rulebook.facts import ExerciseFact, LadderFact, TriState
 
 if TYPE_CHECKING:
@@ -153,7 +152,9 @@ def _load_progression(
     if exercise is None or exercise.load != "external" or not last.load_kg:
         return {}
     misses = 0
-    for _, item in reversed(loaded_sets(features.exercise_logs.get(exercise_id, ()))):
+    for _, item in reversed(features.exercise_logs.get(exercise_id, ())):
+        if not item.load_kg:
+            continue  # only the logs that carried a load say whether the load was made
         if item.posture_held is False or item.reps < reps_min:
             misses += 1
         else:

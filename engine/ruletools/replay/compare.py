@@ -30,8 +30,8 @@ from engine.core.features import FactBundle
 from engine.core.runtime import Conclusion, Firing
 from engine.ruletools.replay.shortcuts import (
     WatchedSettings,
-    canonical,
     changed_settings,
+    probes_agree,
     probes_for,
 )
 from engine.ruletools.replay.sources import Item
@@ -395,16 +395,7 @@ class Replayer:
         return None
 
     def _probes_agree(self, facts: list[dict[str, Any]], firings: list[Firing]) -> bool:
-        """Whether the rules that differ between the rule sets match the same facts and conclude
-        the same things over everything the base run knew (see :func:`probes_for`). Then the head
-        run would fire exactly as the base run did."""
-        if self.probes is None:
-            return False
-        probe_b, probe_h = self.probes
-        try:
-            return canonical(probe_b, facts, firings) == canonical(probe_h, facts, firings)
-        except EngineError:
-            return False
+        return self.probes is not None and probes_agree(self.probes, facts, firings)
 
     def _error(
         self, ref: int, athlete: str, day: str, request_h: EvaluationRequest, message: str

@@ -22,6 +22,7 @@ from typing import Any, cast
 
 from pydantic import BaseModel
 
+from engine.contract.errors import EngineError
 from engine.core.evaluator import Evaluator
 from engine.core.runtime import Firing, RuleEngine, conclusion_facts
 from engine.rulebook.compiler import RULESET_NAME, SENTINEL_RULE, CompiledRuleSet
@@ -226,14 +227,18 @@ def probes_for(base: Evaluator, head: Evaluator) -> Probes | None:
     )
 
 
-def canonical(probe: Probe | None, facts: list[dict[str, Any]], firings: list[Firing]) -> list[str]:
-    """What a probe's rules make of the input facts and every conclusion of a run."""
-    if probe is None:
-        return []
-    types = probe.fact_types
+def known_facts(
+    types: frozenset[str], facts: list[dict[str, Any]], firings: list[Firing]
+) -> list[dict[str, Any]]:
+    """What a run knew of these fact types: the input facts and every conclusion."""
     known = [fact for fact in facts if fact["type"] in types]
     known.extend(conclusion_facts(firings, types))
-    if not known:
+    return known
+
+
+def canonical(probe: Probe | None, known: list[dict[str, Any]]) -> list[str]:
+    """What a probe's rules make of what a run knew (:func:`known_facts` of its types)."""
+    if probe is None or not known:
         return []
     return sorted(
         json.dumps(
@@ -247,3 +252,24 @@ def canonical(probe: Probe | None, facts: list[dict[str, Any]], firings: list[Fi
         )
         for firing in probe.engine.run(known)
     )
+
+
+def probes_agree(probes: Probes, facts: list[dict[str, Any]], firings: list[Firing]) -> bool:
+    """Whether the rules that differ between the rule sets match the same facts and conclude
+    the same things over everything the base run knew (see :func:`probes_for`). Then the head
+    run would fire exactly as the base run did. The two probes usually match the same fact
+    types: what the run knew of them is gathered once."""
+    gathered: dict[frozenset[str], list[dict[str, Any]]] = {}
+
+    def known(probe: Probe | None) -> list[dict[str, Any]]:
+        if probe is None:
+            return []
+        if probe.fact_types not in gathered:
+            gathered[probe.fact_types] = known_facts(probe.fact_types, facts, firings)
+        return gathered[probe.fact_types]
+
+    probe_b, probe_h = probes
+    try:
+        return canonical(probe_b, known(probe_b)) == canonical(probe_h, known(probe_h))
+    except EngineError:
+        return False
