@@ -221,44 +221,55 @@ def floor_and_matching(lines: list[str]) -> tuple[float, float, float]:
     return cpu_ms(no_matching), cpu_ms(matching), cpu_ms(everything)
 
 
-def engine_traffic(lines: list[str]) -> tuple[float, float, float]:
-    """Per evaluation: durable_rules actions, JSON bytes sent in (asserted facts), and JSON
-    bytes of the action messages it sends back. Counted at the C extension's functions, which
-    every version of the runtime calls; these do not depend on the machine's load."""
+def recorded_traffic(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Evaluate the lines with durable_rules' C extension watched: the JSON payloads asserted
+    and the action messages it sent back. Recorded at the extension's functions, which every
+    version of the runtime calls."""
     import durable_rules_engine as dre
 
     evaluator = get_evaluator()
     context = {"kb": evaluator.kb}
     requests = [EvaluationRequest.model_validate_json(line, context=context) for line in lines]
-    counts = {"actions": 0, "in": 0, "out": 0}
+    payloads: list[str] = []
+    messages: list[str] = []
     originals = {name: getattr(dre, name) for name in _COUNTED}
 
-    def counted(name: str) -> Any:
+    def recorded(name: str) -> Any:
         original = originals[name]
 
         def call(*args: Any) -> Any:
             if name in ("assert_fact", "assert_facts"):
-                counts["in"] += len(args[1])
+                payloads.append(args[1])
             result = original(*args)
             if name == "start_action_for_state" and result:
-                counts["actions"] += 1
-                counts["out"] += len(result[1])
+                messages.append(result[1])
             elif name == "complete_and_start_action" and result:
-                counts["actions"] += 1
-                counts["out"] += len(result)
+                messages.append(result)
             return result
 
         return call
 
     try:
         for name in _COUNTED:
-            setattr(dre, name, counted(name))
+            setattr(dre, name, recorded(name))
         for request in requests:
             evaluator.fire(request)
     finally:
         for name, original in originals.items():
             setattr(dre, name, original)
-    return tuple(counts[key] / len(requests) for key in ("actions", "in", "out"))  # type: ignore[return-value]
+    return payloads, messages
+
+
+def engine_traffic(lines: list[str]) -> tuple[float, float, float]:
+    """Per evaluation: durable_rules actions, JSON bytes sent in (asserted facts), and JSON
+    bytes of the action messages it sends back; these do not depend on the machine's load."""
+    payloads, messages = recorded_traffic(lines)
+    count = len(lines)
+    return (
+        len(messages) / count,
+        sum(map(len, payloads)) / count,
+        sum(map(len, messages)) / count,
+    )
 
 
 _COUNTED = ("assert_fact", "assert_facts", "start_action_for_state", "complete_and_start_action")
@@ -303,39 +314,10 @@ def print_floor(lines: list[str]) -> None:
 def print_codecs(lines: list[str]) -> None:
     """The runtime's JSON codec beside the standard library's, on the payloads and action
     messages of real evaluations (recorded at the C extension), CPU beside wall."""
-    import durable_rules_engine as dre
     import pydantic_core
 
-    evaluator = get_evaluator()
-    context = {"kb": evaluator.kb}
-    requests = [EvaluationRequest.model_validate_json(line, context=context) for line in lines]
-    payloads: list[Any] = []
-    messages: list[str] = []
-    originals = {name: getattr(dre, name) for name in _COUNTED}
-
-    def recorded(name: str) -> Any:
-        original = originals[name]
-
-        def call(*args: Any) -> Any:
-            if name == "assert_facts":
-                payloads.append(json.loads(args[1]))
-            result = original(*args)
-            if name == "start_action_for_state" and result:
-                messages.append(result[1])
-            elif name == "complete_and_start_action" and result:
-                messages.append(result)
-            return result
-
-        return call
-
-    try:
-        for name in _COUNTED:
-            setattr(dre, name, recorded(name))
-        for request in requests:
-            evaluator.fire(request)
-    finally:
-        for name, original in originals.items():
-            setattr(dre, name, original)
+    recorded, messages = recorded_traffic(lines)
+    payloads = [json.loads(payload) for payload in recorded]
     encoder = json.JSONEncoder(ensure_ascii=False).encode
     decoder = json.JSONDecoder().decode
     codecs = {
