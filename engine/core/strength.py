@@ -79,27 +79,18 @@ def exercise_logs(history: Iterable[SessionLog]) -> dict[str, list[tuple[Session
     return found
 
 
-def loaded_sets(
-    logs: Iterable[tuple[SessionLog, ExerciseLog]],
-) -> list[tuple[LoggedSet, ExerciseLog]]:
-    """The logs (of one exercise, oldest first) that carried a load, as logged sets."""
-    return [
-        (LoggedSet(session.date, int(item.sets), int(item.reps), item.load_kg), item)
-        for session, item in logs
-        if item.load_kg
-    ]
-
-
 def logged_sets(
     history: Iterable[SessionLog], exercise_id: str
 ) -> list[tuple[LoggedSet, ExerciseLog]]:
     """Every logged instance of the exercise with a load, oldest first."""
-    return loaded_sets(
-        (session, item)
-        for session in sorted(history, key=lambda log: log.date)
-        for item in session.exercises
-        if item.id == exercise_id
-    )
+    found = []
+    for session in sorted(history, key=lambda log: log.date):
+        for item in session.exercises:
+            if item.id == exercise_id and item.load_kg:
+                found.append(
+                    (LoggedSet(session.date, int(item.sets), int(item.reps), item.load_kg), item)
+                )
+    return found
 
 
 def one_rep_maxes(

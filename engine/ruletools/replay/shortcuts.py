@@ -112,21 +112,17 @@ class _WatchedGroup:
 
     def __init__(self, group: BaseModel, prefix: str, note: Callable[[str], None]) -> None:
         self._group = group
-        fields = list(type(group).model_fields)
+        self._keys = {name: f"{prefix}.{name}" for name in type(group).model_fields}
+        self._note = note
         # What reading each attribute notes, worked out on its first read.
         self._reads: dict[str, list[str]] = {}
-        self._keys = [f"{prefix}.{name}" for name in fields]
-        self._fields = fields
-        self._note = note
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._group, name)
         reads = self._reads.get(name)
         if reads is None:
-            if name in self._fields:
-                reads = [self._keys[self._fields.index(name)]]
-            else:
-                reads = list(self._keys) if callable(value) else []
+            keys = self._keys
+            reads = [keys[name]] if name in keys else list(keys.values()) if callable(value) else []
             self._reads[name] = reads
         for key in reads:
             self._note(key)
